@@ -1,0 +1,53 @@
+# modload: static musl loader (build/modload) and host packer (build/modpack).
+# `make` builds both; `make check` runs every test; `make demo` boots the test kernel.
+
+B        := build
+WARN     := -Wall -Wextra -Werror
+CFLAGS   ?= -Os
+CPPFLAGS += -Iloader/lib -D_GNU_SOURCE
+MUSLCC   ?= musl-gcc
+HOSTCC   ?= cc
+
+include mk/zstd.mk
+
+# Mechanisms shared by the loader and the packer: one copy of each.
+SHARED   := loader/lib/blob.c loader/lib/alias.c loader/lib/modinfo.c loader/lib/log.c
+LIB      := $(filter-out $(SHARED),$(wildcard loader/lib/*.c))
+APPLETS  := $(wildcard loader/applets/*.c)
+PACK     := $(wildcard initramfs/modpack/*.c)
+
+LOADER_OBJ := $(patsubst %.c,$(B)/target/%.o,$(SHARED) $(LIB) $(APPLETS))
+PACK_OBJ   := $(patsubst %.c,$(B)/host/%.o,$(SHARED) $(PACK))
+
+all: $(B)/modload $(B)/modpack
+
+$(B)/modload: $(LOADER_OBJ) $(ZSTD_DEC_LIB)
+	$(MUSLCC) -static -Wl,--gc-sections -o $@ $(LOADER_OBJ) $(ZSTD_DEC_LIB) -lpthread
+	cp $@ $@.unstripped && strip $@
+
+$(B)/target/%.o: %.c $(ZSTD_DEC_LIB)
+	@mkdir -p $(dir $@)
+	$(MUSLCC) $(CFLAGS) -ffunction-sections -fdata-sections $(WARN) $(CPPFLAGS) $(ZSTD_CPPFLAGS) -MMD -c -o $@ $<
+
+$(B)/modpack: $(PACK_OBJ)
+	$(HOSTCC) -o $@ $(PACK_OBJ) -lzstd -llzma -lz
+
+$(B)/host/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(HOSTCC) -O2 -g $(WARN) $(CPPFLAGS) -Iinitramfs/modpack -MMD -c -o $@ $<
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)
+
+deps:
+	tests/ensure-deps
+
+check: deps all
+	tests/run-all
+
+demo: deps all
+	qemu-tests/demo
+
+clean:
+	rm -rf $(B)
+
+.PHONY: all deps check demo clean

@@ -1,0 +1,79 @@
+/* log.c: stderr and /dev/kmsg output with one prefix and one level filter. */
+#include "log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *log_prog = "modload";
+static int log_max = LOG_N;
+static int kmsg_fd = -1;
+
+void log_init(const char *prog)
+{
+	if (prog && *prog)
+		log_prog = prog;
+}
+
+void log_use_kmsg(int on)
+{
+	if (on && kmsg_fd < 0)
+		kmsg_fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC | O_NOCTTY);
+	else if (!on && kmsg_fd >= 0) {
+		close(kmsg_fd);
+		kmsg_fd = -1;
+	}
+}
+
+void log_set_level(int level)
+{
+	log_max = level;
+}
+
+int log_level(void)
+{
+	return log_max;
+}
+
+static void write_all(int fd, const char *s, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, s, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;
+		s += w;
+		n -= (size_t)w;
+	}
+}
+
+void log_msg(int prio, const char *fmt, ...)
+{
+	char msg[512], line[600];
+	va_list ap;
+	int n;
+
+	if (prio > log_max)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+
+	n = snprintf(line, sizeof line, "%s: %s%s\n", log_prog,
+		     prio <= LOG_E ? "" : prio == LOG_W ? "warning: " : "", msg);
+	if (n > (int)sizeof line - 1)
+		n = (int)sizeof line - 1;
+	write_all(2, line, (size_t)n);
+	if (kmsg_fd >= 0) {
+		/* kmsg takes "<prio>text"; one write is one record. */
+		char rec[640];
+		int m = snprintf(rec, sizeof rec, "<%d>modload: %s\n", prio, msg);
+		if (m > (int)sizeof rec - 1)
+			m = (int)sizeof rec - 1;
+		write_all(kmsg_fd, rec, (size_t)m);
+	}
+}

@@ -1,0 +1,21 @@
+/* log.h: the one place where modload's words leave the program.
+ * Messages go to stderr, and also to /dev/kmsg (prefixed "modload: ") when
+ * logging to the kernel log was asked for, because early boot has no other
+ * persistent log. */
+#ifndef MODLOAD_LOG_H
+#define MODLOAD_LOG_H
+
+enum { LOG_E = 3, LOG_W = 4, LOG_N = 5, LOG_I = 6, LOG_D = 7 };
+
+void log_init(const char *prog);
+void log_use_kmsg(int on);
+void log_set_level(int level); /* messages above level are dropped */
+int log_level(void);
+void log_msg(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#define log_err(...) log_msg(LOG_E, __VA_ARGS__)
+#define log_warn(...) log_msg(LOG_W, __VA_ARGS__)
+#define log_info(...) log_msg(LOG_I, __VA_ARGS__)
+#define log_dbg(...) log_msg(LOG_D, __VA_ARGS__)
+
+#endif
