@@ -1,0 +1,180 @@
+# qemu-tests/lib.sh: helpers sourced by the boot tests (bash or POSIX sh).
+#
+#   fetch_kernel            Debian's current linux-image-*-amd64, cached outside
+#                           the work tree; exports KVER, VMLINUZ, MODDIR.
+#   make_rootfs DIR IMG [MKE2FS ARGS...]
+#                           ext4 image from DIR (no mounting); installs a
+#                           default /sbin/init that prints the marker.
+#   boot_vm NAME KERNEL INITRD APPEND [QEMU ARGS...]
+#                           boots under QEMU with a 120 s bound; serial log in
+#                           qemu-tests/logs/NAME.log (BOOT_LOG); 0 = marker seen.
+#
+# Environment:
+#   MODLOAD_CACHE     cache root (default /var/cache/modload); kernels live in
+#                     $MODLOAD_CACHE/kernels/<package>/
+#   MODLOAD_KERNEL_PKG  kernel package to use instead of the one linux-image-amd64
+#                     depends on
+#   MODLOAD_ACCEL     tcg (default) | kvm | auto (kvm if a short probe boot
+#                     works; the result is cached in $MODLOAD_CACHE/kvm-probe)
+#   MODLOAD_BOOT_TIMEOUT  seconds per boot (default 120)
+#   BOOT_MARKER       line that means success (default MODLOAD-ROOT-OK)
+
+QT_DIR=$(cd "$(dirname "${BASH_SOURCE:-$0}")" && pwd)
+REPO_DIR=$(cd "$QT_DIR/.." && pwd)
+MODLOAD_CACHE=${MODLOAD_CACHE:-/var/cache/modload}
+BOOT_MARKER=${BOOT_MARKER:-MODLOAD-ROOT-OK}
+PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
+export PATH MODLOAD_CACHE
+
+qt_err() { echo "${QT_NAME:-qemu-tests}: $*" >&2; }
+
+# The kernel package linux-image-amd64 depends on, e.g. linux-image-6.1.0-56-amd64.
+kernel_pkg() {
+	if [ -n "${MODLOAD_KERNEL_PKG:-}" ]; then
+		echo "$MODLOAD_KERNEL_PKG"
+		return 0
+	fi
+	apt-cache depends linux-image-amd64 2>/dev/null |
+		sed -n 's/^ *Depends: *\(linux-image-[^ ]*-amd64\)$/\1/p' | head -n 1
+}
+
+fetch_kernel() {
+	kdir_root="$MODLOAD_CACHE/kernels"
+	pkg=$(kernel_pkg)
+	if [ -z "$pkg" ]; then
+		# No package lists yet: fetch them once, then ask again.
+		apt-get update -qq >/dev/null 2>&1 || true
+		pkg=$(kernel_pkg)
+	fi
+	if [ -z "$pkg" ]; then
+		# Offline and no lists: fall back to the newest kernel already cached.
+		pkg=$(ls -1 "$kdir_root" 2>/dev/null | grep '^linux-image-.*-amd64$' | sort -V | tail -n 1)
+	fi
+	if [ -z "$pkg" ]; then
+		qt_err "fetch_kernel: cannot tell which linux-image-*-amd64 to use (apt-cache depends linux-image-amd64 found nothing)"
+		return 1
+	fi
+	kdir="$kdir_root/$pkg"
+	if [ ! -f "$kdir/.unpacked" ]; then
+		mkdir -p "$kdir_root" || { qt_err "fetch_kernel: cannot create $kdir_root"; return 1; }
+		deb=$(ls -1 "$kdir_root/${pkg}_"*.deb "$MODLOAD_CACHE/${pkg}_"*.deb 2>/dev/null | head -n 1)
+		if [ -z "$deb" ]; then
+			echo "fetch_kernel: downloading $pkg into $kdir_root" >&2
+			(cd "$kdir_root" && apt-get download -qq "$pkg" >/dev/null) ||
+				{ qt_err "fetch_kernel: apt-get download $pkg failed"; return 1; }
+			deb=$(ls -1 "$kdir_root/${pkg}_"*.deb 2>/dev/null | head -n 1)
+			[ -n "$deb" ] || { qt_err "fetch_kernel: no ${pkg}_*.deb after apt-get download"; return 1; }
+		fi
+		rm -rf "$kdir.tmp"
+		dpkg-deb -x "$deb" "$kdir.tmp" ||
+			{ qt_err "fetch_kernel: dpkg-deb -x $deb failed"; rm -rf "$kdir.tmp"; return 1; }
+		rm -rf "$kdir"
+		mv "$kdir.tmp" "$kdir" && : >"$kdir/.unpacked"
+	fi
+	KVER=${pkg#linux-image-}
+	VMLINUZ="$kdir/boot/vmlinuz-$KVER"
+	MODDIR="$kdir/lib/modules/$KVER"
+	if [ ! -f "$VMLINUZ" ] || [ ! -d "$MODDIR" ]; then
+		qt_err "fetch_kernel: $kdir has no vmlinuz-$KVER or lib/modules/$KVER"
+		return 1
+	fi
+	export KVER VMLINUZ MODDIR
+}
+
+# The root filesystem's default /sbin/init: prove the switch worked, list the
+# loaded modules (one line, for the tests to grep), print the marker, power off.
+default_root_init() {
+	cat <<EOF
+#!/bin/busybox sh
+export PATH=/sbin:/bin
+[ -r /proc/modules ] || /bin/busybox mount -t proc proc /proc
+echo "root-init: root is \$(/bin/busybox awk '\$2 == "/" { print \$1, \$3, \$4 }' /proc/mounts | /bin/busybox tail -n 1)"
+echo "root-init: modules: \$(/bin/busybox awk '{ printf "%s ", \$1 }' /proc/modules)"
+echo "$BOOT_MARKER uptime=\$(/bin/busybox cut -d' ' -f1 /proc/uptime)s"
+/bin/busybox sync
+/bin/busybox poweroff -f
+echo o > /proc/sysrq-trigger
+EOF
+}
+
+make_rootfs() {
+	[ $# -ge 2 ] || { qt_err "make_rootfs: usage: make_rootfs DIR IMG [MKE2FS ARGS...]"; return 1; }
+	dir=$1 img=$2
+	shift 2
+	bb=$(command -v busybox) || { qt_err "make_rootfs: busybox not found"; return 1; }
+	mkdir -p "$dir/bin" "$dir/sbin" "$dir/proc" "$dir/sys" "$dir/dev" "$dir/tmp" ||
+		{ qt_err "make_rootfs: cannot create directories in $dir"; return 1; }
+	[ -e "$dir/bin/busybox" ] || cp "$bb" "$dir/bin/busybox"
+	[ -e "$dir/bin/sh" ] || ln -s busybox "$dir/bin/sh"
+	if [ ! -e "$dir/sbin/init" ]; then
+		default_root_init >"$dir/sbin/init" && chmod 755 "$dir/sbin/init"
+	fi
+	rm -f "$img"
+	mke2fs -q -F -t ext4 -E root_owner=0:0 -d "$dir" "$@" "$img" 16M ||
+		{ qt_err "make_rootfs: mke2fs -t ext4 -d $dir $img failed"; return 1; }
+}
+
+# Which accelerator to use: tcg unless MODLOAD_ACCEL asks otherwise.  FACTS.md:
+# nested KVM hangs here, so "auto" probes once with a short bounded boot.
+qemu_accel() {
+	case "${MODLOAD_ACCEL:-tcg}" in
+	tcg) echo tcg ;;
+	kvm) echo kvm ;;
+	auto)
+		probe="$MODLOAD_CACHE/kvm-probe"
+		if [ ! -f "$probe" ]; then
+			r=tcg
+			if [ -w /dev/kvm ] && [ -n "${VMLINUZ:-}" ]; then
+				# The kernel alone, no initrd: it must reach its own panic
+				# message ("VFS: Unable to mount root") within 20 s.
+				plog=$(mktemp)
+				timeout 20 qemu-system-x86_64 -M q35 -accel kvm -m 256 \
+					-display none -monitor none -no-reboot -serial "file:$plog" \
+					-kernel "$VMLINUZ" -append "console=ttyS0 panic=-1" \
+					>/dev/null 2>&1 || true
+				grep -q 'VFS: Unable to mount root\|Kernel panic' "$plog" && r=kvm
+				rm -f "$plog"
+			fi
+			mkdir -p "$MODLOAD_CACHE" && echo "$r" >"$probe"
+		fi
+		cat "$probe"
+		;;
+	*) qt_err "MODLOAD_ACCEL must be tcg, kvm or auto"; echo tcg ;;
+	esac
+}
+
+boot_vm() {
+	[ $# -ge 4 ] || { qt_err "boot_vm: usage: boot_vm NAME KERNEL INITRD APPEND [QEMU ARGS...]"; return 1; }
+	name=$1 kernel=$2 initrd=$3 append=$4
+	shift 4
+	mkdir -p "$QT_DIR/logs"
+	BOOT_LOG="$QT_DIR/logs/$name.log"
+	export BOOT_LOG
+	rm -f "$BOOT_LOG"
+	accel=$(qemu_accel)
+	tmo=${MODLOAD_BOOT_TIMEOUT:-120}
+	t0=$(date +%s.%N)
+	rc=0
+	timeout -k 5 "$tmo" qemu-system-x86_64 -M q35 -accel "$accel" -smp 2 -m 1024 \
+		-display none -monitor none -no-reboot -serial "file:$BOOT_LOG" \
+		-kernel "$kernel" -initrd "$initrd" \
+		-append "console=ttyS0 panic=-1 $append" "$@" </dev/null >"$BOOT_LOG.qemu" 2>&1 || rc=$?
+	t1=$(date +%s.%N)
+	BOOT_SECONDS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+	export BOOT_SECONDS
+	if [ -s "$BOOT_LOG.qemu" ]; then
+		{ echo "--- qemu stdout/stderr ---"; cat "$BOOT_LOG.qemu"; } >>"$BOOT_LOG"
+	fi
+	rm -f "$BOOT_LOG.qemu"
+	if grep -q "^$BOOT_MARKER" "$BOOT_LOG" 2>/dev/null; then
+		return 0
+	fi
+	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+		qt_err "boot_vm: $name: no '$BOOT_MARKER' after ${tmo}s (timeout, accel=$accel); log: $BOOT_LOG"
+	else
+		qt_err "boot_vm: $name: QEMU exited ($rc) after ${BOOT_SECONDS}s without '$BOOT_MARKER'; log: $BOOT_LOG"
+	fi
+	echo "--- last 40 lines of $BOOT_LOG ---" >&2
+	tail -n 40 "$BOOT_LOG" >&2 2>/dev/null || true
+	return 1
+}
