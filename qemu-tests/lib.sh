@@ -1,4 +1,5 @@
-# qemu-tests/lib.sh: helpers sourced by the boot tests (bash or POSIX sh).
+# shellcheck shell=bash
+# qemu-tests/lib.sh: helpers sourced by the boot tests (bash).
 #
 #   fetch_kernel            Debian's current linux-image-*-amd64, cached outside
 #                           the work tree; exports KVER, VMLINUZ, MODDIR.
@@ -7,7 +8,13 @@
 #                           default /sbin/init that prints the marker.
 #   boot_vm NAME KERNEL INITRD APPEND [QEMU ARGS...]
 #                           boots under QEMU with a 120 s bound; serial log in
-#                           qemu-tests/logs/NAME.log (BOOT_LOG); 0 = marker seen.
+#                           qemu-tests/logs/NAME.log (BOOT_LOG); 0 = marker seen;
+#                           BOOT_SECONDS = wall time of the QEMU run.
+#   basic_boot NAME WORKDIR the end-to-end boot (default module set, ext4 root
+#                           on virtio-blk); boot_vm's result.
+#   need_build              returns 77 (skip) unless build/modload and
+#                           build/modpack exist (MODLOAD_BUILD overrides build/).
+#   log_seconds PATTERN     the uptime a BOOT_LOG line "PATTERN ... at Xs" carries
 #
 # Environment:
 #   MODLOAD_CACHE     cache root (default /var/cache/modload); kernels live in
@@ -21,10 +28,11 @@
 
 QT_DIR=$(cd "$(dirname "${BASH_SOURCE:-$0}")" && pwd)
 REPO_DIR=$(cd "$QT_DIR/.." && pwd)
+MODLOAD_BUILD=${MODLOAD_BUILD:-$REPO_DIR/build}
 MODLOAD_CACHE=${MODLOAD_CACHE:-/var/cache/modload}
 BOOT_MARKER=${BOOT_MARKER:-MODLOAD-ROOT-OK}
 PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
-export PATH MODLOAD_CACHE
+export PATH MODLOAD_CACHE MODLOAD_BUILD
 
 qt_err() { echo "${QT_NAME:-qemu-tests}: $*" >&2; }
 
@@ -48,7 +56,8 @@ fetch_kernel() {
 	fi
 	if [ -z "$pkg" ]; then
 		# Offline and no lists: fall back to the newest kernel already cached.
-		pkg=$(ls -1 "$kdir_root" 2>/dev/null | grep '^linux-image-.*-amd64$' | sort -V | tail -n 1)
+		pkg=$(cd "$kdir_root" 2>/dev/null && for d in linux-image-*-amd64; do
+			[ -f "$d/.unpacked" ] && echo "$d"; done | sort -V | tail -n 1)
 	fi
 	if [ -z "$pkg" ]; then
 		qt_err "fetch_kernel: cannot tell which linux-image-*-amd64 to use (apt-cache depends linux-image-amd64 found nothing)"
@@ -89,6 +98,7 @@ default_root_init() {
 export PATH=/sbin:/bin
 [ -r /proc/modules ] || /bin/busybox mount -t proc proc /proc
 echo "root-init: root is \$(/bin/busybox awk '\$2 == "/" { print \$1, \$3, \$4 }' /proc/mounts | /bin/busybox tail -n 1)"
+echo "root-init: kernel.modprobe=\$(/bin/busybox cat /proc/sys/kernel/modprobe)"
 echo "root-init: modules: \$(/bin/busybox awk '{ printf "%s ", \$1 }' /proc/modules)"
 echo "$BOOT_MARKER uptime=\$(/bin/busybox cut -d' ' -f1 /proc/uptime)s"
 /bin/busybox sync
@@ -110,7 +120,7 @@ make_rootfs() {
 		default_root_init >"$dir/sbin/init" && chmod 755 "$dir/sbin/init"
 	fi
 	rm -f "$img"
-	mke2fs -q -F -t ext4 -E root_owner=0:0 -d "$dir" "$@" "$img" 16M ||
+	mke2fs -q -F -t ext4 -E root_owner=0:0 -d "$dir" "$@" "$img" 16M >/dev/null ||
 		{ qt_err "make_rootfs: mke2fs -t ext4 -d $dir $img failed"; return 1; }
 }
 
@@ -177,4 +187,40 @@ boot_vm() {
 	echo "--- last 40 lines of $BOOT_LOG ---" >&2
 	tail -n 40 "$BOOT_LOG" >&2 2>/dev/null || true
 	return 1
+}
+
+need_build() {
+	for b in modload modpack; do
+		if [ ! -x "$MODLOAD_BUILD/$b" ]; then
+			qt_err "$MODLOAD_BUILD/$b not built (run make)"
+			return 77
+		fi
+	done
+	command -v qemu-system-x86_64 >/dev/null 2>&1 ||
+		{ qt_err "qemu-system-x86_64 not installed (run tests/ensure-deps)"; return 77; }
+	return 0
+}
+
+# The end-to-end boot: initramfs with the default module set from the cached
+# Debian kernel, an ext4 root on a virtio-blk disk.  Extra arguments go to
+# mkinitramfs.  Leaves WORKDIR/initrd.img and WORKDIR/root.img.
+basic_boot() {
+	name=$1 work=$2
+	shift 2
+	fetch_kernel || return 1
+	"$REPO_DIR/initramfs/mkinitramfs" -m "$MODDIR" -o "$work/initrd.img" "$@" >"$work/mkinitramfs.out" 2>&1 || {
+		qt_err "mkinitramfs failed:"
+		tail -n 20 "$work/mkinitramfs.out" >&2
+		return 1
+	}
+	make_rootfs "$work/root" "$work/root.img" || return 1
+	boot_vm "$name" "$VMLINUZ" "$work/initrd.img" \
+		"root=/dev/vda rootfstype=ext4 modload.poweroff_on_fail" \
+		-drive "file=$work/root.img,if=virtio,format=raw"
+}
+
+# log_seconds PREFIX: the first "NNN.NNs" number on the first line of BOOT_LOG
+# starting with PREFIX (e.g. "init: start at 2.56s" -> 2.56).
+log_seconds() {
+	grep -a "^$1" "$BOOT_LOG" | head -n 1 | sed -n 's/.*[ =]\([0-9][0-9]*\.[0-9]*\)s.*/\1/p'
 }
