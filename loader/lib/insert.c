@@ -1,0 +1,390 @@
+/* insert.c: put one module file into the running kernel.
+ *
+ * The file's first bytes, not its name, say what it is (kmod does the same):
+ *   zstd magic   finit_module(MODULE_INIT_COMPRESSED_FILE) when
+ *                /sys/module/compression says "zstd"; otherwise the file is
+ *                mapped, decompressed into the caller's buffer in one call
+ *                (the frame header must give the content size) and handed to
+ *                init_module();
+ *   xz, gzip     finit_module(MODULE_INIT_COMPRESSED_FILE) only: modload
+ *                carries a zstd decoder and nothing else;
+ *   anything else  finit_module(), or map + init_module() where the kernel
+ *                lacks finit_module (ENOSYS).
+ *
+ * The kernel says ENOENT for an unknown symbol; it is passed on as -ESRCH so
+ * that -ENOENT always means "no such module file". Nothing here prints or
+ * exits: every function returns 0 or a negative errno. */
+#include "insert.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#ifndef MODULE_INIT_COMPRESSED_FILE
+#define MODULE_INIT_COMPRESSED_FILE 4
+#endif
+
+/* Buffer sizes are rounded up to this, so that a run of similar modules
+ * reuses one allocation instead of growing it a few bytes at a time. */
+#define BUF_ROUND ((size_t)64 << 10)
+
+enum format { FMT_ELF, FMT_ZSTD, FMT_XZ, FMT_GZIP };
+
+/* One decompression context per thread, made on first use and kept: creating
+ * one per module would allocate and free its ~100 KB of tables every time.
+ * insert_buf_free() releases it together with the thread's buffer. */
+static __thread ZSTD_DCtx *thread_dctx;
+
+static enum format sniff(const unsigned char *p, size_t n)
+{
+	static const unsigned char zst[] = { 0x28, 0xb5, 0x2f, 0xfd };
+	static const unsigned char xz[] = { 0xfd, '7', 'z', 'X', 'Z', 0x00 };
+	static const unsigned char gz[] = { 0x1f, 0x8b };
+
+	if (n >= sizeof(zst) && !memcmp(p, zst, sizeof(zst)))
+		return FMT_ZSTD;
+	if (n >= sizeof(xz) && !memcmp(p, xz, sizeof(xz)))
+		return FMT_XZ;
+	if (n >= sizeof(gz) && !memcmp(p, gz, sizeof(gz)))
+		return FMT_GZIP;
+	return FMT_ELF;
+}
+
+/* The name /sys/module/compression uses for a format. */
+static const char *format_name(enum format fmt)
+{
+	switch (fmt) {
+	case FMT_ZSTD:
+		return "zstd";
+	case FMT_XZ:
+		return "xz";
+	case FMT_GZIP:
+		return "gzip";
+	default:
+		return "";
+	}
+}
+
+/* Does the running kernel decompress this format itself? Kernels with module
+ * decompression (5.17+) name their one format in /sys/module/compression.
+ * Read every time: it is three syscalls, and /sys may be mounted late. */
+static int kernel_decompresses(enum format fmt)
+{
+	char s[16];
+	ssize_t n;
+	int fd;
+
+	fd = open("/sys/module/compression", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	do
+		n = read(fd, s, sizeof(s) - 1);
+	while (n < 0 && errno == EINTR);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	s[n] = '\0';
+	s[strcspn(s, "\n")] = '\0';
+	return strcmp(s, format_name(fmt)) == 0;
+}
+
+/* A kernel errno as modload reports it (see the top of this file). */
+static int kernel_err(int e)
+{
+	return e == ENOENT ? -ESRCH : -e;
+}
+
+static int sys_finit_module(int fd, const char *params, int flags)
+{
+#ifdef SYS_finit_module
+	long r;
+
+	do
+		r = syscall(SYS_finit_module, fd, params, flags);
+	while (r < 0 && errno == EINTR);
+	return r < 0 ? kernel_err(errno) : 0;
+#else
+	(void)fd, (void)params, (void)flags;
+	return -ENOSYS;
+#endif
+}
+
+static int sys_init_module(const void *image, size_t len, const char *params)
+{
+	long r;
+
+	do
+		r = syscall(SYS_init_module, image, len, params);
+	while (r < 0 && errno == EINTR);
+	return r < 0 ? kernel_err(errno) : 0;
+}
+
+static int open_module(const char *path)
+{
+	int fd;
+
+	do
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	while (fd < 0 && errno == EINTR);
+	return fd < 0 ? -errno : fd;
+}
+
+/* What the open file is, from its first bytes. */
+static int sniff_fd(int fd, enum format *fmt)
+{
+	unsigned char magic[6];
+	ssize_t n;
+
+	do
+		n = pread(fd, magic, sizeof(magic), 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	*fmt = sniff(magic, (size_t)n);
+	return 0;
+}
+
+/* Map a whole regular file read-only; release with munmap(*map, *len). */
+static int map_file(int fd, const void **map, size_t *len)
+{
+	struct stat st;
+	void *p;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	if (!S_ISREG(st.st_mode) || st.st_size == 0)
+		return -ENOEXEC;
+	if ((uint64_t)st.st_size > INSERT_MAX_MODULE)
+		return -EFBIG;
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	*map = p;
+	*len = (size_t)st.st_size;
+	return 0;
+}
+
+/* Make buf hold at least need bytes. The old contents are not kept, so the
+ * old block is freed before the new one is taken (no realloc copy, lower peak
+ * memory); on failure buf is left empty but valid. Never shrinks. */
+static int buf_reserve(struct insert_buf *buf, size_t need)
+{
+	size_t cap;
+
+	if (buf->data && need <= buf->cap)
+		return 0;
+	cap = (need + BUF_ROUND) & ~(BUF_ROUND - 1);
+	free(buf->data);
+	buf->data = malloc(cap);
+	buf->cap = buf->data ? cap : 0;
+	return buf->data ? 0 : -ENOMEM;
+}
+
+/* Decompress the single zstd frame [src, src+srclen) into buf. The size is
+ * taken from the frame header before anything is allocated: a frame without
+ * it, or one claiming more than INSERT_MAX_MODULE, is refused (-EFBIG);
+ * undecodable data, a checksum error or a size mismatch is -EBADMSG. */
+static int zstd_decode(const void *src, size_t srclen, struct insert_buf *buf, size_t *len)
+{
+	unsigned long long size;
+	size_t got;
+	int err;
+
+	size = ZSTD_getFrameContentSize(src, srclen);
+	if (size == ZSTD_CONTENTSIZE_ERROR)
+		return -EBADMSG;
+	if (size == ZSTD_CONTENTSIZE_UNKNOWN || size > INSERT_MAX_MODULE)
+		return -EFBIG;
+	err = buf_reserve(buf, (size_t)size);
+	if (err)
+		return err;
+	if (!thread_dctx)
+		thread_dctx = ZSTD_createDCtx();
+	if (!thread_dctx)
+		return -ENOMEM;
+	got = ZSTD_decompressDCtx(thread_dctx, buf->data, (size_t)size, src, srclen);
+	if (ZSTD_isError(got) || got != size)
+		return -EBADMSG;
+	*len = got;
+	return 0;
+}
+
+/* Decompress the open .ko.zst fd into buf. */
+static int read_zstd(int fd, struct insert_buf *buf, size_t *len)
+{
+	const void *map;
+	size_t maplen;
+	int err;
+
+	if (!buf)
+		return -EINVAL;
+	err = map_file(fd, &map, &maplen);
+	if (err)
+		return err;
+	err = zstd_decode(map, maplen, buf, len);
+	munmap((void *)map, maplen);
+	return err;
+}
+
+static int insert_elf(int fd, const char *params)
+{
+	const void *image;
+	size_t len;
+	int err;
+
+	err = sys_finit_module(fd, params, 0);
+	if (err != -ENOSYS)
+		return err;
+	/* No finit_module (before Linux 3.8, or filtered): pass the bytes. */
+	err = map_file(fd, &image, &len);
+	if (err)
+		return err;
+	err = sys_init_module(image, len, params);
+	munmap((void *)image, len);
+	return err;
+}
+
+static int insert_zstd(int fd, const char *params, struct insert_buf *buf)
+{
+	size_t len;
+	int err;
+
+	if (kernel_decompresses(FMT_ZSTD))
+		return sys_finit_module(fd, params, MODULE_INIT_COMPRESSED_FILE);
+	err = read_zstd(fd, buf, &len);
+	if (err)
+		return err;
+	return sys_init_module(buf->data, len, params);
+}
+
+/* xz and gzip: only the kernel can decompress these. Kernels without module
+ * decompression say EOPNOTSUPP (6.1+), EINVAL (older: unknown flag; or built
+ * for another format) or ENOSYS; all of those become -EOPNOTSUPP. */
+static int insert_kernel_compressed(int fd, const char *params, enum format fmt)
+{
+	int err;
+
+	err = sys_finit_module(fd, params, MODULE_INIT_COMPRESSED_FILE);
+	if (err == -ENOSYS || (err == -EINVAL && !kernel_decompresses(fmt)))
+		return -EOPNOTSUPP;
+	return err;
+}
+
+static int insert_fd(int fd, const char *params, struct insert_buf *buf)
+{
+	enum format fmt = FMT_ELF;
+	int err;
+
+	err = sniff_fd(fd, &fmt);
+	if (err)
+		return err;
+	if (fmt == FMT_ELF)
+		return insert_elf(fd, params);
+	if (fmt == FMT_ZSTD)
+		return insert_zstd(fd, params, buf);
+	return insert_kernel_compressed(fd, params, fmt);
+}
+
+int insert_module(const char *path, const char *params, struct insert_buf *buf)
+{
+	int fd, err;
+
+	fd = open_module(path);
+	if (fd < 0)
+		return fd;
+	err = insert_fd(fd, params ? params : "", buf);
+	close(fd);
+	return err;
+}
+
+int module_read(const char *path, struct insert_buf *buf, const void **data, size_t *len)
+{
+	const void *map;
+	size_t maplen;
+	int fd, err;
+
+	fd = open_module(path);
+	if (fd < 0)
+		return fd;
+	err = map_file(fd, &map, &maplen);
+	close(fd); /* the mapping outlives the descriptor */
+	if (err)
+		return err;
+
+	switch (sniff(map, maplen)) {
+	case FMT_ELF:
+		*data = map;
+		*len = maplen;
+		return 0;
+	case FMT_ZSTD:
+		err = buf ? zstd_decode(map, maplen, buf, len) : -EINVAL;
+		if (!err)
+			*data = buf->data;
+		break;
+	default:
+		err = -EOPNOTSUPP;
+		break;
+	}
+	munmap((void *)map, maplen);
+	return err;
+}
+
+void module_unmap(const void *data, size_t len, const struct insert_buf *buf)
+{
+	/* Decompressed bytes live in buf and stay there for the next module. */
+	if (!data || (buf && data == buf->data))
+		return;
+	munmap((void *)data, len);
+}
+
+void insert_buf_free(struct insert_buf *buf)
+{
+	if (buf) {
+		free(buf->data);
+		buf->data = NULL;
+		buf->cap = 0;
+	}
+	ZSTD_freeDCtx(thread_dctx);
+	thread_dctx = NULL;
+}
+
+const char *insert_strerror(int err)
+{
+	switch (err) {
+	case -ENOEXEC:
+		return "Invalid module format";
+	case -ENOENT:
+		return "No such file or directory";
+	case -EEXIST:
+		return "Module already in kernel";
+	case -ESRCH:
+		return "Unknown symbol in module, or unknown parameter (see dmesg)";
+	case -EINVAL:
+		return "Invalid parameters";
+	case -ENOKEY:
+		return "Module signature verification failed";
+	case -EKEYREJECTED:
+		return "Key was rejected by service";
+	case -EBADMSG:
+		/* Ours for zstd data; the kernel's for a malformed signature. */
+		return "decompression failed, or malformed module signature";
+	case -EFBIG:
+		return "module too large or its zstd frame has no content size";
+	case -EOPNOTSUPP:
+		return "compressed module the kernel cannot decompress "
+		       "(modload decompresses only zstd)";
+	case -EPERM:
+		return "Operation not permitted";
+	default:
+		return strerror(err < 0 ? -err : err);
+	}
+}
