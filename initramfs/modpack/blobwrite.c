@@ -1,0 +1,272 @@
+/* blobwrite.c: serialise a pack into the blob format of loader/lib/blob.h. */
+#include "pack.h"
+
+#include "alias.h"
+#include "aliaspack.h"
+#include "blob.h"
+#include "buf.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* String pool with de-duplication (open addressing over offsets). */
+struct pool {
+	struct buf b;
+	uint32_t *slot;
+	size_t cap, used;
+};
+
+static uint32_t pool_add(struct pool *p, const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0)
+		return 0;
+	if ((p->used + 1) * 2 > p->cap) {
+		struct pool old = *p;
+		p->cap = p->cap ? p->cap * 2 : 4096;
+		p->slot = calloc(p->cap, sizeof *p->slot);
+		if (!p->slot)
+			p->slot = xrealloc(NULL, 0);
+		p->used = 0;
+		for (size_t i = 0; i < old.cap; i++)
+			if (old.slot[i]) {
+				const char *t = (const char *)p->b.p + old.slot[i];
+				size_t h = blob_hash_str(t, strlen(t)) & (p->cap - 1);
+				while (p->slot[h])
+					h = (h + 1) & (p->cap - 1);
+				p->slot[h] = old.slot[i];
+				p->used++;
+			}
+		free(old.slot);
+	}
+	size_t h = blob_hash_str(s, n) & (p->cap - 1);
+	while (p->slot[h]) {
+		if (!strcmp((const char *)p->b.p + p->slot[h], s))
+			return p->slot[h];
+		h = (h + 1) & (p->cap - 1);
+	}
+	p->slot[h] = (uint32_t)p->b.len;
+	p->used++;
+	buf_put(&p->b, s, n + 1);
+	return p->slot[h];
+}
+
+struct writer {
+	const struct pack *p;
+	struct pool str;
+	struct buf mod, list, extra, slist, dirs;
+	char **dirnames;
+	size_t ndirs;
+};
+
+static uint16_t dir_index(struct writer *w, const char *relpath)
+{
+	const char *slash = strrchr(relpath, '/');
+	size_t n = slash ? (size_t)(slash - relpath) : 0;
+	char d[4096];
+
+	snprintf(d, sizeof d, "%.*s", (int)n, relpath);
+	for (size_t i = 0; i < w->ndirs; i++)
+		if (!strcmp(w->dirnames[i], d))
+			return (uint16_t)i;
+	w->dirnames = xrealloc(w->dirnames, (w->ndirs + 1) * sizeof *w->dirnames);
+	w->dirnames[w->ndirs] = xstrdup(d);
+	buf_u32(&w->dirs, pool_add(&w->str, d));
+	return (uint16_t)w->ndirs++;
+}
+
+static uint32_t put_list(struct buf *l, const unsigned *v, size_t n)
+{
+	uint32_t off = (uint32_t)l->len;
+	if (n == 0)
+		return 0;
+	buf_u16(l, (uint16_t)n);
+	for (size_t i = 0; i < n; i++)
+		buf_u16(l, (uint16_t)v[i]);
+	return off;
+}
+
+static uint32_t put_slist(struct writer *w, const char **v, size_t n)
+{
+	uint32_t off = (uint32_t)w->slist.len;
+	if (n == 0)
+		return 0;
+	buf_u16(&w->slist, (uint16_t)n);
+	for (size_t i = 0; i < n; i++)
+		buf_u32(&w->slist, pool_add(&w->str, v[i]));
+	return off;
+}
+
+/* File name stem of relpath, and how it relates to the module name. */
+static uint32_t file_stem(struct writer *w, const struct pmod *m, uint16_t *flags, uint16_t *ext)
+{
+	static const char *const exts[] = { ".ko.zst", ".ko", ".ko.xz", ".ko.gz" };
+	const char *base = strrchr(m->relpath, '/');
+	char stem[512], dashed[512];
+	size_t n;
+
+	base = base ? base + 1 : m->relpath;
+	n = strlen(base);
+	*ext = 1;
+	for (uint16_t e = 0; e < 4; e++) {
+		size_t el = strlen(exts[e]);
+		if (n > el && !strcmp(base + n - el, exts[e])) {
+			*ext = e;
+			n -= el;
+			break;
+		}
+	}
+	snprintf(stem, sizeof stem, "%.*s", (int)n, base);
+	snprintf(dashed, sizeof dashed, "%s", m->name);
+	for (char *c = dashed; *c; c++)
+		if (*c == '_')
+			*c = '-';
+	if (!strcmp(stem, m->name))
+		return 0;
+	if (!strcmp(stem, dashed)) {
+		*flags |= BM_DASHFILE;
+		return 0;
+	}
+	return pool_add(&w->str, stem);
+}
+
+static void put_module(struct writer *w, const struct pmod *m)
+{
+	struct blob_mod bm = { 0, 0, 0, 0, 0, 0, 0 };
+	struct blob_extra x = { 0, 0, 0, 0 };
+
+	bm.name = pool_add(&w->str, m->name);
+	bm.flags = (uint16_t)m->flags;
+	bm.order = m->order > 0xfffe ? 0xffff : (uint16_t)m->order;
+	if (m->builtin)
+		bm.flags |= BM_BUILTIN;
+	else {
+		bm.flags |= BM_PACKED;
+		bm.dir = dir_index(w, m->relpath);
+		x.file = file_stem(w, m, &bm.flags, &bm.ext);
+	}
+	bm.deps = put_list(&w->list, m->load, m->nload);
+	x.options = m->options ? pool_add(&w->str, m->options) : 0;
+	x.soft_pre = put_slist(w, m->pre, m->npre);
+	x.soft_post = put_slist(w, m->post, m->npost);
+	if (x.file || x.options || x.soft_pre || x.soft_post) {
+		bm.extra = (uint32_t)w->extra.len;
+		buf_put(&w->extra, &x, sizeof x);
+	}
+	buf_put(&w->mod, &bm, sizeof bm);
+}
+
+static size_t collect_aliases(const struct pack *p, struct apair **out)
+{
+	size_t n = 0, cap = 1024;
+	struct apair *v = xrealloc(NULL, cap * sizeof *v);
+
+	for (size_t i = 0; i < p->n; i++) {
+		const struct pmod *m = &p->m[i];
+		char *const *info = m->src ? m->src->info : m->bsrc->info;
+		size_t ninfo = m->src ? m->src->ninfo : m->bsrc->ninfo;
+		const char **vals;
+		size_t nv = mt_values(info, ninfo, "alias", &vals);
+		for (size_t k = 0; k < nv; k++) {
+			char norm[ALIAS_MAX];
+			if (alias_normalize(vals[k], norm, sizeof norm) < 0) {
+				fprintf(stderr, "modpack: warning: %s: alias '%s' has unbalanced brackets, skipped\n",
+					m->name, vals[k]);
+				continue;
+			}
+			if (n == cap)
+				v = xrealloc(v, (cap *= 2) * sizeof *v);
+			v[n].pat = xstrdup(norm);
+			v[n++].mod = (unsigned)i;
+		}
+		free(vals);
+	}
+	*out = v;
+	return n;
+}
+
+static void put_section(struct buf *out, struct blob_header *h, int s, const struct buf *b)
+{
+	buf_align(out, 4);
+	h->sec[s].off = (uint32_t)out->len;
+	h->sec[s].len = (uint32_t)b->len;
+	buf_put(out, b->p, b->len);
+}
+
+int pack_write_blob(const struct pack *p, uint8_t **out, size_t *len)
+{
+	struct writer w;
+	struct alias_tables at;
+	struct apair *pairs;
+	struct buf file = { 0, 0, 0 }, cfg = { 0, 0, 0 };
+	struct blob_header h;
+	size_t npairs;
+	int err;
+
+	memset(&w, 0, sizeof w);
+	memset(&h, 0, sizeof h);
+	w.p = p;
+	buf_u8(&w.str.b, 0);       /* offset 0: "" */
+	buf_u16(&w.list, 0);       /* offset 0: empty list */
+	buf_u16(&w.slist, 0);      /* offset 0: empty string list */
+	buf_put(&w.extra, &(struct blob_extra){ 0, 0, 0, 0 }, sizeof(struct blob_extra));
+	h.kver = pool_add(&w.str, p->kver ? p->kver : "");
+	for (size_t i = 0; i < p->n; i++)
+		put_module(&w, &p->m[i]);
+	for (size_t i = 0; i + 1 < p->ncfg_alias; i += 2) {
+		buf_u32(&cfg, pool_add(&w.str, p->cfg_alias[i]));
+		buf_u32(&cfg, pool_add(&w.str, p->cfg_alias[i + 1]));
+	}
+	npairs = collect_aliases(p, &pairs);
+	err = aliaspack_build(pairs, &npairs, &at);
+	for (size_t i = 0; i < npairs; i++)
+		free(pairs[i].pat);
+	free(pairs);
+	if (err)
+		return err;
+	if (p->n > 0xffff || w.list.len > 0xffffffffu)
+		return -E2BIG;
+
+	memcpy(h.magic, BLOB_MAGIC, 8);
+	h.version = BLOB_VERSION;
+	h.nmods = (uint32_t)p->n;
+	h.naliases = at.naliases;
+	h.exact_buckets = at.exact_buckets;
+	h.gram_buckets = at.gram_buckets;
+	buf_put(&file, &h, sizeof h);
+	put_section(&file, &h, SEC_STR, &w.str.b);
+	put_section(&file, &h, SEC_MOD, &w.mod);
+	put_section(&file, &h, SEC_LIST, &w.list);
+	put_section(&file, &h, SEC_EXTRA, &w.extra);
+	put_section(&file, &h, SEC_SLIST, &w.slist);
+	put_section(&file, &h, SEC_DIRS, &w.dirs);
+	put_section(&file, &h, SEC_TOKENS, &at.tokens);
+	put_section(&file, &h, SEC_ALIASES, &at.aliases);
+	put_section(&file, &h, SEC_ABLOCKS, &at.ablocks);
+	put_section(&file, &h, SEC_EXACT, &at.exact);
+	put_section(&file, &h, SEC_GRAMS, &at.grams);
+	put_section(&file, &h, SEC_ALWAYS, &at.always);
+	put_section(&file, &h, SEC_CFGALIAS, &cfg);
+	h.size = (uint32_t)file.len;
+	memcpy(file.p, &h, sizeof h);
+	h.checksum = blob_checksum(file.p + BLOB_SUMMED_FROM, file.len - BLOB_SUMMED_FROM);
+	memcpy(file.p, &h, sizeof h);
+
+	alias_tables_free(&at);
+	buf_free(&w.mod);
+	buf_free(&w.list);
+	buf_free(&w.extra);
+	buf_free(&w.slist);
+	buf_free(&w.dirs);
+	buf_free(&cfg);
+	free(w.str.slot);
+	buf_free(&w.str.b);
+	for (size_t i = 0; i < w.ndirs; i++)
+		free(w.dirnames[i]);
+	free(w.dirnames);
+	*out = file.p;
+	*len = file.len;
+	return 0;
+}

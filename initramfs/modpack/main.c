@@ -1,0 +1,237 @@
+/* modpack: read a kernel's module tree on the build host and write the blob
+ * plus the selected modules as .ko.zst, ready to be an image's
+ * /lib/modules/KVER.
+ *
+ *   modpack -m MODDIR -o OUTDIR [--all | --modules LIST] [--config FILE]
+ *           [--blob-only] [--level N]
+ */
+#include "blob.h"
+#include "log.h"
+#include "modtree.h"
+#include "pack.h"
+#include "select.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct opts {
+	const char *moddir, *outdir, *modules, *config;
+	int all, blob_only, level;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: modpack -m MODDIR -o OUTDIR [--all | --modules a,b,...] [--config FILE]\n"
+		   "               [--blob-only] [--level N]\n"
+		   "  -m, --moddir DIR   the kernel's module tree (…/lib/modules/KVER)\n"
+		   "  -o, --out DIR      where to write " BLOB_FILE " and the modules\n"
+		   "  --all              every module (default: a generic initramfs set)\n"
+		   "  --modules LIST     these modules (and what they need)\n"
+		   "  --config FILE      build-time configuration compiled into the blob\n"
+		   "  --blob-only        write only the blob; it then refers to the tree's files\n"
+		   "  --level N          zstd level for the copied modules (default 19)\n");
+}
+
+static int parse_args(int argc, char **argv, struct opts *o)
+{
+	static const struct option lo[] = {
+		{ "moddir", 1, 0, 'm' }, { "out", 1, 0, 'o' },	     { "all", 0, 0, 'a' },
+		{ "modules", 1, 0, 'M' }, { "config", 1, 0, 'C' },    { "blob-only", 0, 0, 'B' },
+		{ "level", 1, 0, 'L' },	 { "help", 0, 0, 'h' },	     { 0, 0, 0, 0 },
+	};
+	int c;
+
+	memset(o, 0, sizeof *o);
+	o->level = 19;
+	while ((c = getopt_long(argc, argv, "m:o:h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'm': o->moddir = optarg; break;
+		case 'o': o->outdir = optarg; break;
+		case 'a': o->all = 1; break;
+		case 'M': o->modules = optarg; break;
+		case 'C': o->config = optarg; break;
+		case 'B': o->blob_only = 1; break;
+		case 'L': o->level = atoi(optarg); break;
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); return -EINVAL;
+		}
+	}
+	if (!o->moddir || !o->outdir || optind != argc || (o->all && o->modules)) {
+		usage(stderr);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int write_file(const char *path, const void *data, size_t len)
+{
+	char tmp[4200];
+	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp)
+		return -ENAMETOOLONG;
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	const char *p = data;
+	while (len > 0) {
+		ssize_t w = write(fd, p, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			int err = -errno;
+			close(fd);
+			unlink(tmp);
+			return err ? err : -EIO;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	if (close(fd) < 0 || rename(tmp, path) < 0)
+		return -errno;
+	return 0;
+}
+
+/* A copy of t holding only the wanted modules (shallow: entries are shared). */
+static struct modtree subtree(const struct modtree *t, const struct pack *full, const unsigned char *want)
+{
+	struct modtree s = *t;
+	s.mods = calloc(t->nmods + 1, sizeof *s.mods);
+	s.nmods = 0;
+	if (!s.mods)
+		return s;
+	for (size_t i = 0; i < full->n; i++)
+		if (want[i] && full->m[i].src)
+			s.mods[s.nmods++] = *full->m[i].src;
+	return s;
+}
+
+/* Output path: the module's path with its compression suffix turned to .ko.zst. */
+static char *zst_relpath(const char *relpath)
+{
+	size_t n = strlen(relpath);
+	const char *ko = strstr(relpath, ".ko");
+	char *out = malloc(n + 8);
+	if (!out)
+		return NULL;
+	n = ko ? (size_t)(ko - relpath) : n;
+	snprintf(out, n + 8, "%.*s.ko.zst", (int)n, relpath);
+	return out;
+}
+
+static int copy_modules(const struct opts *o, struct pack *p)
+{
+	int failed = 0;
+	for (size_t i = 0; i < p->n; i++) {
+		struct pmod *m = &p->m[i];
+		char src[8192], dst[8192];
+		void *data;
+		size_t len;
+		if (m->builtin)
+			continue;
+		char *rel = zst_relpath(m->relpath);
+		if (!rel)
+			return -ENOMEM;
+		snprintf(src, sizeof src, "%s/%s", o->moddir, m->relpath);
+		snprintf(dst, sizeof dst, "%s/%s", o->outdir, rel);
+		m->relpath = rel; /* the blob names the copy */
+		int err = modtree_read_module(src, &data, &len);
+		if (!err) {
+			err = modtree_write_zst(dst, data, len, o->level);
+			free(data);
+		}
+		if (err) {
+			log_err("%s: cannot pack: %s", src, strerror(-err));
+			failed = 1;
+		}
+	}
+	return failed ? -EIO : 0;
+}
+
+static int emit_blob(const struct opts *o, const struct pack *p)
+{
+	uint8_t *blob;
+	size_t len;
+	char path[8192];
+	int err = pack_write_blob(p, &blob, &len);
+	if (err) {
+		log_err("cannot build the blob: %s", strerror(-err));
+		return err;
+	}
+	snprintf(path, sizeof path, "%s/%s", o->outdir, BLOB_FILE);
+	err = write_file(path, blob, len);
+	free(blob);
+	if (err)
+		log_err("%s: cannot write: %s", path, strerror(-err));
+	else
+		log_info("%s: %zu modules, %zu bytes", path, p->n, len);
+	return err;
+}
+
+static int run(const struct opts *o)
+{
+	struct modtree t;
+	struct pack full, sel;
+	struct blob fb;
+	uint8_t *fullblob;
+	size_t fulllen;
+	const char *why;
+	int err;
+
+	if ((err = modtree_load(o->moddir, &t)) < 0)
+		return err;
+	if ((err = pack_from_tree(&full, &t)) < 0)
+		return err;
+	if ((err = pack_write_blob(&full, &fullblob, &fulllen)) < 0 ||
+	    (err = blob_use(&fb, fullblob, fulllen, &why)) < 0) {
+		log_err("internal error: full blob does not validate: %s", why ? why : strerror(-err));
+		return err;
+	}
+	unsigned char *want = calloc(full.n + 1, 1);
+	if (!want)
+		return -ENOMEM;
+	if (o->all)
+		memset(want, 1, full.n);
+	else if (o->modules)
+		err = select_names(&full, o->modules, want);
+	else
+		select_default(&full, want);
+	if (err)
+		return err;
+	select_close(&full, &fb, want);
+
+	struct modtree st = subtree(&t, &full, want);
+	if ((err = pack_from_tree(&sel, &st)) < 0)
+		return err;
+	if (mkdir(o->outdir, 0755) < 0 && errno != EEXIST) {
+		log_err("%s: cannot create: %s", o->outdir, strerror(errno));
+		return -errno;
+	}
+	if (!o->blob_only && (err = copy_modules(o, &sel)) < 0)
+		return err;
+	err = emit_blob(o, &sel);
+	pack_free(&sel);
+	pack_free(&full);
+	free(st.mods);
+	free(want);
+	free(fullblob);
+	modtree_free(&t);
+	return err;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o;
+
+	log_init("modpack");
+	log_set_level(LOG_I);
+	if (parse_args(argc, argv, &o) < 0)
+		return 100;
+	if (o.config)
+		log_warn("%s: build-time configuration is not applied yet", o.config);
+	return run(&o) < 0 ? 1 : 0;
+}

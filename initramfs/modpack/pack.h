@@ -1,0 +1,44 @@
+/* pack.h: the packer's model of the modules going into one blob. */
+#ifndef MODPACK_PACK_H
+#define MODPACK_PACK_H
+
+#include "modtree.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct pmod {
+	const char *name;
+	const char *relpath; /* below the output directory; NULL for builtins */
+	unsigned order;      /* modules.order line, MT_NO_ORDER if none */
+	int builtin;
+	unsigned flags;      /* BM_* from blob.h */
+	const char *options; /* build-time options, or NULL */
+	unsigned *deps;      /* direct dependencies (indices), from depends= */
+	size_t ndeps;
+	unsigned *load; /* full dependency closure in load order */
+	size_t nload;
+	const char **pre, **post; /* softdeps: names or aliases */
+	size_t npre, npost;
+	const struct mt_module *src; /* NULL for builtins */
+	const struct mt_builtin *bsrc;
+};
+
+struct pack {
+	const char *kver;
+	struct pmod *m; /* sorted by name */
+	size_t n;
+	const char **cfg_alias; /* pattern, module name, pattern, ... (build-time config) */
+	size_t ncfg_alias;
+};
+
+/* Build the model from a tree: every module and builtin. */
+int pack_from_tree(struct pack *p, const struct modtree *t);
+int pack_find(const struct pack *p, const char *name);
+/* depgraph.c: fill each module's load list the way depmod orders it. */
+void pack_order_deps(struct pack *p);
+/* blobwrite.c: serialise; *out is malloc'ed. */
+int pack_write_blob(const struct pack *p, uint8_t **out, size_t *len);
+void pack_free(struct pack *p);
+
+#endif

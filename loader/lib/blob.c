@@ -1,0 +1,267 @@
+/* blob.c: open, validate and read the module database (format in blob.h).
+ * Validation happens once at open; accessors still clamp, so a blob that
+ * passed the check cannot make a reader step outside the mapping. */
+#include "blob.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* A sum of 64-bit words in two lanes (Fletcher style): cheap enough to run at
+ * every start, and catches truncation, zeroed pages and flipped bytes. */
+uint32_t blob_checksum(const uint8_t *p, size_t n)
+{
+	uint64_t a = 0x6d6f646c6f6164ull, b = 0;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, p + i, 8);
+		a += w;
+		b += a;
+	}
+	for (; i < n; i++) {
+		a += p[i];
+		b += a;
+	}
+	b ^= b >> 29;
+	return (uint32_t)(a ^ (a >> 32) ^ b ^ (b >> 32));
+}
+
+uint32_t blob_hash_str(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (uint8_t)s[i]) * 16777619u;
+	return h ^ (h >> 15);
+}
+
+uint32_t blob_hash_gram(const char *s)
+{
+	uint32_t w;
+	memcpy(&w, s, 4);
+	return (w * 2654435761u) ^ (w >> 13);
+}
+
+static int sec_ok(const struct blob_header *h, size_t size, int s)
+{
+	uint32_t off = h->sec[s].off, len = h->sec[s].len;
+	return off >= sizeof *h && off % 4 == 0 && off <= size && len <= size - off;
+}
+
+int blob_check(const struct blob *b, const char **why)
+{
+	const struct blob_header *h = (const void *)b->base;
+	uint32_t len;
+
+	if (b->size < sizeof *h || memcmp(h->magic, BLOB_MAGIC, 8) != 0)
+		return *why = "not a modload blob (bad magic)", -EBADMSG;
+	if (h->version != BLOB_VERSION)
+		return *why = "unsupported blob format version", -EPROTO;
+	if (h->size != b->size)
+		return *why = "truncated or extended (size mismatch)", -EBADMSG;
+	if (blob_checksum(b->base + BLOB_SUMMED_FROM, b->size - BLOB_SUMMED_FROM) != h->checksum)
+		return *why = "checksum mismatch (corrupt)", -EBADMSG;
+	for (int s = 0; s < BLOB_NSEC; s++)
+		if (!sec_ok(h, b->size, s))
+			return *why = "section outside the file", -EBADMSG;
+	if (h->sec[SEC_MOD].len != h->nmods * sizeof(struct blob_mod) || h->nmods > 0xffff)
+		return *why = "module table size mismatch", -EBADMSG;
+	if (h->sec[SEC_STR].len == 0 || b->base[h->sec[SEC_STR].off + h->sec[SEC_STR].len - 1])
+		return *why = "string table not terminated", -EBADMSG;
+	if (h->sec[SEC_ABLOCKS].len != 4 * ((h->naliases + BLOB_ABLOCK - 1) / BLOB_ABLOCK))
+		return *why = "alias block table size mismatch", -EBADMSG;
+	if ((h->exact_buckets & (h->exact_buckets - 1)) || (h->gram_buckets & (h->gram_buckets - 1)) ||
+	    !h->exact_buckets || !h->gram_buckets)
+		return *why = "hash table size not a power of two", -EBADMSG;
+	if (h->sec[SEC_EXACT].len < 2 * (h->exact_buckets + 1) ||
+	    h->sec[SEC_GRAMS].len < 2 * (h->gram_buckets + 1))
+		return *why = "hash table truncated", -EBADMSG;
+	if (blob_sec(b, SEC_TOKENS, &len), len < 2 * BLOB_NTOKENS)
+		return *why = "token table truncated", -EBADMSG;
+	if (h->kver >= h->sec[SEC_STR].len)
+		return *why = "kernel release outside the string table", -EBADMSG;
+	return 0;
+}
+
+int blob_open(struct blob *b, const char *path, const char **why)
+{
+	struct stat st;
+	int fd, err;
+
+	memset(b, 0, sizeof *b);
+	b->path = path;
+	*why = NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	if (st.st_size < (off_t)sizeof(struct blob_header) || st.st_size > (off_t)INT32_MAX) {
+		close(fd);
+		*why = "too small or too large to be a blob";
+		return -EBADMSG;
+	}
+	void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	err = m == MAP_FAILED ? -errno : 0;
+	close(fd);
+	if (err)
+		return err;
+	b->base = m;
+	b->size = (size_t)st.st_size;
+	b->h = m;
+	err = blob_check(b, why);
+	if (err)
+		blob_close(b);
+	return err;
+	return 0;
+}
+
+void blob_close(struct blob *b)
+{
+	if (b->base)
+		munmap((void *)b->base, b->size);
+	b->base = NULL;
+	b->h = NULL;
+	b->size = 0;
+}
+
+const uint8_t *blob_sec(const struct blob *b, enum blob_section s, uint32_t *len)
+{
+	if (len)
+		*len = b->h->sec[s].len;
+	return b->base + b->h->sec[s].off;
+}
+
+const char *blob_str(const struct blob *b, uint32_t off)
+{
+	uint32_t len;
+	const char *s = (const char *)blob_sec(b, SEC_STR, &len);
+	return off < len ? s + off : "";
+}
+
+const char *blob_kver(const struct blob *b)
+{
+	return blob_str(b, b->h->kver);
+}
+
+uint32_t blob_nmods(const struct blob *b)
+{
+	return b->h->nmods;
+}
+
+const struct blob_mod *blob_mod(const struct blob *b, uint32_t idx)
+{
+	const struct blob_mod *m = (const void *)blob_sec(b, SEC_MOD, NULL);
+	return idx < b->h->nmods ? m + idx : NULL;
+}
+
+const char *blob_mod_name(const struct blob *b, uint32_t idx)
+{
+	const struct blob_mod *m = blob_mod(b, idx);
+	return m ? blob_str(b, m->name) : "";
+}
+
+int blob_find_mod(const struct blob *b, const char *name)
+{
+	uint32_t lo = 0, hi = b->h->nmods;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(blob_mod_name(b, mid), name);
+		if (c == 0)
+			return (int)mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+const uint8_t *blob_list(const struct blob *b, uint32_t off, uint32_t *n)
+{
+	uint32_t len;
+	const uint8_t *l = blob_sec(b, SEC_LIST, &len);
+	*n = 0;
+	if (off > len || len - off < 2)
+		return l;
+	uint32_t cnt = blob_u16(l + off);
+	if (cnt > (len - off - 2) / 2)
+		return l;
+	*n = cnt;
+	return l + off + 2;
+}
+
+struct blob_extra blob_mod_extra(const struct blob *b, uint32_t idx)
+{
+	struct blob_extra e = { 0, 0, 0, 0 };
+	const struct blob_mod *m = blob_mod(b, idx);
+	uint32_t len;
+	const uint8_t *x = blob_sec(b, SEC_EXTRA, &len);
+
+	if (m && m->extra && m->extra <= len && len - m->extra >= sizeof e)
+		memcpy(&e, x + m->extra, sizeof e);
+	return e;
+}
+
+uint32_t blob_slist_count(const struct blob *b, uint32_t off)
+{
+	uint32_t len;
+	const uint8_t *l = blob_sec(b, SEC_SLIST, &len);
+	if (off > len || len - off < 2)
+		return 0;
+	uint32_t cnt = blob_u16(l + off);
+	return cnt <= (len - off - 2) / 4 ? cnt : 0;
+}
+
+const char *blob_slist_item(const struct blob *b, uint32_t off, uint32_t i)
+{
+	const uint8_t *l = blob_sec(b, SEC_SLIST, NULL);
+	if (i >= blob_slist_count(b, off))
+		return "";
+	return blob_str(b, blob_u32(l + off + 2 + 4 * i));
+}
+
+static const char *const mod_ext[] = { ".ko.zst", ".ko", ".ko.xz", ".ko.gz" };
+
+int blob_mod_path(const struct blob *b, uint32_t idx, char *buf, size_t len)
+{
+	const struct blob_mod *m = blob_mod(b, idx);
+	uint32_t dlen;
+	const uint8_t *dirs = blob_sec(b, SEC_DIRS, &dlen);
+	struct blob_extra x = blob_mod_extra(b, idx);
+	const char *stem, *dir;
+	size_t n;
+
+	if (!m || (m->flags & BM_BUILTIN) || (uint32_t)m->dir * 4 + 4 > dlen || m->ext > 3)
+		return -ENOENT;
+	dir = blob_str(b, blob_u32(dirs + 4 * m->dir));
+	stem = x.file ? blob_str(b, x.file) : blob_str(b, m->name);
+	n = (size_t)snprintf(buf, len, "%s%s%s%s", dir, *dir ? "/" : "", stem, mod_ext[m->ext]);
+	if (n >= len)
+		return -ENAMETOOLONG;
+	if (m->flags & BM_DASHFILE && !x.file)
+		for (char *p = buf + strlen(dir); *p && p < buf + n - strlen(mod_ext[m->ext]); p++)
+			if (*p == '_')
+				*p = '-';
+	return 0;
+}
+
+int blob_use(struct blob *b, const void *data, size_t size, const char **why)
+{
+	memset(b, 0, sizeof *b);
+	b->base = data;
+	b->size = size;
+	b->h = data;
+	*why = NULL;
+	if (size < sizeof(struct blob_header))
+		return *why = "too small to be a blob", -EBADMSG;
+	return blob_check(b, why);
+}

@@ -1,0 +1,169 @@
+/* blob.h: the precomputed module database that modpack writes and modload maps.
+ *
+ * One little-endian file, mapped read-only and used in place: nothing is
+ * parsed or decompressed at startup. Every offset is checked against the file
+ * size once, when the blob is opened, and again (cheaply) where it is used.
+ *
+ * Layout
+ *   header      struct blob_header (magic, version, size, checksum, kernel
+ *               release, counts) followed by BLOB_NSEC section descriptors
+ *               {u32 off, u32 len}, each 4-byte aligned inside the file.
+ *   STR         NUL-terminated strings; offset 0 is the empty string.
+ *   MOD         struct blob_mod[nmods], sorted by name (binary search).
+ *   LIST        u16 lists: a count then that many module indices. Offset 0
+ *               is the empty list. A module's deps list is its complete
+ *               dependency closure in load order (what modprobe inserts
+ *               before it, softdeps aside).
+ *   EXTRA       per-module rarely used data, struct blob_extra.
+ *   SLIST       string lists: a u16 count then u32 STR offsets (softdeps).
+ *   DIRS        u32 STR offsets of the directories that hold module files.
+ *   TOKENS      the alias token dictionary: 128 u16 offsets into the token
+ *               bytes that follow; each token expands to bytes that may hold
+ *               further tokens (always of lower number).
+ *   ALIASES     every (alias pattern, module) pair sorted by pattern, front
+ *               coded in blocks of BLOB_ABLOCK entries: u8 shared-prefix
+ *               length (0 at a block start), the rest of the pattern with
+ *               bytes >= 0x80 standing for tokens, a 0 byte, u16 module index.
+ *   ABLOCKS     u32 offset of each block inside ALIASES.
+ *   EXACT       hash table of the patterns with no wildcard: u16 first-entry
+ *               positions per bucket (nbuckets + 1 of them), then the u16
+ *               alias numbers in bucket order.
+ *   GRAMS       the same shape for wildcard patterns, keyed by one 4-byte
+ *               literal run ("gram") of the pattern chosen at build time to be
+ *               rare; a string can only match the pattern if it contains that
+ *               gram, so a lookup probes each 4-byte window of the string.
+ *   ALWAYS      u16 alias numbers of wildcard patterns with no 4-byte literal.
+ *   CFGALIAS    alias lines from the build-time config: pairs of u32 STR
+ *               offsets (pattern, module name), in config order.
+ *
+ * Aliases are stored normalised the way kmod normalises them ('-' -> '_'
+ * outside brackets), and a lookup normalises its input the same way. */
+#ifndef MODLOAD_BLOB_H
+#define MODLOAD_BLOB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define BLOB_MAGIC "MODLOAD\x1a"
+#define BLOB_VERSION 1
+#define BLOB_FILE "modload.blob"
+#define BLOB_ABLOCK 16
+#define BLOB_NTOKENS 128
+#define BLOB_GRAM 4
+/* The checksum covers everything after itself; the fields before it (magic,
+ * version, size) are checked one by one. */
+#define BLOB_SUMMED_FROM 20
+
+enum blob_section {
+	SEC_STR,
+	SEC_MOD,
+	SEC_LIST,
+	SEC_EXTRA,
+	SEC_SLIST,
+	SEC_DIRS,
+	SEC_TOKENS,
+	SEC_ALIASES,
+	SEC_ABLOCKS,
+	SEC_EXACT,
+	SEC_GRAMS,
+	SEC_ALWAYS,
+	SEC_CFGALIAS,
+	BLOB_NSEC
+};
+
+struct blob_secdesc {
+	uint32_t off, len;
+};
+
+struct blob_header {
+	char magic[8];
+	uint32_t version;
+	uint32_t size;     /* of the whole file */
+	uint32_t checksum; /* blob_checksum of the bytes from BLOB_SUMMED_FROM on */
+	uint32_t kver;     /* STR offset of the kernel release */
+	uint32_t nmods;
+	uint32_t naliases;
+	uint32_t exact_buckets; /* powers of two */
+	uint32_t gram_buckets;
+	struct blob_secdesc sec[BLOB_NSEC];
+};
+
+/* Module flags. */
+enum {
+	BM_BUILTIN = 1 << 0,   /* built into the kernel: nothing to load */
+	BM_PACKED = 1 << 1,    /* its file is in the packed directory */
+	BM_DASHFILE = 1 << 2,  /* file name is the name with '_' -> '-' */
+	BM_BLACKLIST = 1 << 3, /* config: no loads through an alias */
+	BM_FORBID = 1 << 4,    /* config: never loaded, even by name */
+	BM_LOAD = 1 << 5,      /* config: load at boot */
+	BM_SOFTDEP_CFG = 1 << 6
+};
+
+struct blob_mod {
+	uint32_t name;  /* STR */
+	uint32_t deps;  /* LIST */
+	uint32_t extra; /* EXTRA offset, 0 for none (offset 0 is a zero record) */
+	uint16_t dir;   /* DIRS index */
+	uint16_t order; /* modules.order line, 0xffff when not listed */
+	uint16_t flags;
+	uint16_t ext;   /* 0 .ko.zst, 1 .ko, 2 .ko.xz, 3 .ko.gz */
+};
+
+struct blob_extra {
+	uint32_t file;     /* STR: file name stem when not derivable, else 0 */
+	uint32_t options;  /* STR: build-time options, else 0 */
+	uint32_t soft_pre; /* SLIST */
+	uint32_t soft_post;
+};
+
+/* An opened blob. All pointers point into the mapping. */
+struct blob {
+	const uint8_t *base;
+	size_t size;
+	const struct blob_header *h;
+	const char *path;
+};
+
+/* Map and validate; on failure *why says what is wrong with the file (or is
+ * NULL when the error is the errno of opening it). */
+int blob_open(struct blob *b, const char *path, const char **why);
+void blob_close(struct blob *b);
+/* Validate a blob already in memory (not unmapped by blob_close). */
+int blob_use(struct blob *b, const void *data, size_t size, const char **why);
+/* Checks every header field and section bound; also used by blob_open. */
+int blob_check(const struct blob *b, const char **why);
+uint32_t blob_checksum(const uint8_t *p, size_t n);
+
+const uint8_t *blob_sec(const struct blob *b, enum blob_section s, uint32_t *len);
+const char *blob_str(const struct blob *b, uint32_t off);
+const char *blob_kver(const struct blob *b);
+uint32_t blob_nmods(const struct blob *b);
+const struct blob_mod *blob_mod(const struct blob *b, uint32_t idx);
+const char *blob_mod_name(const struct blob *b, uint32_t idx);
+/* Index of the module with this (normalised) name, or -1. */
+int blob_find_mod(const struct blob *b, const char *name);
+/* A u16 list at LIST offset: sets *n, returns the first element pointer
+ * (unaligned-safe reads through blob_u16). */
+const uint8_t *blob_list(const struct blob *b, uint32_t off, uint32_t *n);
+struct blob_extra blob_mod_extra(const struct blob *b, uint32_t idx);
+/* String list (SLIST) entry i of the list at off. */
+uint32_t blob_slist_count(const struct blob *b, uint32_t off);
+const char *blob_slist_item(const struct blob *b, uint32_t off, uint32_t i);
+/* Path of the module's file relative to the packed directory. */
+int blob_mod_path(const struct blob *b, uint32_t idx, char *buf, size_t len);
+
+static inline uint16_t blob_u16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static inline uint32_t blob_u32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* Hashes shared by writer and reader. */
+uint32_t blob_hash_str(const char *s, size_t n);
+uint32_t blob_hash_gram(const char *s);
+
+#endif
