@@ -10,15 +10,21 @@ struct mt_module {
 	char *relpath;  /* path below the tree root as found, e.g. kernel/fs/ext4/ext4.ko */
 	char **info;    /* every "key=value" entry of .modinfo, in file order */
 	size_t ninfo;
-	unsigned order; /* line in modules.order (0-based), or MT_NO_ORDER */
+	unsigned order; /* line in modules.order (0-based, blank lines not counted), or
+			 * MT_NO_ORDER; matched by relpath without compression
+			 * suffix, as depmod does, so a copy in updates/ has none */
 };
 
-/* A module built into the kernel (modules.builtin + modules.builtin.modinfo). */
+/* A module built into the kernel: named in modules.builtin, in
+ * modules.builtin.modinfo, or both. kmod answers "is X built in?" from
+ * modules.builtin but takes builtin aliases from modules.builtin.modinfo, so
+ * both facts are kept. */
 struct mt_builtin {
 	char *name;
 	char **info; /* "key=value" entries from modules.builtin.modinfo ("alias=..." etc.) */
 	size_t ninfo;
-	unsigned order; /* line in modules.builtin */
+	unsigned order;      /* line in modules.builtin (0-based), or MT_NO_ORDER */
+	int in_builtin_list; /* named in modules.builtin */
 };
 
 #define MT_NO_ORDER 0xffffffffu
@@ -28,7 +34,7 @@ struct modtree {
 	char *kver;     /* kernel release: from vermagic, else the directory's basename */
 	struct mt_module *mods; /* sorted by name */
 	size_t nmods;
-	struct mt_builtin *builtins;
+	struct mt_builtin *builtins; /* sorted by name */
 	size_t nbuiltins;
 };
 
@@ -41,15 +47,24 @@ struct modtree {
 int modtree_load(const char *root, struct modtree *t);
 void modtree_free(struct modtree *t);
 
-/* Read a module file fully into malloc'ed memory, decompressing by suffix. */
+/* Read a module file fully into malloc'ed memory, decompressing by suffix
+ * (.ko.zst, .ko.xz, .ko.gz; anything else is read as is). Returns 0 or a
+ * negative errno (-EBADMSG for a corrupt compressed file, -EFBIG beyond
+ * MT_MAX_MODULE); on error a one-line reason naming the file has been logged. */
 int modtree_read_module(const char *path, void **data, size_t *len);
 
+/* Largest decompressed module accepted (a guard against decompression bombs). */
+#define MT_MAX_MODULE ((size_t)1 << 30)
+
 /* Write data as a zstd-compressed file at path (parent dirs created) with the
- * frame content size recorded, at the given compression level. */
+ * frame content size and a checksum recorded, at the given compression level.
+ * The file appears atomically (temp file + rename). Returns 0 or a negative
+ * errno; on error a one-line reason naming the file has been logged. */
 int modtree_write_zst(const char *path, const void *data, size_t len, int level);
 
 /* All values for key (e.g. "alias", "depends", "softdep") among info[0..n);
- * the values point into info; *out is a malloc'ed array; returns the count. */
+ * the values point into info; *out is a malloc'ed array (NULL when the count
+ * is 0, or when out of memory, which also returns 0); returns the count. */
 size_t mt_values(char *const *info, size_t n, const char *key, const char ***out);
 
 #endif
