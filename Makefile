@@ -8,6 +8,7 @@ CPPFLAGS += -Iloader/lib -D_GNU_SOURCE
 MUSLCC   ?= musl-gcc
 HOSTCC   ?= cc
 
+.DEFAULT_GOAL := all
 include mk/zstd.mk
 
 # Mechanisms shared by the loader and the packer: one copy of each.

@@ -1,0 +1,16 @@
+/* applets.h: the programs inside the modload binary. */
+#ifndef MODLOAD_APPLETS_H
+#define MODLOAD_APPLETS_H
+
+/* Set by `modload -d DIR`: the packed directory, or NULL for the default. */
+extern const char *applet_dir;
+
+int modprobe_main(int argc, char **argv);
+int coldplug_main(int argc, char **argv);
+int resolve_main(int argc, char **argv);
+int deps_main(int argc, char **argv);
+
+/* Exit codes, as skarnet's tools use them. */
+enum { EXIT_USAGE = 100, EXIT_SYSTEM = 111 };
+
+#endif

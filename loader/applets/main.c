@@ -1,0 +1,71 @@
+/* main.c: one binary, many programs: chosen by argv[0] (busybox style, e.g.
+ * /sbin/modprobe -> modload) or by `modload SUBCOMMAND`. */
+#include "applets.h"
+#include "log.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const char *applet_dir;
+
+struct applet {
+	const char *name;
+	int (*main)(int, char **);
+	const char *what;
+};
+
+static const struct applet applets[] = {
+	{ "modprobe", modprobe_main, "load modules with dependencies, by name or alias" },
+	{ "coldplug", coldplug_main, "load drivers for every device under /sys" },
+	{ "resolve", resolve_main, "print the modules an alias resolves to" },
+	{ "deps", deps_main, "print the load plan of a module" },
+};
+
+static const struct applet *find(const char *name)
+{
+	for (size_t i = 0; i < sizeof applets / sizeof *applets; i++)
+		if (!strcmp(applets[i].name, name))
+			return &applets[i];
+	return NULL;
+}
+
+static int usage(FILE *f)
+{
+	fprintf(f, "usage: modload [-d DIR] [-v] COMMAND [ARGS]\n"
+		   "  -d DIR  packed module directory (default /lib/modules/$(uname -r))\n"
+		   "commands:\n");
+	for (size_t i = 0; i < sizeof applets / sizeof *applets; i++)
+		fprintf(f, "  %-9s %s\n", applets[i].name, applets[i].what);
+	return f == stdout ? 0 : EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	const char *base = argv[0] ? strrchr(argv[0], '/') : NULL;
+	const struct applet *a;
+	int i = 1;
+
+	base = base ? base + 1 : argv[0] ? argv[0] : "modload";
+	a = find(base);
+	if (a) {
+		log_init(base);
+		return a->main(argc, argv);
+	}
+	log_init("modload");
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "-d") && i + 1 < argc)
+			applet_dir = argv[++i];
+		else if (!strcmp(argv[i], "-v"))
+			log_set_level(log_level() + 1);
+		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+			return usage(stdout);
+		else
+			return usage(stderr);
+	}
+	if (i >= argc || !(a = find(argv[i]))) {
+		if (i < argc)
+			fprintf(stderr, "modload: unknown command '%s'\n", argv[i]);
+		return usage(stderr);
+	}
+	return a->main(argc - i, argv + i);
+}

@@ -1,0 +1,154 @@
+/* modprobe.c: the modprobe applet, as the kernel's request_module and
+ * administrators call it. */
+#include "applets.h"
+#include "ctx.h"
+#include "load.h"
+#include "log.h"
+#include "lookup.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+
+struct mp_opts {
+	int all, quiet, resolve, show, remove;
+	unsigned flags;
+	const char *root, *kver;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: modprobe [-q] [-v] [-n] [-b] MODULE [param=value ...]\n"
+		   "       modprobe [-q] [-v] [-n] [-b] -a MODULE...\n"
+		   "       modprobe -R ALIAS      print the modules an alias resolves to\n"
+		   "       modprobe --show-depends MODULE\n"
+		   "  -a, --all             load every MODULE given\n"
+		   "  -b, --use-blacklist   apply blacklist to the names given too\n"
+		   "  -n, --dry-run         do not insert (with -v: show what would be)\n"
+		   "  -q, --quiet           say nothing when a module is not found\n"
+		   "  -v, --verbose         say what is done\n"
+		   "  -d, --dirname ROOT    modules are in ROOT/lib/modules/KVER\n"
+		   "  -S, --set-version KVER\n");
+}
+
+static int parse(int argc, char **argv, struct mp_opts *o)
+{
+	static const struct option lo[] = {
+		{ "all", 0, 0, 'a' },	      { "quiet", 0, 0, 'q' },	    { "verbose", 0, 0, 'v' },
+		{ "dry-run", 0, 0, 'n' },     { "use-blacklist", 0, 0, 'b' }, { "resolve-alias", 0, 0, 'R' },
+		{ "show-depends", 0, 0, 'D' }, { "dirname", 1, 0, 'd' },    { "set-version", 1, 0, 'S' },
+		{ "remove", 0, 0, 'r' },      { "help", 0, 0, 'h' },	    { 0, 0, 0, 0 },
+	};
+	int c;
+
+	memset(o, 0, sizeof *o);
+	while ((c = getopt_long(argc, argv, "aqvnbRDd:S:rh", lo, NULL)) != -1) {
+		switch (c) {
+		case 'a': o->all = 1; break;
+		case 'q': o->quiet = 1; o->flags |= CTX_QUIET; break;
+		case 'v': o->flags |= CTX_VERBOSE; log_set_level(LOG_I); break;
+		case 'n': o->flags |= CTX_DRY_RUN; break;
+		case 'b': o->flags |= CTX_BLACKLIST; break;
+		case 'R': o->resolve = 1; break;
+		case 'D': o->show = 1; o->flags |= CTX_SHOW; break;
+		case 'd': o->root = optarg; break;
+		case 'S': o->kver = optarg; break;
+		case 'r': o->remove = 1; break;
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); return -EINVAL;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The kernel runs request_module's helper with no console: log to kmsg then. */
+static void pick_log(void)
+{
+	struct stat st, null;
+	if (fstat(2, &st) < 0 || (stat("/dev/null", &null) == 0 && st.st_rdev == null.st_rdev))
+		log_use_kmsg(1);
+}
+
+static int open_dir(struct ml_ctx *c, const struct mp_opts *o)
+{
+	char dir[PATH_MAX];
+	struct utsname u;
+	const char *kver = o->kver;
+
+	if (!o->root)
+		return ctx_open(c, kver ? NULL : applet_dir, kver);
+	if (!kver) {
+		if (uname(&u) < 0)
+			return -errno;
+		kver = u.release;
+	}
+	snprintf(dir, sizeof dir, "%s/lib/modules/%s", o->root, kver);
+	return ctx_open(c, dir, NULL);
+}
+
+static int print_resolve(struct ml_ctx *c, const char *name)
+{
+	struct hit h[LOOKUP_MAX];
+	int n = lookup(&c->b, &c->extra, name, h, LOOKUP_MAX);
+	for (int k = 0; k < n; k++)
+		printf("%s\n", h[k].name);
+	return n > 0 ? 0 : -ENOENT;
+}
+
+static int one(struct ml_ctx *c, const struct mp_opts *o, const char *name, const char *params)
+{
+	int err = o->resolve ? print_resolve(c, name) : load_name(c, name, params);
+	if (o->show)
+		memset(c->state, 0, blob_nmods(&c->b));
+	if (err == -ENOENT && !o->quiet)
+		log_err("FATAL: Module %s not found in directory %s", name, c->dir);
+	return err;
+}
+
+/* Parameters given after the module name, joined by spaces. */
+static void join_params(int argc, char **argv, int from, char *buf, size_t len)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (int i = from; i < argc && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? " " : "", argv[i]);
+}
+
+int modprobe_main(int argc, char **argv)
+{
+	struct mp_opts o;
+	struct ml_ctx c;
+	char params[4096];
+	int status = 0;
+
+	pick_log();
+	if (parse(argc, argv, &o) < 0)
+		return EXIT_USAGE;
+	if (o.remove) {
+		log_err("-r: removing modules is not supported yet; use rmmod");
+		return 1;
+	}
+	if (open_dir(&c, &o) < 0)
+		return 1;
+	c.flags = o.flags;
+	if (!(c.flags & (CTX_SHOW | CTX_DRY_RUN)))
+		ctx_scan_loaded(&c);
+	if (o.all || o.resolve) {
+		for (int i = optind; i < argc; i++)
+			if (one(&c, &o, argv[i], NULL) < 0)
+				status = 1;
+	} else {
+		join_params(argc, argv, optind + 1, params, sizeof params);
+		status = one(&c, &o, argv[optind], params) < 0;
+	}
+	ctx_close(&c);
+	return status;
+}

@@ -1,0 +1,124 @@
+/* load.c: carry out load plans, inserting each module at most once per run. */
+#include "load.h"
+
+#include "log.h"
+#include "plan.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *module_options(const struct ml_ctx *c, unsigned mod, const char *params,
+				  char *buf, size_t len)
+{
+	const char *built = blob_str(&c->b, blob_mod_extra(&c->b, mod).options);
+	snprintf(buf, len, "%s%s%s", built, *built && params && *params ? " " : "",
+		 params ? params : "");
+	return buf;
+}
+
+static int insert_one(struct ml_ctx *c, unsigned mod, const char *params)
+{
+	const struct blob_mod *m = blob_mod(&c->b, mod);
+	const char *name = blob_str(&c->b, m->name);
+	char rel[PATH_MAX], path[2 * PATH_MAX], opts[4096];
+	int err;
+
+	if (c->state[mod] == MS_LIVE)
+		return 0;
+	if (c->state[mod] == MS_FAILED)
+		return -EAGAIN;
+	if (m->flags & BM_BUILTIN) {
+		if (c->flags & CTX_SHOW)
+			printf("builtin %s\n", name);
+		c->state[mod] = MS_LIVE;
+		c->builtin++;
+		return 0;
+	}
+	if (blob_mod_path(&c->b, mod, rel, sizeof rel) < 0)
+		return -ENAMETOOLONG;
+	snprintf(path, sizeof path, "%s/%s", c->dir, rel);
+	module_options(c, mod, params, opts, sizeof opts);
+	if (c->flags & (CTX_SHOW | CTX_DRY_RUN)) {
+		if (c->flags & CTX_SHOW)
+			printf("insmod %s %s\n", path, opts);
+		else if (c->flags & CTX_VERBOSE)
+			printf("insmod %s %s\n", path, opts);
+		c->state[mod] = MS_LIVE;
+		return 0;
+	}
+	if (c->flags & CTX_VERBOSE)
+		log_msg(LOG_N, "insmod %s %s", path, opts);
+	err = insert_module(path, opts, &c->buf);
+	if (err == -EEXIST) {
+		c->state[mod] = MS_LIVE;
+		c->already++;
+		return 0;
+	}
+	if (err < 0) {
+		c->state[mod] = MS_FAILED;
+		c->failed++;
+		log_err("could not insert '%s' (%s): %s", name, path, insert_strerror(err));
+		return err;
+	}
+	c->state[mod] = MS_LIVE;
+	c->loaded++;
+	return 0;
+}
+
+int load_module(struct ml_ctx *c, unsigned mod, const char *params)
+{
+	static struct plan p;
+	const struct blob_mod *m = blob_mod(&c->b, mod);
+
+	if (!m)
+		return -ENOENT;
+	if (m->flags & BM_FORBID) {
+		log_msg(c->flags & CTX_QUIET ? LOG_D : LOG_N, "%s: not loaded: forbidden by configuration",
+			blob_str(&c->b, m->name));
+		c->skipped++;
+		return -EPERM;
+	}
+	memset(c->visited, 0, blob_nmods(&c->b));
+	p.n = 0;
+	p.overflow = 0;
+	p.visited = c->visited;
+	p.extra = &c->extra;
+	plan_module(&c->b, &p, mod);
+	if (p.overflow)
+		log_warn("%s: dependency plan longer than %d modules, truncated", blob_str(&c->b, m->name),
+			 PLAN_MAX);
+	for (int i = 0; i < p.n; i++) {
+		int err = insert_one(c, p.mod[i], p.mod[i] == mod ? params : NULL);
+		if (err < 0)
+			return err; /* like modprobe: stop at the first failure of a chain */
+	}
+	return 0;
+}
+
+int load_name(struct ml_ctx *c, const char *name, const char *params)
+{
+	struct hit h[LOOKUP_MAX];
+	int n = lookup(&c->b, &c->extra, name, h, LOOKUP_MAX), err = 0, done = 0;
+
+	if (n <= 0)
+		return n < 0 ? n : -ENOENT;
+	for (int i = 0; i < n; i++) {
+		if (h[i].kind == HIT_UNKNOWN) {
+			log_err("%s: alias of %s, which is not in %s", name, h[i].name, c->dir);
+			err = -ENOENT;
+			continue;
+		}
+		const struct blob_mod *m = blob_mod(&c->b, (unsigned)h[i].mod);
+		if (h[i].via_alias && (c->flags & CTX_BLACKLIST) && (m->flags & BM_BLACKLIST)) {
+			log_dbg("%s: %s is blacklisted", name, h[i].name);
+			c->skipped++;
+			continue;
+		}
+		int e = load_module(c, (unsigned)h[i].mod, params);
+		if (e < 0 && !err)
+			err = e;
+		done++;
+	}
+	return err;
+}

@@ -1,0 +1,16 @@
+/* load.h: insert modules with their dependencies, once each. */
+#ifndef MODLOAD_LOAD_H
+#define MODLOAD_LOAD_H
+
+#include "ctx.h"
+
+/* Load what name resolves to (module name or alias), with softdeps and
+ * dependencies. params are extra parameters for the named module(s).
+ * Returns 0 when everything needed is live, -ENOENT when nothing matched,
+ * another negative errno when some insert failed (already logged). */
+int load_name(struct ml_ctx *c, const char *name, const char *params);
+
+/* Load one module index and its plan. */
+int load_module(struct ml_ctx *c, unsigned mod, const char *params);
+
+#endif
