@@ -96,6 +96,22 @@ static void walk(struct scan *s, int dfd, int depth)
 	closedir(d);
 }
 
+/* Modules named by configuration: loaded by name, so blacklist does not apply. */
+static void load_list(struct ml_ctx *c, char *const *names, unsigned n, const char *why)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (load_name(c, names[i], NULL) == -ENOENT)
+			log_err("%s: module %s not found in %s", why, names[i], c->dir);
+}
+
+/* `load` lines compiled into the blob at build time. */
+static void load_flagged(struct ml_ctx *c)
+{
+	for (unsigned i = 0; i < blob_nmods(&c->b); i++)
+		if (blob_mod(&c->b, i)->flags & BM_LOAD)
+			load_module(c, i, NULL, NULL);
+}
+
 static double now(void)
 {
 	struct timespec t;
@@ -107,6 +123,7 @@ int coldplug_main(int argc, char **argv)
 {
 	static struct seen seen;
 	struct ml_ctx c;
+	char cmdline[4096];
 	double t0 = now();
 	int pass;
 
@@ -119,7 +136,10 @@ int coldplug_main(int argc, char **argv)
 	if (ctx_open(&c, applet_dir, NULL) < 0)
 		return 1;
 	c.flags |= CTX_BLACKLIST | CTX_QUIET;
+	ctx_configure(&c, RUNTIME_CONFIG, ctx_read_cmdline(cmdline, sizeof cmdline));
 	ctx_scan_loaded(&c);
+	load_list(&c, c.cfg.pre, c.cfg.npre, "rd.driver.pre");
+	load_flagged(&c);
 	for (pass = 1; pass <= MAX_PASSES; pass++) {
 		struct scan s = { &c, &seen, 0 };
 		int fd = open("/sys/devices", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -131,6 +151,8 @@ int coldplug_main(int argc, char **argv)
 		if (s.fresh == 0)
 			break;
 	}
+	load_list(&c, c.cfg.load, c.cfg.nload, "load");
+	load_list(&c, c.cfg.post, c.cfg.npost, "rd.driver.post");
 	if (seen.full)
 		log_warn("more than %d distinct modaliases; the rest were ignored", MAX_ALIASES);
 	log_msg(LOG_N, "coldplug: %u loaded, %u failed, %u skipped, %u already live, %u modaliases, %d passes, %.3fs",

@@ -17,7 +17,7 @@
 struct mp_opts {
 	int all, quiet, resolve, show, remove;
 	unsigned flags;
-	const char *root, *kver;
+	const char *root, *kver, *config;
 };
 
 static void usage(FILE *f)
@@ -32,7 +32,8 @@ static void usage(FILE *f)
 		   "  -q, --quiet           say nothing when a module is not found\n"
 		   "  -v, --verbose         say what is done\n"
 		   "  -d, --dirname ROOT    modules are in ROOT/lib/modules/KVER\n"
-		   "  -S, --set-version KVER\n");
+		   "  -S, --set-version KVER\n"
+		   "  -C, --config FILE     runtime configuration (default " RUNTIME_CONFIG ")\n");
 }
 
 static int parse(int argc, char **argv, struct mp_opts *o)
@@ -41,12 +42,12 @@ static int parse(int argc, char **argv, struct mp_opts *o)
 		{ "all", 0, 0, 'a' },	      { "quiet", 0, 0, 'q' },	    { "verbose", 0, 0, 'v' },
 		{ "dry-run", 0, 0, 'n' },     { "use-blacklist", 0, 0, 'b' }, { "resolve-alias", 0, 0, 'R' },
 		{ "show-depends", 0, 0, 'D' }, { "dirname", 1, 0, 'd' },    { "set-version", 1, 0, 'S' },
-		{ "remove", 0, 0, 'r' },      { "help", 0, 0, 'h' },	    { 0, 0, 0, 0 },
+		{ "remove", 0, 0, 'r' }, { "config", 1, 0, 'C' },      { "help", 0, 0, 'h' },	    { 0, 0, 0, 0 },
 	};
 	int c;
 
 	memset(o, 0, sizeof *o);
-	while ((c = getopt_long(argc, argv, "aqvnbRDd:S:rh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "aqvnbRDd:S:rC:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'a': o->all = 1; break;
 		case 'q': o->quiet = 1; o->flags |= CTX_QUIET; break;
@@ -58,6 +59,7 @@ static int parse(int argc, char **argv, struct mp_opts *o)
 		case 'd': o->root = optarg; break;
 		case 'S': o->kver = optarg; break;
 		case 'r': o->remove = 1; break;
+		case 'C': o->config = optarg; break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return -EINVAL;
 		}
@@ -139,6 +141,12 @@ int modprobe_main(int argc, char **argv)
 	if (open_dir(&c, &o) < 0)
 		return 1;
 	c.flags = o.flags;
+	if (!o.resolve && !o.show) {
+		char cmdline[4096];
+		ctx_configure(&c, o.config ? o.config : RUNTIME_CONFIG,
+			      ctx_read_cmdline(cmdline, sizeof cmdline));
+	} else if (o.config)
+		ctx_configure(&c, o.config, NULL);
 	if (!(c.flags & (CTX_SHOW | CTX_DRY_RUN)))
 		ctx_scan_loaded(&c);
 	if (o.all || o.resolve) {

@@ -5,10 +5,12 @@
 #include "log.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 int ctx_open(struct ml_ctx *c, const char *dir, const char *kver)
 {
@@ -42,8 +44,45 @@ int ctx_open(struct ml_ctx *c, const char *dir, const char *kver)
 	return 0;
 }
 
+void ctx_configure(struct ml_ctx *c, const char *file, const char *cmdline)
+{
+	if (file)
+		config_parse_file(&c->cfg, file);
+	if (cmdline)
+		config_parse_cmdline(&c->cfg, cmdline);
+	c->extra.pat = (const char *const *)c->cfg.alias_pat;
+	c->extra.mod = (const char *const *)c->cfg.alias_mod;
+	c->extra.n = c->cfg.nalias;
+}
+
+const char *ctx_read_cmdline(char *buf, size_t len)
+{
+	int fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, buf, len - 1) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return buf;
+}
+
+int ctx_blacklisted(const struct ml_ctx *c, unsigned mod)
+{
+	const struct blob_mod *m = blob_mod(&c->b, mod);
+	return m && ((m->flags & BM_BLACKLIST) ||
+		     config_has(c->cfg.blacklist, c->cfg.nblacklist, blob_str(&c->b, m->name)));
+}
+
+int ctx_forbidden(const struct ml_ctx *c, unsigned mod)
+{
+	const struct blob_mod *m = blob_mod(&c->b, mod);
+	return m && ((m->flags & BM_FORBID) ||
+		     config_has(c->cfg.forbid, c->cfg.nforbid, blob_str(&c->b, m->name)));
+}
+
 void ctx_close(struct ml_ctx *c)
 {
+	config_free(&c->cfg);
 	blob_close(&c->b);
 	free(c->state);
 	free(c->visited);

@@ -4,10 +4,17 @@
 #define MODLOAD_CTX_H
 
 #include "blob.h"
+#include "config.h"
 #include "insert.h"
 #include "lookup.h"
 
 #include <limits.h>
+
+/* The runtime configuration file inside an image. */
+#define RUNTIME_CONFIG "/etc/modload.conf"
+
+/* The runtime configuration file inside an image. */
+#define RUNTIME_CONFIG "/etc/modload.conf"
 
 enum mod_state { MS_NONE, MS_LOADING, MS_LIVE, MS_FAILED, MS_SKIPPED };
 
@@ -26,7 +33,8 @@ struct ml_ctx {
 	unsigned char *state;   /* enum mod_state per blob module */
 	unsigned char *visited; /* scratch for plans */
 	struct insert_buf buf;
-	struct alias_list extra;
+	struct alias_list extra; /* cfg's aliases, as lookup takes them */
+	struct config cfg;       /* runtime configuration (file, command line) */
 	unsigned loaded, failed, skipped, already, builtin;
 };
 
@@ -34,6 +42,15 @@ struct ml_ctx {
  * message naming the file has been logged. */
 int ctx_open(struct ml_ctx *c, const char *dir, const char *kver);
 void ctx_close(struct ml_ctx *c);
+/* Add the runtime configuration: a file (missing is fine) and, when
+ * cmdline is not NULL, kernel command line text. */
+void ctx_configure(struct ml_ctx *c, const char *file, const char *cmdline);
+/* Read /proc/cmdline into buf; returns buf, or "" when unreadable. */
+const char *ctx_read_cmdline(char *buf, size_t len);
+/* Is mod blacklisted / forbidden by the blob or the runtime configuration? */
+int ctx_blacklisted(const struct ml_ctx *c, unsigned mod);
+int ctx_forbidden(const struct ml_ctx *c, unsigned mod);
+
 /* Mark modules listed in /proc/modules as live (nothing to do for them). */
 void ctx_scan_loaded(struct ml_ctx *c);
 

@@ -1,6 +1,7 @@
 /* load.c: carry out load plans, inserting each module at most once per run. */
 #include "load.h"
 
+#include "alias.h"
 #include "log.h"
 #include "plan.h"
 
@@ -8,16 +9,22 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *module_options(const struct ml_ctx *c, unsigned mod, const char *params,
-				  char *buf, size_t len)
+/* Build-time options, then runtime config and command line (for the module
+ * or the alias it was asked for by), then what the caller gave: the kernel
+ * keeps the last value of a parameter given twice. */
+static const char *module_options(const struct ml_ctx *c, unsigned mod, const char *alias,
+				  const char *params, char *buf, size_t len)
 {
-	const char *built = blob_str(&c->b, blob_mod_extra(&c->b, mod).options);
-	snprintf(buf, len, "%s%s%s", built, *built && params && *params ? " " : "",
-		 params ? params : "");
+	size_t used;
+	snprintf(buf, len, "%s", blob_str(&c->b, blob_mod_extra(&c->b, mod).options));
+	config_options(&c->cfg, blob_mod_name(&c->b, mod), alias, buf, len);
+	used = strlen(buf);
+	if (params && *params)
+		snprintf(buf + used, len - used, "%s%s", used ? " " : "", params);
 	return buf;
 }
 
-static int insert_one(struct ml_ctx *c, unsigned mod, const char *params)
+static int insert_one(struct ml_ctx *c, unsigned mod, const char *alias, const char *params)
 {
 	const struct blob_mod *m = blob_mod(&c->b, mod);
 	const char *name = blob_str(&c->b, m->name);
@@ -38,7 +45,7 @@ static int insert_one(struct ml_ctx *c, unsigned mod, const char *params)
 	if (blob_mod_path(&c->b, mod, rel, sizeof rel) < 0)
 		return -ENAMETOOLONG;
 	snprintf(path, sizeof path, "%s/%s", c->dir, rel);
-	module_options(c, mod, params, opts, sizeof opts);
+	module_options(c, mod, alias, params, opts, sizeof opts);
 	if (c->flags & (CTX_SHOW | CTX_DRY_RUN)) {
 		if (c->flags & CTX_SHOW)
 			printf("insmod %s %s\n", path, opts);
@@ -66,14 +73,29 @@ static int insert_one(struct ml_ctx *c, unsigned mod, const char *params)
 	return 0;
 }
 
-int load_module(struct ml_ctx *c, unsigned mod, const char *params)
+/* Softdeps from the runtime configuration replace the blob's. */
+static int cfg_softdeps(void *ctx, unsigned mod, const char *const **pre, unsigned *npre,
+			const char *const **post, unsigned *npost)
+{
+	const struct ml_ctx *c = ctx;
+	const struct cfg_softdep *sd = config_softdep(&c->cfg, blob_mod_name(&c->b, mod));
+	if (!sd)
+		return 0;
+	*pre = (const char *const *)sd->pre;
+	*npre = sd->npre;
+	*post = (const char *const *)sd->post;
+	*npost = sd->npost;
+	return 1;
+}
+
+int load_module(struct ml_ctx *c, unsigned mod, const char *alias, const char *params)
 {
 	static struct plan p;
 	const struct blob_mod *m = blob_mod(&c->b, mod);
 
 	if (!m)
 		return -ENOENT;
-	if (m->flags & BM_FORBID) {
+	if (ctx_forbidden(c, mod)) {
 		log_msg(c->flags & CTX_QUIET ? LOG_D : LOG_N, "%s: not loaded: forbidden by configuration",
 			blob_str(&c->b, m->name));
 		c->skipped++;
@@ -84,12 +106,15 @@ int load_module(struct ml_ctx *c, unsigned mod, const char *params)
 	p.overflow = 0;
 	p.visited = c->visited;
 	p.extra = &c->extra;
+	p.softdeps = cfg_softdeps;
+	p.ctx = c;
 	plan_module(&c->b, &p, mod);
 	if (p.overflow)
 		log_warn("%s: dependency plan longer than %d modules, truncated", blob_str(&c->b, m->name),
 			 PLAN_MAX);
 	for (int i = 0; i < p.n; i++) {
-		int err = insert_one(c, p.mod[i], p.mod[i] == mod ? params : NULL);
+		int target = p.mod[i] == mod;
+		int err = insert_one(c, p.mod[i], target ? alias : NULL, target ? params : NULL);
 		if (err < 0)
 			return err; /* like modprobe: stop at the first failure of a chain */
 	}
@@ -109,13 +134,14 @@ int load_name(struct ml_ctx *c, const char *name, const char *params)
 			err = -ENOENT;
 			continue;
 		}
-		const struct blob_mod *m = blob_mod(&c->b, (unsigned)h[i].mod);
-		if (h[i].via_alias && (c->flags & CTX_BLACKLIST) && (m->flags & BM_BLACKLIST)) {
+		if (h[i].via_alias && (c->flags & CTX_BLACKLIST) && ctx_blacklisted(c, (unsigned)h[i].mod)) {
 			log_dbg("%s: %s is blacklisted", name, h[i].name);
 			c->skipped++;
 			continue;
 		}
-		int e = load_module(c, (unsigned)h[i].mod, params);
+		char norm[ALIAS_MAX];
+		modname_normalize(name, norm, sizeof norm);
+		int e = load_module(c, (unsigned)h[i].mod, h[i].via_alias ? norm : NULL, params);
 		if (e < 0 && !err)
 			err = e;
 		done++;

@@ -10,7 +10,8 @@
  * another negative errno when some insert failed (already logged). */
 int load_name(struct ml_ctx *c, const char *name, const char *params);
 
-/* Load one module index and its plan. */
-int load_module(struct ml_ctx *c, unsigned mod, const char *params);
+/* Load one module index and its plan; alias (or NULL) is the name it was
+ * asked for by, whose configured options apply too. */
+int load_module(struct ml_ctx *c, unsigned mod, const char *alias, const char *params);
 
 #endif

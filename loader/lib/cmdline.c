@@ -1,0 +1,106 @@
+/* cmdline.c: module settings from the kernel command line.
+ *
+ * Words are separated by blanks; double quotes group blanks into a word and
+ * are kept in parameter values (the kernel's own parser strips them), so
+ * `mod.p="a b"` reaches the module as the kernel would pass it to a
+ * built-in. Names are normalised ('-' -> '_') as the kernel does. */
+#include "config.h"
+
+#include "alias.h"
+#include "log.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#define MAX_WORD 4096
+
+/* Copy the next word of s into w; returns the position after it, or NULL at the end. */
+static const char *next_word(const char *s, char *w, size_t cap, int *truncated)
+{
+	size_t n = 0;
+	int quoted = 0;
+
+	while (*s == ' ' || *s == '\t' || *s == '\n')
+		s++;
+	if (!*s)
+		return NULL;
+	*truncated = 0;
+	for (; *s && (quoted || (*s != ' ' && *s != '\t' && *s != '\n')); s++) {
+		if (*s == '"')
+			quoted = !quoted;
+		if (n + 1 < cap)
+			w[n++] = *s;
+		else
+			*truncated = 1;
+	}
+	w[n] = '\0';
+	return s;
+}
+
+static int add_list(char ***v, unsigned *n, const char *csv)
+{
+	char buf[MAX_WORD], *save = NULL;
+	snprintf(buf, sizeof buf, "%s", csv);
+	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		char norm[ALIAS_MAX];
+		modname_normalize(t, norm, sizeof norm);
+		if (config_push(v, n, norm) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* "mod.param=value": options for mod. Words without a '.' before '=' are the
+ * kernel's own and none of our business. */
+static int module_param(struct config *c, char *w)
+{
+	char *eq = strchr(w, '='), *dot = strchr(w, '.');
+	char line[MAX_WORD + 16];
+
+	if (!dot || dot == w || (eq && eq < dot) || dot[1] == '\0' || dot[1] == '=')
+		return 0;
+	*dot = '\0';
+	for (char *p = w; *p; p++)
+		if (*p == '"' || *p == '=')
+			return 0;
+	snprintf(line, sizeof line, "options %s %s", w, dot + 1);
+	return config_parse(c, line, strlen(line), "kernel command line");
+}
+
+static int one_word(struct config *c, char *w)
+{
+	static const struct {
+		const char *key;
+		size_t off, count;
+	} lists[] = {
+		{ "modprobe.blacklist=", offsetof(struct config, blacklist), offsetof(struct config, nblacklist) },
+		{ "rd.driver.blacklist=", offsetof(struct config, blacklist), offsetof(struct config, nblacklist) },
+		{ "rd.driver.pre=", offsetof(struct config, pre), offsetof(struct config, npre) },
+		{ "rd.driver.post=", offsetof(struct config, post), offsetof(struct config, npost) },
+	};
+	for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
+		if (!strncmp(w, lists[i].key, strlen(lists[i].key)))
+			return add_list((char ***)((char *)c + lists[i].off),
+					(unsigned *)((char *)c + lists[i].count), w + strlen(lists[i].key));
+	return module_param(c, w);
+}
+
+int config_parse_cmdline(struct config *c, const char *cmdline)
+{
+	char w[MAX_WORD];
+	int truncated;
+
+	for (const char *s = cmdline; (s = next_word(s, w, sizeof w, &truncated));) {
+		if (truncated) {
+			log_warn("kernel command line: word longer than %d bytes ignored", MAX_WORD);
+			continue;
+		}
+		if (!strcmp(w, "--"))
+			break; /* the rest belongs to init */
+		if (one_word(c, w) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}

@@ -1,0 +1,232 @@
+/* config.c: the configuration file and kernel command line parsers (format
+ * in config.h). Every line is parsed on its own: a bad line is reported with
+ * its file and line number and skipped, the rest still applies. */
+#include "config.h"
+
+#include "alias.h"
+#include "log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_WORDS 256
+#define MAX_LINE 8192
+
+int config_push(char ***v, unsigned *n, const char *s)
+{
+	char **nv = realloc(*v, (*n + 1) * sizeof **v);
+	char *copy = strdup(s);
+	if (!nv || !copy) {
+		free(copy);
+		if (nv)
+			*v = nv;
+		return -ENOMEM;
+	}
+	*v = nv;
+	nv[(*n)++] = copy;
+	return 0;
+}
+
+static int push_name(char ***v, unsigned *n, const char *s)
+{
+	char norm[ALIAS_MAX];
+	modname_normalize(s, norm, sizeof norm);
+	return config_push(v, n, norm);
+}
+
+static int add_options(struct config *c, const char *mod, char **w, int nw)
+{
+	char buf[MAX_LINE], norm[ALIAS_MAX];
+	size_t used = 0;
+	struct cfg_options *no = realloc(c->options, (c->noptions + 1) * sizeof *no);
+
+	if (!no)
+		return -ENOMEM;
+	c->options = no;
+	buf[0] = '\0';
+	for (int i = 0; i < nw && used < sizeof buf; i++)
+		used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s", used ? " " : "", w[i]);
+	modname_normalize(mod, norm, sizeof norm);
+	no[c->noptions].mod = strdup(norm);
+	no[c->noptions].opts = strdup(buf);
+	if (!no[c->noptions].mod || !no[c->noptions].opts) {
+		free(no[c->noptions].mod);
+		free(no[c->noptions].opts);
+		return -ENOMEM;
+	}
+	c->noptions++;
+	return 0;
+}
+
+static int add_softdep(struct config *c, char **w, int nw)
+{
+	struct cfg_softdep *ns = realloc(c->softdeps, (c->nsoftdeps + 1) * sizeof *ns);
+	char ***list = NULL;
+	unsigned *count = NULL;
+	char norm[ALIAS_MAX];
+	int err = 0;
+
+	if (!ns)
+		return -ENOMEM;
+	c->softdeps = ns;
+	ns = &c->softdeps[c->nsoftdeps];
+	memset(ns, 0, sizeof *ns);
+	modname_normalize(w[0], norm, sizeof norm);
+	if (!(ns->mod = strdup(norm)))
+		return -ENOMEM;
+	c->nsoftdeps++;
+	for (int i = 1; i < nw && !err; i++) {
+		if (!strcmp(w[i], "pre:"))
+			list = &ns->pre, count = &ns->npre;
+		else if (!strcmp(w[i], "post:"))
+			list = &ns->post, count = &ns->npost;
+		else if (list)
+			err = config_push(list, count, w[i]);
+		else
+			return -EINVAL;
+	}
+	return err;
+}
+
+/* One logical line, split into words. Returns 0, -EINVAL (bad line) or -ENOMEM. */
+static int apply(struct config *c, char **w, int nw, const char **why)
+{
+	const char *k = w[0];
+
+	if (!strcmp(k, "options")) {
+		if (nw < 3)
+			return *why = "options needs a module and at least one parameter", -EINVAL;
+		return add_options(c, w[1], w + 2, nw - 2);
+	}
+	if (!strcmp(k, "blacklist") || !strcmp(k, "forbid") || !strcmp(k, "load")) {
+		if (nw != 2)
+			return *why = "expects exactly one module name", -EINVAL;
+		return k[0] == 'b' ? push_name(&c->blacklist, &c->nblacklist, w[1]) :
+		       k[0] == 'f' ? push_name(&c->forbid, &c->nforbid, w[1]) :
+				     push_name(&c->load, &c->nload, w[1]);
+	}
+	if (!strcmp(k, "alias")) {
+		char pat[ALIAS_MAX];
+		if (nw != 3)
+			return *why = "alias needs a pattern and a module", -EINVAL;
+		if (alias_normalize(w[1], pat, sizeof pat) < 0)
+			return *why = "alias pattern has an unmatched bracket", -EINVAL;
+		unsigned npat = c->nalias;
+		int err = config_push(&c->alias_pat, &npat, pat);
+		return err ? err : push_name(&c->alias_mod, &c->nalias, w[2]);
+	}
+	if (!strcmp(k, "softdep")) {
+		if (nw < 3)
+			return *why = "softdep needs a module and pre:/post: lists", -EINVAL;
+		int err = add_softdep(c, w + 1, nw - 1);
+		if (err == -EINVAL)
+			*why = "softdep module must be followed by pre: or post:";
+		return err;
+	}
+	if (!strcmp(k, "install") || !strcmp(k, "remove")) {
+		if (!c->said_install)
+			log_warn("'%s' commands are not supported by modload (no shell commands are run); ignored", k);
+		c->said_install = 1;
+		return 0;
+	}
+	return *why = "unknown keyword", -EINVAL;
+}
+
+static int split(char *line, char **w)
+{
+	int n = 0;
+	char *save = NULL;
+	for (char *t = strtok_r(line, " \t\r", &save); t && n < MAX_WORDS; t = strtok_r(NULL, " \t\r", &save))
+		w[n++] = t;
+	return n;
+}
+
+static int do_line(struct config *c, char *line, const char *src, unsigned lineno)
+{
+	char *w[MAX_WORDS];
+	const char *why = NULL;
+	char *hash = strchr(line, '#');
+	int nw, err;
+
+	if (hash)
+		*hash = '\0';
+	nw = split(line, w);
+	if (nw == 0)
+		return 0;
+	err = apply(c, w, nw, &why);
+	if (err == -EINVAL) {
+		log_warn("%s:%u: %s: %s; line ignored", src, lineno, w[0], why ? why : "invalid");
+		c->warnings++;
+		return 0;
+	}
+	return err;
+}
+
+int config_parse(struct config *c, const char *text, size_t len, const char *src)
+{
+	char line[MAX_LINE];
+	size_t used = 0;
+	unsigned lineno = 0, start = 1;
+	int too_long = 0;
+
+	for (size_t i = 0; i <= len; i++) {
+		char ch = i < len ? text[i] : '\n';
+		if (ch != '\n') {
+			if (used + 1 < sizeof line)
+				line[used++] = ch;
+			else
+				too_long = 1;
+			continue;
+		}
+		lineno++;
+		if (used > 0 && line[used - 1] == '\\' && i < len) {
+			line[used - 1] = ' '; /* continuation: keep collecting */
+			continue;
+		}
+		line[used] = '\0';
+		if (too_long) {
+			log_warn("%s:%u: line longer than %d bytes; ignored", src, start, MAX_LINE);
+			c->warnings++;
+		} else if (do_line(c, line, src, start) < 0)
+			return -ENOMEM;
+		used = 0;
+		too_long = 0;
+		start = lineno + 1;
+	}
+	return 0;
+}
+
+int config_parse_file(struct config *c, const char *path)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), err;
+	char *text;
+	ssize_t n;
+
+	if (fd < 0) {
+		if (errno != ENOENT)
+			log_warn("%s: cannot open: %s", path, strerror(errno));
+		return -errno;
+	}
+	if (fstat(fd, &st) < 0 || st.st_size > (1 << 20)) {
+		err = st.st_size > (1 << 20) ? -EFBIG : -errno;
+		log_warn("%s: cannot read: %s", path, strerror(-err));
+		close(fd);
+		return err;
+	}
+	text = malloc((size_t)st.st_size + 1);
+	n = text ? read(fd, text, (size_t)st.st_size) : -1;
+	err = n < 0 ? -errno : 0;
+	close(fd);
+	if (!err)
+		err = config_parse(c, text, (size_t)n, path);
+	else
+		log_warn("%s: cannot read: %s", path, strerror(-err));
+	free(text);
+	return err;
+}
