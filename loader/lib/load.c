@@ -24,7 +24,8 @@ static const char *module_options(const struct ml_ctx *c, unsigned mod, const ch
 	return buf;
 }
 
-static int insert_one(struct ml_ctx *c, unsigned mod, const char *alias, const char *params)
+static int insert_one(struct ml_ctx *c, unsigned mod, const char *alias, const char *params,
+		      int required)
 {
 	const struct blob_mod *m = blob_mod(&c->b, mod);
 	const char *name = blob_str(&c->b, m->name);
@@ -61,6 +62,11 @@ static int insert_one(struct ml_ctx *c, unsigned mod, const char *alias, const c
 		c->state[mod] = MS_LIVE;
 		c->already++;
 		return 0;
+	}
+	if (err < 0 && !required) {
+		c->state[mod] = MS_FAILED;
+		log_info("softdep %s not loaded: %s", name, insert_strerror(err));
+		return err;
 	}
 	if (err < 0) {
 		c->state[mod] = MS_FAILED;
@@ -114,9 +120,10 @@ int load_module(struct ml_ctx *c, unsigned mod, const char *alias, const char *p
 			 PLAN_MAX);
 	for (int i = 0; i < p.n; i++) {
 		int target = p.mod[i] == mod;
-		int err = insert_one(c, p.mod[i], target ? alias : NULL, target ? params : NULL);
-		if (err < 0)
-			return err; /* like modprobe: stop at the first failure of a chain */
+		int err = insert_one(c, p.mod[i], target ? alias : NULL, target ? params : NULL,
+				     p.required[i]);
+		if (err < 0 && p.required[i])
+			return err; /* like modprobe: a required module's failure ends the chain */
 	}
 	return 0;
 }

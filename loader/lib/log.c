@@ -67,8 +67,9 @@ void log_msg(int prio, const char *fmt, ...)
 		     prio <= LOG_E ? "" : prio == LOG_W ? "warning: " : "", msg);
 	if (n > (int)sizeof line - 1)
 		n = (int)sizeof line - 1;
-	write_all(2, line, (size_t)n);
-	if (kmsg_fd >= 0) {
+	if (kmsg_fd < 0) {
+		write_all(2, line, (size_t)n);
+	} else {
 		/* kmsg takes "<prio>text"; one write is one record. */
 		char rec[640];
 		int m = snprintf(rec, sizeof rec, "<%d>modload: %s\n", prio, msg);

@@ -1,7 +1,7 @@
 /* log.h: the one place where modload's words leave the program.
- * Messages go to stderr, and also to /dev/kmsg (prefixed "modload: ") when
- * logging to the kernel log was asked for, because early boot has no other
- * persistent log. */
+ * Messages go to stderr, or to /dev/kmsg (prefixed "modload: ") when logging
+ * to the kernel log was asked for: early boot has no other persistent log,
+ * and the console shows kmsg already, so not both. */
 #ifndef MODLOAD_LOG_H
 #define MODLOAD_LOG_H
 

@@ -3,13 +3,14 @@
 
 #include <string.h>
 
-static void probe(const struct blob *b, struct plan *p, unsigned mod);
+static void probe(const struct blob *b, struct plan *p, unsigned mod, int required);
 
-static void append(struct plan *p, unsigned mod)
+static void append(struct plan *p, unsigned mod, int required)
 {
-	if (p->n < PLAN_MAX)
+	if (p->n < PLAN_MAX) {
+		p->required[p->n] = (unsigned char)required;
 		p->mod[p->n++] = mod;
-	else
+	} else
 		p->overflow = 1;
 }
 
@@ -20,7 +21,7 @@ static void soft(const struct blob *b, struct plan *p, const char *name)
 	int n = lookup(b, p->extra, name, h, LOOKUP_MAX);
 	for (int i = 0; i < n; i++)
 		if (h[i].mod >= 0)
-			probe(b, p, (unsigned)h[i].mod);
+			probe(b, p, (unsigned)h[i].mod, 0);
 }
 
 static int blob_softdeps(const struct blob *b, unsigned mod, int post, const char **names, int max)
@@ -33,7 +34,7 @@ static int blob_softdeps(const struct blob *b, unsigned mod, int post, const cha
 	return k;
 }
 
-static void with_softdeps(const struct blob *b, struct plan *p, unsigned mod)
+static void with_softdeps(const struct blob *b, struct plan *p, unsigned mod, int required)
 {
 	const char *const *pre = NULL, *const *post = NULL;
 	const char *bpre[64], *bpost[64];
@@ -47,12 +48,12 @@ static void with_softdeps(const struct blob *b, struct plan *p, unsigned mod)
 	}
 	for (unsigned i = 0; i < npre; i++)
 		soft(b, p, pre[i]);
-	probe(b, p, mod);
+	probe(b, p, mod, required);
 	for (unsigned i = 0; i < npost; i++)
 		soft(b, p, post[i]);
 }
 
-static void probe(const struct blob *b, struct plan *p, unsigned mod)
+static void probe(const struct blob *b, struct plan *p, unsigned mod, int required)
 {
 	uint32_t n;
 	const uint8_t *deps;
@@ -62,11 +63,11 @@ static void probe(const struct blob *b, struct plan *p, unsigned mod)
 	p->visited[mod] = 1;
 	deps = blob_list(b, blob_mod(b, mod)->deps, &n);
 	for (uint32_t i = 0; i < n; i++)
-		with_softdeps(b, p, blob_u16(deps + 2 * i));
-	append(p, mod);
+		with_softdeps(b, p, blob_u16(deps + 2 * i), required);
+	append(p, mod, required);
 }
 
 void plan_module(const struct blob *b, struct plan *p, unsigned mod)
 {
-	with_softdeps(b, p, mod);
+	with_softdeps(b, p, mod, 1);
 }

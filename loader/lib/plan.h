@@ -1,7 +1,9 @@
 /* plan.h: the ordered list of modules to insert for one module, as kmod's
  * modprobe builds it: softdeps "pre" first (each with its own plan), then the
  * dependencies (each preceded by its own softdeps), the module itself, then
- * softdeps "post". Every module appears once. */
+ * softdeps "post". Every module appears once. As in kmod, the module and its
+ * dependencies are required; a softdep (and what it pulls in) is not, so its
+ * failure does not stop the rest. */
 #ifndef MODLOAD_PLAN_H
 #define MODLOAD_PLAN_H
 
@@ -12,6 +14,7 @@
 
 struct plan {
 	unsigned mod[PLAN_MAX];
+	unsigned char required[PLAN_MAX]; /* 0 for softdeps: their failure is not fatal */
 	int n;
 	int overflow;
 	unsigned char *visited; /* one byte per blob module, owned by the caller */
