@@ -3,9 +3,10 @@
  * /lib/modules/KVER.
  *
  *   modpack -m MODDIR -o OUTDIR [--all | --modules LIST] [--config FILE]
- *           [--blob-only] [--level N]
+ *           [--host-config] [--blob-only] [--level N]
  */
 #include "blob.h"
+#include "config.h"
 #include "log.h"
 #include "modtree.h"
 #include "pack.h"
@@ -14,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +24,7 @@
 
 struct opts {
 	const char *moddir, *outdir, *modules, *config;
-	int all, blob_only, level;
+	int all, blob_only, level, host_conf;
 };
 
 static void usage(FILE *f)
@@ -34,6 +36,7 @@ static void usage(FILE *f)
 		   "  --all              every module (default: a generic initramfs set)\n"
 		   "  --modules LIST     these modules (and what they need)\n"
 		   "  --config FILE      build-time configuration compiled into the blob\n"
+		   "  --host-config      also compile in this host's /etc/modprobe.d/*.conf\n"
 		   "  --blob-only        write only the blob; it then refers to the tree's files\n"
 		   "  --level N          zstd level for the copied modules (default 19)\n");
 }
@@ -43,7 +46,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	static const struct option lo[] = {
 		{ "moddir", 1, 0, 'm' }, { "out", 1, 0, 'o' },	     { "all", 0, 0, 'a' },
 		{ "modules", 1, 0, 'M' }, { "config", 1, 0, 'C' },    { "blob-only", 0, 0, 'B' },
-		{ "level", 1, 0, 'L' },	 { "help", 0, 0, 'h' },	     { 0, 0, 0, 0 },
+		{ "level", 1, 0, 'L' }, { "host-config", 0, 0, 'H' },	 { "help", 0, 0, 'h' },	     { 0, 0, 0, 0 },
 	};
 	int c;
 
@@ -58,6 +61,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case 'C': o->config = optarg; break;
 		case 'B': o->blob_only = 1; break;
 		case 'L': o->level = atoi(optarg); break;
+		case 'H': o->host_conf = 1; break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return -EINVAL;
 		}
@@ -172,16 +176,39 @@ static int emit_blob(const struct opts *o, const struct pack *p)
 	return err;
 }
 
+/* The build-time configuration: the host's modprobe.d first (if asked),
+ * then --config, so that the project's own file has the last word. */
+static int read_config(const struct opts *o, struct config *c)
+{
+	if (o->host_conf) {
+		glob_t g;
+		if (glob("/etc/modprobe.d/*.conf", 0, NULL, &g) == 0) {
+			for (size_t i = 0; i < g.gl_pathc; i++)
+				config_parse_file(c, g.gl_pathv[i]);
+			globfree(&g);
+		}
+	}
+	if (o->config && config_parse_file(c, o->config) < 0) {
+		log_err("%s: cannot read the configuration", o->config);
+		return -ENOENT;
+	}
+	return 0;
+}
+
 static int run(const struct opts *o)
 {
 	struct modtree t;
 	struct pack full, sel;
 	struct blob fb;
+	struct config cfg;
 	uint8_t *fullblob;
 	size_t fulllen;
 	const char *why;
 	int err;
 
+	memset(&cfg, 0, sizeof cfg);
+	if ((err = read_config(o, &cfg)) < 0)
+		return err;
 	if ((err = modtree_load(o->moddir, &t)) < 0)
 		return err;
 	if ((err = pack_from_tree(&full, &t)) < 0)
@@ -205,7 +232,7 @@ static int run(const struct opts *o)
 	select_close(&full, &fb, want);
 
 	struct modtree st = subtree(&t, &full, want);
-	if ((err = pack_from_tree(&sel, &st)) < 0)
+	if ((err = pack_from_tree(&sel, &st)) < 0 || (err = pack_apply_config(&sel, &cfg)) < 0)
 		return err;
 	if (mkdir(o->outdir, 0755) < 0 && errno != EEXIST) {
 		log_err("%s: cannot create: %s", o->outdir, strerror(errno));
@@ -220,6 +247,7 @@ static int run(const struct opts *o)
 	free(want);
 	free(fullblob);
 	modtree_free(&t);
+	config_free(&cfg);
 	return err;
 }
 
@@ -231,7 +259,5 @@ int main(int argc, char **argv)
 	log_set_level(LOG_I);
 	if (parse_args(argc, argv, &o) < 0)
 		return 100;
-	if (o.config)
-		log_warn("%s: build-time configuration is not applied yet", o.config);
 	return run(&o) < 0 ? 1 : 0;
 }

@@ -130,7 +130,9 @@ void pack_free(struct pack *p)
 		free(m->post);
 		free(m->deps);
 		free(m->load);
+		free((char *)m->options);
 	}
 	free(p->m);
+	free(p->cfg_alias);
 	memset(p, 0, sizeof *p);
 }

@@ -32,6 +32,11 @@ struct pack {
 	size_t ncfg_alias;
 };
 
+struct config;
+/* buildcfg.c: carry a build-time configuration into the pack (the config
+ * must outlive the pack: alias strings are shared). */
+int pack_apply_config(struct pack *p, const struct config *c);
+
 /* Build the model from a tree: every module and builtin. */
 int pack_from_tree(struct pack *p, const struct modtree *t);
 int pack_find(const struct pack *p, const char *name);
