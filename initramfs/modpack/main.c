@@ -211,7 +211,9 @@ static int run(const struct opts *o)
 		return err;
 	if ((err = modtree_load(o->moddir, &t)) < 0)
 		return err;
-	if ((err = pack_from_tree(&full, &t)) < 0)
+	/* The config goes into the full pack too: its softdeps and load lines
+	 * widen the selection. */
+	if ((err = pack_from_tree(&full, &t)) < 0 || (err = pack_apply_config(&full, &cfg)) < 0)
 		return err;
 	if ((err = pack_write_blob(&full, &fullblob, &fulllen)) < 0 ||
 	    (err = blob_use(&fb, fullblob, fulllen, &why)) < 0) {
@@ -229,6 +231,9 @@ static int run(const struct opts *o)
 		select_default(&full, want);
 	if (err)
 		return err;
+	for (size_t i = 0; i < full.n; i++)
+		if (full.m[i].flags & BM_LOAD)
+			want[i] = 1; /* `load` lines name what the image must carry */
 	select_close(&full, &fb, want);
 
 	struct modtree st = subtree(&t, &full, want);
