@@ -10,6 +10,10 @@
 #                           boots under QEMU with a 120 s bound; serial log in
 #                           qemu-tests/logs/NAME.log (BOOT_LOG); 0 = marker seen;
 #                           BOOT_SECONDS = wall time of the QEMU run.
+#   make_initrd WORKDIR [MKINITRAMFS ARGS...]
+#                           sets INITRD: an image from mkinitramfs for MODDIR,
+#                           reused from $MODLOAD_BUILD/qemu-initrd/ while its
+#                           inputs (binaries, scripts, args) are unchanged
 #   basic_boot NAME WORKDIR the end-to-end boot (default module set, ext4 root
 #                           on virtio-blk); boot_vm's result.
 #   need_build              returns 77 (skip) unless build/modload and
@@ -47,6 +51,7 @@ kernel_pkg() {
 }
 
 fetch_kernel() {
+	local kdir_root pkg kdir deb
 	kdir_root="$MODLOAD_CACHE/kernels"
 	pkg=$(kernel_pkg)
 	if [ -z "$pkg" ]; then
@@ -108,6 +113,7 @@ EOF
 }
 
 make_rootfs() {
+	local dir img bb
 	[ $# -ge 2 ] || { qt_err "make_rootfs: usage: make_rootfs DIR IMG [MKE2FS ARGS...]"; return 1; }
 	dir=$1 img=$2
 	shift 2
@@ -127,6 +133,7 @@ make_rootfs() {
 # Which accelerator to use: tcg unless MODLOAD_ACCEL asks otherwise.  FACTS.md:
 # nested KVM hangs here, so "auto" probes once with a short bounded boot.
 qemu_accel() {
+	local probe r plog
 	case "${MODLOAD_ACCEL:-tcg}" in
 	tcg) echo tcg ;;
 	kvm) echo kvm ;;
@@ -154,6 +161,7 @@ qemu_accel() {
 }
 
 boot_vm() {
+	local name kernel initrd append accel tmo t0 t1 rc
 	[ $# -ge 4 ] || { qt_err "boot_vm: usage: boot_vm NAME KERNEL INITRD APPEND [QEMU ARGS...]"; return 1; }
 	name=$1 kernel=$2 initrd=$3 append=$4
 	shift 4
@@ -201,20 +209,50 @@ need_build() {
 	return 0
 }
 
+make_initrd() {
+	local work mk cache bb key
+	work=$1
+	shift
+	mk="$REPO_DIR/initramfs/mkinitramfs"
+	cache="$MODLOAD_BUILD/qemu-initrd"
+	bb=$(command -v busybox || echo none)
+	key=$(
+		{
+			echo "$MODDIR $* ${MKINITRAMFS_ZSTD:-}"
+			cat "$MODLOAD_BUILD/modload" "$MODLOAD_BUILD/modpack" \
+				"$REPO_DIR/initramfs/init" "$mk" "$bb" 2>/dev/null
+			for a in "$@"; do [ -f "$a" ] && cat "$a"; done
+		} | sha256sum | cut -c1-16
+	)
+	INITRD="$cache/$key.img"
+	export INITRD
+	if [ -f "$INITRD" ]; then
+		echo "mkinitramfs: reusing $INITRD" >"$work/mkinitramfs.out"
+		return 0
+	fi
+	mkdir -p "$cache" || { qt_err "make_initrd: cannot create $cache"; return 1; }
+	"$mk" -m "$MODDIR" -o "$INITRD.tmp.$$" "$@" >"$work/mkinitramfs.out" 2>&1 || {
+		qt_err "mkinitramfs -m $MODDIR $* failed:"
+		tail -n 20 "$work/mkinitramfs.out" >&2
+		rm -f "$INITRD.tmp.$$"
+		return 1
+	}
+	mv "$INITRD.tmp.$$" "$INITRD"
+	# Keep the six newest images.
+	ls -1t "$cache"/*.img 2>/dev/null | tail -n +7 | while read -r old; do rm -f "$old"; done
+}
+
 # The end-to-end boot: initramfs with the default module set from the cached
 # Debian kernel, an ext4 root on a virtio-blk disk.  Extra arguments go to
-# mkinitramfs.  Leaves WORKDIR/initrd.img and WORKDIR/root.img.
+# mkinitramfs.  Sets INITRD (see make_initrd), leaves WORKDIR/root.img.
 basic_boot() {
+	local name work
 	name=$1 work=$2
 	shift 2
 	fetch_kernel || return 1
-	"$REPO_DIR/initramfs/mkinitramfs" -m "$MODDIR" -o "$work/initrd.img" "$@" >"$work/mkinitramfs.out" 2>&1 || {
-		qt_err "mkinitramfs failed:"
-		tail -n 20 "$work/mkinitramfs.out" >&2
-		return 1
-	}
+	make_initrd "$work" "$@" || return 1
 	make_rootfs "$work/root" "$work/root.img" || return 1
-	boot_vm "$name" "$VMLINUZ" "$work/initrd.img" \
+	boot_vm "$name" "$VMLINUZ" "$INITRD" \
 		"root=/dev/vda rootfstype=ext4 modload.poweroff_on_fail" \
 		-drive "file=$work/root.img,if=virtio,format=raw"
 }
