@@ -24,8 +24,8 @@ PACK_OBJ   := $(patsubst %.c,$(B)/host/%.o,$(SHARED) $(PACK))
 all: $(B)/modload $(B)/modpack
 
 $(B)/modload: $(LOADER_OBJ) $(ZSTD_DEC_LIB)
-	$(MUSLCC) -static -Wl,--gc-sections -o $@ $(LOADER_OBJ) $(ZSTD_DEC_LIB) -lpthread
-	cp $@ $@.unstripped && strip $@
+	$(MUSLCC) -static -Wl,--gc-sections -o $@.unstripped $(LOADER_OBJ) $(ZSTD_DEC_LIB) -lpthread
+	strip -o $@.tmp $@.unstripped && mv -f $@.tmp $@
 
 $(B)/target/%.o: %.c $(ZSTD_DEC_LIB)
 	@mkdir -p $(dir $@)

@@ -9,6 +9,10 @@ int modprobe_main(int argc, char **argv);
 int coldplug_main(int argc, char **argv);
 int resolve_main(int argc, char **argv);
 int deps_main(int argc, char **argv);
+int insmod_main(int argc, char **argv);
+int rmmod_main(int argc, char **argv);
+int lsmod_main(int argc, char **argv);
+int modinfo_main(int argc, char **argv);
 
 /* Exit codes, as skarnet's tools use them. */
 enum { EXIT_USAGE = 100, EXIT_SYSTEM = 111 };

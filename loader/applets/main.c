@@ -19,6 +19,10 @@ static const struct applet applets[] = {
 	{ "coldplug", coldplug_main, "load drivers for every device under /sys" },
 	{ "resolve", resolve_main, "print the modules an alias resolves to" },
 	{ "deps", deps_main, "print the load plan of a module" },
+	{ "insmod", insmod_main, "insert one module file" },
+	{ "rmmod", rmmod_main, "remove modules from the kernel" },
+	{ "lsmod", lsmod_main, "list the loaded modules" },
+	{ "modinfo", modinfo_main, "print a module's information" },
 };
 
 static const struct applet *find(const char *name)

@@ -16,7 +16,7 @@
 /* The runtime configuration file inside an image. */
 #define RUNTIME_CONFIG "/etc/modload.conf"
 
-enum mod_state { MS_NONE, MS_LOADING, MS_LIVE, MS_FAILED, MS_SKIPPED };
+enum mod_state { MS_NONE, MS_QUEUED, MS_LOADING, MS_LIVE, MS_FAILED, MS_SKIPPED };
 
 enum {
 	CTX_DRY_RUN = 1 << 0,   /* print, do not insert */

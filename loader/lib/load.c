@@ -24,6 +24,20 @@ static const char *module_options(const struct ml_ctx *c, unsigned mod, const ch
 	return buf;
 }
 
+int load_insert(const struct ml_ctx *c, unsigned mod, const char *alias, const char *params,
+		struct insert_buf *buf)
+{
+	char rel[PATH_MAX], path[2 * PATH_MAX], opts[4096];
+
+	if (blob_mod_path(&c->b, mod, rel, sizeof rel) < 0)
+		return -ENAMETOOLONG;
+	snprintf(path, sizeof path, "%s/%s", c->dir, rel);
+	module_options(c, mod, alias, params, opts, sizeof opts);
+	if (c->flags & CTX_VERBOSE)
+		log_msg(LOG_N, "insmod %s %s", path, opts);
+	return insert_module(path, opts, buf);
+}
+
 static int insert_one(struct ml_ctx *c, unsigned mod, const char *alias, const char *params,
 		      int required)
 {
@@ -55,9 +69,7 @@ static int insert_one(struct ml_ctx *c, unsigned mod, const char *alias, const c
 		c->state[mod] = MS_LIVE;
 		return 0;
 	}
-	if (c->flags & CTX_VERBOSE)
-		log_msg(LOG_N, "insmod %s %s", path, opts);
-	err = insert_module(path, opts, &c->buf);
+	err = load_insert(c, mod, alias, params, &c->buf);
 	if (err == -EEXIST) {
 		c->state[mod] = MS_LIVE;
 		c->already++;

@@ -14,4 +14,9 @@ int load_name(struct ml_ctx *c, const char *name, const char *params);
  * asked for by, whose configured options apply too. */
 int load_module(struct ml_ctx *c, unsigned mod, const char *alias, const char *params);
 
+/* Insert one module file (no dependencies, no state), with its configured
+ * options plus params; for workers that own their decompression buffer. */
+int load_insert(const struct ml_ctx *c, unsigned mod, const char *alias, const char *params,
+		struct insert_buf *buf);
+
 #endif

@@ -1,0 +1,123 @@
+/* insmod.c: `insmod FILE [param=value ...]`: put one module file into the
+ * kernel, no dependencies, no configuration, as kmod's insmod does.
+ *
+ * FILE is a .ko, a .ko.zst (decompressed here unless the kernel does it), or
+ * a .ko.xz/.ko.gz handed to the kernel (see insert.h). The parameters are
+ * joined with single spaces. Messages and exit codes are kmod's:
+ *   insmod: ERROR: missing filename.                          (exit 1)
+ *   insmod: ERROR: could not load module FILE: <strerror>     (no such file)
+ *   insmod: ERROR: could not insert module FILE: <reason>     (kernel refused)
+ * Usage errors exit 1, not modload's 100, so that scripts written for kmod
+ * see the status they expect. -p and -s are accepted and ignored as kmod
+ * does; -f (force past vermagic/modversions) is refused: insert_module has no
+ * way to pass the kernel's ignore flags. */
+#include "applets.h"
+#include "insert.h"
+#include "log.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: insmod [-h] FILE [param=value ...]\n"
+		   "  insert one module file (.ko, .ko.zst; .ko.xz/.ko.gz if the kernel\n"
+		   "  decompresses them); no dependencies are loaded (use modprobe)\n"
+		   "  -h, --help   show this help\n");
+}
+
+/* 0 and optind at FILE, 1 to exit 0 (help), -1 on a usage error. */
+static int parse(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "help", 0, 0, 'h' },
+		{ 0, 0, 0, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+psfh", lo, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+		case 's':
+			break; /* ignored, as kmod ignores them */
+		case 'f':
+			log_err("ERROR: -f (force) is not supported");
+			return -1;
+		case 'h':
+			usage(stdout);
+			return 1;
+		default:
+			usage(stderr);
+			return -1;
+		}
+	}
+	if (optind >= argc) {
+		log_err("ERROR: missing filename.");
+		usage(stderr);
+		return -1;
+	}
+	if (!strcmp(argv[optind], "-")) {
+		log_err("ERROR: this tool does not support loading from stdin!");
+		return -1;
+	}
+	return 0;
+}
+
+/* argv[from..argc) joined by spaces in a new string ("" for none). */
+static char *join_params(int argc, char **argv, int from)
+{
+	size_t len = 1, used = 0;
+	char *s;
+
+	for (int i = from; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	s = malloc(len);
+	if (!s)
+		return NULL;
+	s[0] = '\0';
+	for (int i = from; i < argc; i++) {
+		size_t n = strlen(argv[i]);
+		if (used)
+			s[used++] = ' ';
+		memcpy(s + used, argv[i], n + 1);
+		used += n;
+	}
+	return s;
+}
+
+int insmod_main(int argc, char **argv)
+{
+	struct insert_buf buf = { 0 };
+	struct stat st;
+	const char *file;
+	char *params;
+	int err;
+
+	log_init("insmod");
+	err = parse(argc, argv);
+	if (err)
+		return err > 0 ? 0 : 1;
+	file = argv[optind];
+	/* kmod checks the file before anything else; say so the same way. */
+	if (stat(file, &st) < 0) {
+		log_err("ERROR: could not load module %s: %s", file, strerror(errno));
+		return 1;
+	}
+	params = join_params(argc, argv, optind + 1);
+	if (!params) {
+		log_err("ERROR: out of memory");
+		return 1;
+	}
+	err = insert_module(file, params, &buf);
+	if (err == -ENOENT) /* the file went away after stat */
+		log_err("ERROR: could not load module %s: %s", file, strerror(ENOENT));
+	else if (err)
+		log_err("ERROR: could not insert module %s: %s", file, insert_strerror(err));
+	insert_buf_free(&buf);
+	free(params);
+	return err ? 1 : 0;
+}

@@ -1,0 +1,501 @@
+/* modinfo.c: `modinfo [-F FIELD] [-n] [-0] [-b ROOT] [-k KVER] MODULE...`:
+ * a module's .modinfo, printed the way kmod's modinfo prints it.
+ *
+ * MODULE is a file when it contains '/' or ends in .ko, .ko.zst, .ko.xz or
+ * .ko.gz; otherwise a name or alias resolved through the blob (lookup(), the
+ * order kmod uses), each module it resolves to printed in turn.
+ *
+ * kmod's format, reproduced here:
+ *   - built-in module: "name:" line first; the file name is "(builtin)" and
+ *     the entries come from DIR/modules.builtin.modinfo ("mod.key=value"),
+ *     or there are none when that file is missing;
+ *   - "filename:       PATH" (absolute: a relative path is put after the
+ *     current directory as given, "./x.ko" -> "/cwd/./x.ko");
+ *   - every entry in section order as "key:" padded to 16 columns, value;
+ *     an entry without '=' is a key with an empty value. The padding is
+ *     printf's "%-*s" with width 15 - strlen(key), which for keys longer than
+ *     15 is negative and so means left-justified in |width| columns;
+ *   - parm= and parmtype= entries are merged per parameter name (text up to
+ *     the first ':') and printed last, most recently first-seen parameter
+ *     first, as "parm:           NAME:DESC (TYPE)", "NAME:DESC" without a
+ *     type, "NAME:TYPE" without a description; an entry without ':' is
+ *     reported and skipped;
+ *   - -F FIELD prints only the values of FIELD, one per line; -F parm the
+ *     merged form without the "parm:" prefix ("NAME: (TYPE)" when there is
+ *     no description), -F filename the file name and -F name a built-in's
+ *     name; -0 ends each item with NUL and prints entries as "key=value".
+ * Not reproduced: the signature fields kmod appends for signed modules
+ * (sig_id, signer, sig_key, sig_hashalgo, signature): modload carries no
+ * PKCS#7 parser. .ko.xz and .ko.gz files cannot be read (no decompressor).
+ *
+ * -d is kmod's --description here; the packed directory is chosen with
+ * `modload -d DIR modinfo` or --dir DIR. Errors and exit status are kmod's
+ * (exit 1 if any MODULE failed, including usage errors). */
+#include "alias.h"
+#include "applets.h"
+#include "ctx.h"
+#include "insert.h"
+#include "log.h"
+#include "lookup.h"
+#include "modinfo.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+struct mi_opts {
+	const char *field; /* NULL: everything */
+	char sep;
+	int modname;
+	const char *root, *kver, *dir;
+};
+
+/* Entries of one module: a .modinfo section, or the part of
+ * modules.builtin.modinfo whose entries start with "name.". */
+struct mi_src {
+	const char *sec;
+	size_t len;
+	char prefix[ALIAS_MAX + 1];
+	size_t plen;
+};
+
+struct mi_entry {
+	const char *key, *val;
+	int klen, vlen;
+};
+
+/* A parameter merged from parm= and parmtype= entries. */
+struct mi_param {
+	const char *name, *desc, *type;
+	int nlen, dlen, tlen;
+};
+
+struct mi_run {
+	struct mi_opts o;
+	struct ml_ctx c;
+	int ctx_open; /* 0 not tried, 1 open, -1 failed */
+	struct insert_buf buf;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: modinfo [options] MODULE|FILE...\n"
+		   "  -F, --field FIELD    print only FIELD's values\n"
+		   "  -n, --filename       print only the file name (-F filename)\n"
+		   "  -a, -d, -l, -p       only author, description, license, parm\n"
+		   "  -0, --null           end items with NUL instead of newline\n"
+		   "  -m, --modname        MODULE is a module name, not an alias\n"
+		   "  -b, --basedir ROOT   modules are in ROOT/lib/modules/KVER\n"
+		   "  -k, --set-version KVER\n"
+		   "      --dir DIR        the packed module directory\n"
+		   "Signature fields (sig_id, signer, sig_key, sig_hashalgo, signature)\n"
+		   "are not shown; .ko.xz and .ko.gz files cannot be read.\n");
+}
+
+static int parse(int argc, char **argv, struct mi_opts *o)
+{
+	static const struct option lo[] = {
+		{ "author", 0, 0, 'a' },    { "description", 0, 0, 'd' }, { "license", 0, 0, 'l' },
+		{ "parameters", 0, 0, 'p' }, { "filename", 0, 0, 'n' },    { "null", 0, 0, '0' },
+		{ "modname", 0, 0, 'm' },   { "field", 1, 0, 'F' },	    { "set-version", 1, 0, 'k' },
+		{ "basedir", 1, 0, 'b' },   { "dir", 1, 0, 'D' },	    { "help", 0, 0, 'h' },
+		{ 0, 0, 0, 0 },
+	};
+	int c;
+
+	memset(o, 0, sizeof *o);
+	o->sep = '\n';
+	while ((c = getopt_long(argc, argv, "adlpn0mF:k:b:h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'a': o->field = "author"; break;
+		case 'd': o->field = "description"; break;
+		case 'l': o->field = "license"; break;
+		case 'p': o->field = "parm"; break;
+		case 'n': o->field = "filename"; break;
+		case '0': o->sep = '\0'; break;
+		case 'm': o->modname = 1; break;
+		case 'F': o->field = optarg; break;
+		case 'k': o->kver = optarg; break;
+		case 'b': o->root = optarg; break;
+		case 'D': o->dir = optarg; break;
+		case 'h': usage(stdout); return 1;
+		default: usage(stderr); return -1;
+		}
+	}
+	if (optind >= argc) {
+		log_err("ERROR: missing module or filename.");
+		usage(stderr);
+		return -1;
+	}
+	return 0;
+}
+
+static int field_is(const struct mi_opts *o, const char *name)
+{
+	return o->field && !strcmp(o->field, name);
+}
+
+/* path made absolute the way kmod does it: cwd + "/" + path, not cleaned. */
+static int absolute(const char *path, char *out, size_t cap)
+{
+	char cwd[PATH_MAX];
+
+	if (path[0] == '/')
+		return (size_t)snprintf(out, cap, "%s", path) < cap ? 0 : -ENAMETOOLONG;
+	if (!getcwd(cwd, sizeof cwd))
+		return -errno;
+	return (size_t)snprintf(out, cap, "%s/%s", cwd, path) < cap ? 0 : -ENAMETOOLONG;
+}
+
+/* ---- entries ---------------------------------------------------------- */
+
+static int next_entry(const struct mi_src *s, size_t *pos, struct mi_entry *e)
+{
+	const char *ent, *eq;
+	size_t len;
+
+	while ((ent = modinfo_next(s->sec, s->len, pos, &len))) {
+		if (len < s->plen || memcmp(ent, s->prefix, s->plen))
+			continue;
+		ent += s->plen;
+		len -= s->plen;
+		eq = memchr(ent, '=', len);
+		e->key = ent;
+		e->klen = (int)(eq ? (size_t)(eq - ent) : len);
+		e->val = eq ? eq + 1 : "";
+		e->vlen = eq ? (int)(len - (size_t)e->klen - 1) : 0;
+		return 1;
+	}
+	return 0;
+}
+
+static int key_is(const struct mi_entry *e, const char *key)
+{
+	return (size_t)e->klen == strlen(key) && !memcmp(e->key, key, (size_t)e->klen);
+}
+
+/* ---- parameters ------------------------------------------------------- */
+
+/* Merge one parm=/parmtype= entry into ps[0..*n). */
+static void add_param(const struct mi_entry *e, struct mi_param *ps, int *n)
+{
+	const char *colon = memchr(e->val, ':', (size_t)e->vlen);
+	int nlen, i;
+
+	if (!colon) {
+		log_err("ERROR: Found invalid \"%.*s=%.*s\": missing ':'", e->klen, e->key, e->vlen,
+			e->val);
+		return;
+	}
+	nlen = (int)(colon - e->val);
+	for (i = 0; i < *n; i++)
+		if (ps[i].nlen == nlen && !memcmp(ps[i].name, e->val, (size_t)nlen))
+			break;
+	if (i == *n) {
+		memset(&ps[i], 0, sizeof ps[i]);
+		ps[i].name = e->val;
+		ps[i].nlen = nlen;
+		(*n)++;
+	}
+	if (key_is(e, "parm")) {
+		ps[i].desc = colon + 1;
+		ps[i].dlen = e->vlen - nlen - 1;
+	} else {
+		ps[i].type = colon + 1;
+		ps[i].tlen = e->vlen - nlen - 1;
+	}
+}
+
+/* All parameters of s, merged; *ps is malloc'd (free it), NULL when none. */
+static int collect_params(const struct mi_src *s, struct mi_param **ps)
+{
+	struct mi_entry e;
+	size_t pos = 0;
+	int max = 0, n = 0;
+
+	*ps = NULL;
+	while (next_entry(s, &pos, &e))
+		max += key_is(&e, "parm") || key_is(&e, "parmtype");
+	if (!max)
+		return 0;
+	*ps = malloc((size_t)max * sizeof **ps);
+	if (!*ps)
+		return -ENOMEM;
+	for (pos = 0; next_entry(s, &pos, &e);)
+		if (key_is(&e, "parm") || key_is(&e, "parmtype"))
+			add_param(&e, *ps, &n);
+	return n;
+}
+
+/* kmod lists a parameter first the last time it was first seen, so print
+ * from the end. With prefix (no -F), the "parm:" column is put first. */
+static int print_params(const struct mi_opts *o, const struct mi_src *s, int prefix)
+{
+	struct mi_param *ps, *p;
+	int n = collect_params(s, &ps);
+
+	if (n < 0)
+		return n;
+	for (int i = n - 1; i >= 0; i--) {
+		p = &ps[i];
+		if (prefix)
+			printf("%-16s", "parm:");
+		printf("%.*s:", p->nlen, p->name);
+		if (p->desc && p->type)
+			printf("%.*s (%.*s)", p->dlen, p->desc, p->tlen, p->type);
+		else if (p->desc)
+			printf("%.*s", p->dlen, p->desc);
+		else
+			printf(prefix ? "%.*s" : " (%.*s)", p->tlen, p->type);
+		putchar(o->sep);
+	}
+	free(ps);
+	return 0;
+}
+
+/* ---- one module --------------------------------------------------------- */
+
+static void print_entry(const struct mi_opts *o, const struct mi_entry *e)
+{
+	int pad = 15 - e->klen;
+
+	if (o->field) {
+		if ((size_t)e->klen == strlen(o->field) && !memcmp(e->key, o->field, (size_t)e->klen))
+			printf("%.*s%c", e->vlen, e->val, o->sep);
+		return;
+	}
+	if (o->sep == '\0') {
+		printf("%.*s=%.*s%c", e->klen, e->key, e->vlen, e->val, o->sep);
+		return;
+	}
+	/* printf's negative width: left-justified in |width| columns. */
+	printf("%.*s:%*s%.*s%c", e->klen, e->key, pad < 0 ? -pad : pad, "", e->vlen, e->val,
+	       o->sep);
+}
+
+/* Everything after the file name line. */
+static int print_entries(const struct mi_opts *o, const struct mi_src *s)
+{
+	struct mi_entry e;
+	size_t pos = 0;
+
+	if (field_is(o, "parm"))
+		return print_params(o, s, 0);
+	while (next_entry(s, &pos, &e))
+		if (o->field || !(key_is(&e, "parm") || key_is(&e, "parmtype")))
+			print_entry(o, &e);
+	return o->field ? 0 : print_params(o, s, 1);
+}
+
+static const char *read_error(int err)
+{
+	if (err == -EOPNOTSUPP)
+		return "modload reads only .ko and .ko.zst files";
+	return insert_strerror(err);
+}
+
+/* A module file: name is for messages, path is absolute. */
+static int show_file(struct mi_run *r, const char *name, const char *path)
+{
+	struct mi_src s = { 0 };
+	const void *data;
+	size_t len;
+	int err;
+
+	if (field_is(&r->o, "filename")) {
+		printf("%s%c", path, r->o.sep);
+		return 0;
+	}
+	if (!r->o.field)
+		printf("%-16s%s%c", "filename:", path, r->o.sep);
+	err = module_read(path, &r->buf, &data, &len);
+	if (!err) {
+		err = modinfo_section(data, len, &s.sec, &s.len);
+		if (!err)
+			err = print_entries(&r->o, &s);
+		module_unmap(data, len, &r->buf);
+	}
+	if (err)
+		log_err("ERROR: could not get modinfo from '%s': %s", name, read_error(err));
+	return err;
+}
+
+/* A built-in module: its entries, if the directory has modules.builtin.modinfo. */
+static int show_builtin(struct mi_run *r, const char *name)
+{
+	struct mi_src s = { 0 };
+	char path[PATH_MAX + 32];
+	const void *data;
+	size_t len;
+	int err;
+
+	if (!r->o.field)
+		printf("%-16s%s%c", "name:", name, r->o.sep);
+	else if (field_is(&r->o, "name"))
+		printf("%s%c", name, r->o.sep);
+	if (field_is(&r->o, "filename")) {
+		printf("(builtin)%c", r->o.sep);
+		return 0;
+	}
+	if (!r->o.field)
+		printf("%-16s%s%c", "filename:", "(builtin)", r->o.sep);
+	snprintf(path, sizeof path, "%s/modules.builtin.modinfo", r->c.dir);
+	err = module_read(path, NULL, &data, &len);
+	if (err == -ENOENT)
+		return 0; /* as kmod: a tree without the file has no such info */
+	if (err) {
+		log_err("ERROR: could not get modinfo from '%s': %s", name, strerror(-err));
+		return err;
+	}
+	s.sec = data;
+	s.len = len;
+	s.plen = (size_t)snprintf(s.prefix, sizeof s.prefix, "%s.", name);
+	err = print_entries(&r->o, &s);
+	module_unmap(data, len, NULL);
+	return err;
+}
+
+/* ---- names -------------------------------------------------------------- */
+
+static int open_dir(struct mi_run *r)
+{
+	char dir[PATH_MAX], abs[PATH_MAX];
+	const char *d = r->o.dir ? r->o.dir : applet_dir;
+	struct utsname u;
+	const char *kver = r->o.kver;
+
+	if (r->ctx_open)
+		return r->ctx_open > 0 ? 0 : -1;
+	r->ctx_open = -1;
+	if (!r->o.dir && (r->o.root || kver)) {
+		if (!kver) {
+			if (uname(&u) < 0) {
+				log_err("ERROR: uname() failed: %s", strerror(errno));
+				return -1;
+			}
+			kver = u.release;
+		}
+		snprintf(dir, sizeof dir, "%s/lib/modules/%s", r->o.root ? r->o.root : "", kver);
+		d = dir;
+	}
+	if (d && absolute(d, abs, sizeof abs) < 0) {
+		log_err("ERROR: %s: %s", d, strerror(ENAMETOOLONG));
+		return -1;
+	}
+	if (ctx_open(&r->c, d ? abs : NULL, NULL) < 0)
+		return -1;
+	r->ctx_open = 1;
+	return 0;
+}
+
+static int show_mod(struct mi_run *r, int mod)
+{
+	const char *name = blob_mod_name(&r->c.b, (uint32_t)mod);
+	char rel[PATH_MAX], path[PATH_MAX * 2];
+
+	if (blob_mod(&r->c.b, (uint32_t)mod)->flags & BM_BUILTIN)
+		return show_builtin(r, name);
+	if (blob_mod_path(&r->c.b, (uint32_t)mod, rel, sizeof rel) < 0) {
+		log_err("ERROR: Module %s has no file", name);
+		return -ENOENT;
+	}
+	snprintf(path, sizeof path, "%s/%s", r->c.dir, rel);
+	return show_file(r, name, path);
+}
+
+static int show_name(struct mi_run *r, const char *arg)
+{
+	struct hit h[LOOKUP_MAX];
+	char norm[ALIAS_MAX];
+	int n, err = 0;
+
+	if (open_dir(r) < 0)
+		return -1;
+	if (r->o.modname) {
+		modname_normalize(arg, norm, sizeof norm);
+		n = blob_find_mod(&r->c.b, norm);
+		if (n < 0) {
+			log_err("ERROR: Module name %s not found.", arg);
+			return -ENOENT;
+		}
+		return show_mod(r, n);
+	}
+	n = lookup(&r->c.b, &r->c.extra, arg, h, LOOKUP_MAX);
+	if (n <= 0 || h[0].kind == HIT_UNKNOWN) {
+		log_err("ERROR: Module %s not found.", arg);
+		return -ENOENT;
+	}
+	for (int i = 0; i < n; i++)
+		if (h[i].kind != HIT_UNKNOWN && show_mod(r, h[i].mod) < 0)
+			err = -1;
+	return err;
+}
+
+/* ---- files -------------------------------------------------------------- */
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && !strcmp(s + n - m, suffix);
+}
+
+static int looks_like_file(const char *arg)
+{
+	return strchr(arg, '/') || ends_with(arg, ".ko") || ends_with(arg, ".ko.zst") ||
+	       ends_with(arg, ".ko.xz") || ends_with(arg, ".ko.gz");
+}
+
+static int show_path(struct mi_run *r, const char *arg)
+{
+	char path[PATH_MAX], name[ALIAS_MAX];
+	const char *base = strrchr(arg, '/');
+	struct stat st;
+	size_t i = 0;
+
+	if (stat(arg, &st) < 0 || !S_ISREG(st.st_mode)) {
+		log_err("ERROR: Module %s not found.", arg);
+		return -ENOENT;
+	}
+	if (absolute(arg, path, sizeof path) < 0) {
+		log_err("ERROR: could not use %s: %s", arg, strerror(ENAMETOOLONG));
+		return -ENAMETOOLONG;
+	}
+	/* The module's name, for messages: kmod's rule for a path. */
+	for (base = base ? base + 1 : arg; base[i] && base[i] != '.' && i + 1 < sizeof name; i++)
+		name[i] = base[i] == '-' ? '_' : base[i];
+	name[i] = '\0';
+	return show_file(r, name, path);
+}
+
+int modinfo_main(int argc, char **argv)
+{
+	struct mi_run r = { 0 };
+	int err, status = 0;
+
+	log_init("modinfo");
+	err = parse(argc, argv, &r.o);
+	if (err)
+		return err > 0 ? 0 : 1;
+	for (int i = optind; i < argc; i++) {
+		if (!r.o.modname && looks_like_file(argv[i]))
+			err = show_path(&r, argv[i]);
+		else
+			err = show_name(&r, argv[i]);
+		if (err < 0)
+			status = 1;
+	}
+	if (r.ctx_open > 0)
+		ctx_close(&r.c);
+	insert_buf_free(&r.buf);
+	if (fflush(stdout) == EOF) {
+		log_err("ERROR: writing output: %s", strerror(errno));
+		status = 1;
+	}
+	return status;
+}

@@ -1,0 +1,24 @@
+/* uevent.h: the kernel's device announcements (NETLINK_KOBJECT_UEVENT). */
+#ifndef MODLOAD_UEVENT_H
+#define MODLOAD_UEVENT_H
+
+#include <stddef.h>
+
+#define UEVENT_BUF 8192 /* the kernel's own limit for one uevent */
+
+struct uevent {
+	const char *action, *devpath, *modalias, *devname, *subsystem; /* NULL when absent */
+};
+
+/* Open the socket with a large receive buffer (SO_RCVBUFFORCE, else SO_RCVBUF).
+ * Returns the fd or a negative errno. */
+int uevent_open(void);
+
+/* Read one message into buf (UEVENT_BUF bytes) and parse it into ev.
+ * Returns 1 for a kernel uevent, 0 for a message to ignore (not from the
+ * kernel, truncated, malformed), -EAGAIN when nothing is pending, -ENOBUFS
+ * when the kernel dropped events (the caller must rescan), another negative
+ * errno on failure. */
+int uevent_read(int fd, char *buf, struct uevent *ev);
+
+#endif

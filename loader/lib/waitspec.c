@@ -1,0 +1,93 @@
+/* waitspec.c: find a block device by path, filesystem UUID/LABEL or
+ * partition UUID, with nothing but /sys and /dev (no udev, no blkid). */
+#include "waitspec.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+/* ext2/3/4 superblock: at 1024; magic 0xEF53 at +56, UUID at +104, label at +120. */
+static int ext_matches(const char *dev, const char *uuid, const char *label)
+{
+	unsigned char sb[256];
+	char text[40];
+	int fd = open(dev, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	ssize_t n = fd >= 0 ? pread(fd, sb, sizeof sb, 1024) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	if (n != (ssize_t)sizeof sb || sb[56] != 0x53 || sb[57] != 0xEF)
+		return 0;
+	if (label)
+		return !strncmp((const char *)sb + 120, label, 16) && strlen(label) <= 16;
+	const unsigned char *u = sb + 104;
+	snprintf(text, sizeof text, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13],
+		 u[14], u[15]);
+	return !strcasecmp(text, uuid);
+}
+
+/* PARTUUID= is in the partition's uevent file under /sys/class/block. */
+static int partuuid_matches(const char *name, const char *partuuid)
+{
+	char path[320], buf[1024];
+	snprintf(path, sizeof path, "/sys/class/block/%s/uevent", name);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	const char *p = strstr(buf, "PARTUUID=");
+	return p && !strncasecmp(p + 9, partuuid, strlen(partuuid)) &&
+	       (p[9 + strlen(partuuid)] == '\n' || p[9 + strlen(partuuid)] == '\0');
+}
+
+static int any_block_device(const char *uuid, const char *label, const char *partuuid)
+{
+	DIR *d = opendir("/sys/class/block");
+	struct dirent *e;
+	int found = 0;
+
+	if (!d)
+		return 0;
+	while (!found && (e = readdir(d))) {
+		char dev[300];
+		if (e->d_name[0] == '.')
+			continue;
+		if (partuuid) {
+			found = partuuid_matches(e->d_name, partuuid);
+			continue;
+		}
+		snprintf(dev, sizeof dev, "/dev/%s", e->d_name);
+		found = ext_matches(dev, uuid, label);
+	}
+	closedir(d);
+	return found;
+}
+
+int waitspec_valid(const char *spec)
+{
+	return spec[0] == '/' || !strncmp(spec, "UUID=", 5) || !strncmp(spec, "LABEL=", 6) ||
+			       !strncmp(spec, "PARTUUID=", 9) ?
+		       0 :
+		       -EINVAL;
+}
+
+int waitspec_present(const char *spec)
+{
+	if (spec[0] == '/')
+		return access(spec, F_OK) == 0;
+	if (!strncmp(spec, "UUID=", 5))
+		return any_block_device(spec + 5, NULL, NULL);
+	if (!strncmp(spec, "LABEL=", 6))
+		return any_block_device(NULL, spec + 6, NULL);
+	if (!strncmp(spec, "PARTUUID=", 9))
+		return any_block_device(NULL, NULL, spec + 9);
+	return 0;
+}
