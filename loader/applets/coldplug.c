@@ -15,6 +15,7 @@
  * keep the boot waiting. */
 #include "applets.h"
 #include "coldplug.h"
+#include "config.h"
 #include "ctx.h"
 #include "log.h"
 
@@ -31,8 +32,10 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: modload coldplug [--wait SPEC]... [--timeout SECS] [--idle MS] [--jobs N]\n"
+	fprintf(f, "usage: modload coldplug [--wait SPEC]... [--load NAME]... [--timeout SECS] [--idle MS]\n"
+		   "                        [--jobs N]\n"
 		   "  --wait SPEC     return once SPEC exists: /dev/PATH, UUID=, LABEL=, PARTUUID=\n"
+		   "  --load NAME     load NAME too (a module or alias, e.g. the root's fs-ext4)\n"
 		   "  --timeout SECS  give up waiting after SECS (default %d)\n"
 		   "  --idle MS       without --wait: quiet time that means done (default %d)\n"
 		   "  --jobs N        modules inserted at the same time (default %d)\n",
@@ -42,12 +45,12 @@ static void usage(FILE *f)
 static int parse(int argc, char **argv, struct coldplug_opts *o)
 {
 	static const struct option lo[] = {
-		{ "wait", 1, 0, 'w' }, { "timeout", 1, 0, 't' }, { "idle", 1, 0, 'i' },
+		{ "wait", 1, 0, 'w' }, { "load", 1, 0, 'l' }, { "timeout", 1, 0, 't' }, { "idle", 1, 0, 'i' },
 		{ "jobs", 1, 0, 'j' }, { "help", 0, 0, 'h' },	 { 0, 0, 0, 0 },
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "w:t:i:j:h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "w:l:t:i:j:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'w':
 			if (o->nwait == COLDPLUG_MAX_WAIT || waitspec_valid(optarg) < 0) {
@@ -55,6 +58,10 @@ static int parse(int argc, char **argv, struct coldplug_opts *o)
 				return -EINVAL;
 			}
 			o->wait[o->nwait++] = optarg;
+			break;
+		case 'l':
+			if (config_push(&o->load, &o->nload, optarg) < 0)
+				return -ENOMEM;
 			break;
 		case 't': o->timeout = atoi(optarg); break;
 		case 'i': o->idle_ms = atoi(optarg); break;
@@ -90,7 +97,7 @@ static int supervise(pid_t child, int rd, int timeout)
 
 int coldplug_main(int argc, char **argv)
 {
-	struct coldplug_opts o = { { 0 }, 0, COLDPLUG_TIMEOUT, COLDPLUG_IDLE_MS, COLDPLUG_JOBS };
+	struct coldplug_opts o = { { 0 }, 0, NULL, 0, COLDPLUG_TIMEOUT, COLDPLUG_IDLE_MS, COLDPLUG_JOBS };
 	int pipefd[2];
 	pid_t pid;
 

@@ -12,6 +12,8 @@
 struct coldplug_opts {
 	const char *wait[COLDPLUG_MAX_WAIT];
 	int nwait;
+	char **load; /* --load NAME: also load these (e.g. the root's filesystem) */
+	unsigned nload;
 	int timeout, idle_ms, jobs;
 };
 

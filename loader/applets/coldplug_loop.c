@@ -211,7 +211,10 @@ int coldplug_run(const struct coldplug_opts *o)
 	want_names(&l, l.c.cfg.pre, l.c.cfg.npre, "rd.driver.pre");
 	want_flagged(&l);
 	want_names(&l, l.c.cfg.load, l.c.cfg.nload, "load");
+	want_names(&l, o->load, o->nload, "--load");
+	log_dbg("coldplug: scanning /sys");
 	rescan(&l);
+	log_dbg("coldplug: scan done, %u modaliases", l.nseen);
 	err = run_events(&l, ufd, notify[0], l.t0 + o->timeout);
 	if (!err && l.c.cfg.npost) {
 		want_names(&l, l.c.cfg.post, l.c.cfg.npost, "rd.driver.post");

@@ -415,8 +415,10 @@ static int show_name(struct mi_run *r, const char *arg)
 	char norm[ALIAS_MAX];
 	int n, err = 0;
 
-	if (open_dir(r) < 0)
-		return -1;
+	if (open_dir(r) < 0) {
+		log_err("ERROR: Module %s not found.", arg);
+		return -ENOENT;
+	}
 	if (r->o.modname) {
 		modname_normalize(arg, norm, sizeof norm);
 		n = blob_find_mod(&r->c.b, norm);

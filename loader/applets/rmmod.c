@@ -4,11 +4,12 @@
  * NAME may be a module name or a path to its file: the directories and the
  * extension (.ko, .ko.zst, ...: everything from the first '.') are dropped and
  * '-' becomes '_'. Like kmod, without -f each module is first checked in
- * /sys/module, so a module that is absent, built in or held by others is
- * reported without a syscall:
+ * /sys/module, so a module that is absent, built in, held by others or
+ * referenced (refcnt) is reported without a syscall:
  *   rmmod: ERROR: Module NAME is not currently loaded
  *   rmmod: ERROR: Module NAME is builtin.
  *   rmmod: ERROR: Module NAME is in use by: a b
+ *   rmmod: ERROR: Module NAME is in use
  * When /sys is not mounted (early boot) these checks are skipped and the
  * kernel's answer to delete_module(O_NONBLOCK [| O_TRUNC with -f]) is turned
  * into the same words (ENOENT: not loaded; EWOULDBLOCK: "is in use").
@@ -22,6 +23,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -98,6 +100,27 @@ static int holders(const char *name, char *out, size_t cap)
 	return n;
 }
 
+/* /sys/module/NAME/refcnt, or -1 when it cannot be read. */
+static long refcnt(const char *name)
+{
+	char path[NAME_MAX_ + 32], num[32];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof path, "/sys/module/%s/refcnt", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	do
+		n = read(fd, num, sizeof num - 1);
+	while (n < 0 && errno == EINTR);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	num[n] = '\0';
+	return strtol(num, NULL, 10);
+}
+
 static int report_in_use(const char *name)
 {
 	char who[1024];
@@ -126,6 +149,10 @@ static int precheck(const char *name)
 	}
 	if (holders(name, who, sizeof who) > 0) {
 		log_err("ERROR: Module %s is in use by:%s", name, who);
+		return -1;
+	}
+	if (refcnt(name) > 0) {
+		log_err("ERROR: Module %s is in use", name);
 		return -1;
 	}
 	return 0;

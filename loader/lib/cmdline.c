@@ -99,6 +99,10 @@ int config_parse_cmdline(struct config *c, const char *cmdline)
 		}
 		if (!strcmp(w, "--"))
 			break; /* the rest belongs to init */
+		if (!strcmp(w, "modload.debug")) {
+			log_set_level(LOG_D);
+			continue;
+		}
 		if (one_word(c, w) < 0)
 			return -ENOMEM;
 	}

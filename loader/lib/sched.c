@@ -193,7 +193,9 @@ static void *worker(void *arg)
 		s->c->state[mod] = MS_LOADING;
 		s->loading++;
 		pthread_mutex_unlock(&s->lock);
+		log_dbg("%s: inserting", blob_mod_name(&s->c->b, mod));
 		int err = load_insert(s->c, mod, NULL, NULL, &buf);
+		log_dbg("%s: done (%d)", blob_mod_name(&s->c->b, mod), err);
 		pthread_mutex_lock(&s->lock);
 		s->loading--;
 		record(s, mod, err);
