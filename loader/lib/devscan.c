@@ -1,6 +1,13 @@
-/* devscan.c: walk /sys/devices once, reading each uevent file's MODALIAS=.
- * Symbolic links (driver, subsystem, ...) are not followed, so every device
- * is seen once and the walk cannot loop. */
+/* devscan.c: walk /sys/devices once and report every device's modalias.
+ *
+ * Reading a sysfs file makes the kernel build its contents, and a uevent
+ * file is the costly one (every bus adds its variables), so: a directory
+ * with a `modalias` file is read through that; `uevent` is read only for a
+ * device that has no `modalias` file (buses like AMBA publish MODALIAS= only
+ * there) and is not under /sys/devices/virtual, whose devices have no
+ * drivers to load. Symbolic links (driver, subsystem, ...) and `power`
+ * directories are not followed, so every device is seen once, quickly, and
+ * the walk cannot loop. */
 #include "devscan.h"
 
 #include <dirent.h>
@@ -18,19 +25,37 @@ struct walk {
 	int dirs;
 };
 
-static void read_modalias(struct walk *w, int dfd)
+static ssize_t read_file(int dfd, const char *name, char *buf, size_t len)
 {
-	char buf[4096];
-	int fd = openat(dfd, "uevent", O_RDONLY | O_CLOEXEC);
+	int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC);
 	ssize_t n;
 
 	if (fd < 0)
-		return;
-	n = read(fd, buf, sizeof buf - 1);
+		return -1;
+	do
+		n = read(fd, buf, len - 1);
+	while (n < 0 && errno == EINTR);
 	close(fd);
-	if (n <= 0)
+	buf[n > 0 ? n : 0] = '\0';
+	return n;
+}
+
+static void report_modalias(struct walk *w, int dfd)
+{
+	char buf[4096];
+	if (read_file(dfd, "modalias", buf, sizeof buf) > 0) {
+		buf[strcspn(buf, "\n")] = '\0';
+		if (buf[0])
+			w->fn(w->ctx, buf);
+	}
+}
+
+static void report_uevent(struct walk *w, int dfd)
+{
+	char buf[4096];
+
+	if (read_file(dfd, "uevent", buf, sizeof buf) <= 0)
 		return;
-	buf[n] = '\0';
 	for (char *line = buf, *next; line && *line; line = next) {
 		next = strchr(line, '\n');
 		if (next)
@@ -43,24 +68,34 @@ static void read_modalias(struct walk *w, int dfd)
 }
 
 /* Takes ownership of dfd. */
-static void walk(struct walk *w, int dfd, int depth)
+static void walk(struct walk *w, int dfd, int depth, int virtual)
 {
 	struct dirent *e;
 	DIR *d;
+	int has_modalias = 0, has_uevent = 0;
 
 	w->dirs++;
-	read_modalias(w, dfd);
-	if (depth >= MAX_DEPTH || !(d = fdopendir(dfd))) {
+	if (!(d = fdopendir(dfd))) {
 		close(dfd);
 		return;
 	}
 	while ((e = readdir(d))) {
-		if (e->d_type != DT_DIR || e->d_name[0] == '.')
+		if (e->d_type == DT_REG) {
+			has_modalias |= !strcmp(e->d_name, "modalias");
+			has_uevent |= !strcmp(e->d_name, "uevent");
+			continue;
+		}
+		if (e->d_type != DT_DIR || e->d_name[0] == '.' || !strcmp(e->d_name, "power") ||
+		    depth >= MAX_DEPTH)
 			continue;
 		int sub = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (sub >= 0)
-			walk(w, sub, depth + 1);
+			walk(w, sub, depth + 1, virtual || (depth == 0 && !strcmp(e->d_name, "virtual")));
 	}
+	if (has_modalias)
+		report_modalias(w, dirfd(d));
+	else if (has_uevent && !virtual)
+		report_uevent(w, dirfd(d));
 	closedir(d);
 }
 
@@ -71,6 +106,6 @@ int devscan(const char *root, void (*fn)(void *ctx, const char *modalias), void 
 
 	if (fd < 0)
 		return -errno;
-	walk(&w, fd, 0);
+	walk(&w, fd, 0, 0);
 	return w.dirs;
 }
