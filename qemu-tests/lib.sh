@@ -209,21 +209,26 @@ need_build() {
 	return 0
 }
 
+# initrd_key MKINITRAMFS BUSYBOX [ARGS...]: a hash of everything in the image.
+initrd_key() {
+	local mk=$1 bb=$2
+	shift 2
+	{
+		echo "$MODDIR $* ${MKINITRAMFS_ZSTD:-}"
+		cat "$MODLOAD_BUILD/modload" "$MODLOAD_BUILD/modpack" \
+			"$REPO_DIR/initramfs/init" "$mk" "$bb" 2>/dev/null
+		for a in "$@"; do [ -f "$a" ] && cat "$a"; done
+	} | sha256sum | cut -c1-16
+}
+
 make_initrd() {
-	local work mk cache bb key
+	local work mk cache bb key old
 	work=$1
 	shift
 	mk="$REPO_DIR/initramfs/mkinitramfs"
 	cache="$MODLOAD_BUILD/qemu-initrd"
 	bb=$(command -v busybox || echo none)
-	key=$(
-		{
-			echo "$MODDIR $* ${MKINITRAMFS_ZSTD:-}"
-			cat "$MODLOAD_BUILD/modload" "$MODLOAD_BUILD/modpack" \
-				"$REPO_DIR/initramfs/init" "$mk" "$bb" 2>/dev/null
-			for a in "$@"; do [ -f "$a" ] && cat "$a"; done
-		} | sha256sum | cut -c1-16
-	)
+	key=$(initrd_key "$mk" "$bb" "$@")
 	INITRD="$cache/$key.img"
 	export INITRD
 	if [ -f "$INITRD" ]; then
@@ -237,6 +242,13 @@ make_initrd() {
 		rm -f "$INITRD.tmp.$$"
 		return 1
 	}
+	if [ "$(initrd_key "$mk" "$bb" "$@")" != "$key" ]; then
+		# An input changed while we built (a concurrent `make`): use the
+		# image, but do not file it under a key it may not match.
+		mv "$INITRD.tmp.$$" "$work/initrd.img"
+		INITRD="$work/initrd.img"
+		return 0
+	fi
 	mv "$INITRD.tmp.$$" "$INITRD"
 	# Keep the six newest images.
 	ls -1t "$cache"/*.img 2>/dev/null | tail -n +7 | while read -r old; do rm -f "$old"; done
