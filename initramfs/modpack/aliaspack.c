@@ -154,7 +154,9 @@ static void write_entries(const struct apair *p, size_t n, struct seq *q, const 
 }
 
 
-/* Write a bucketed table: u16 starts[nb + 1], then ids grouped by bucket. */
+/* Write a bucketed table: u16 starts[nb + 1], the u16 ids grouped by
+ * bucket, then one tag byte per id (more bits of its key) so that a lookup
+ * can skip most entries of a shared bucket without decoding them. */
 void alias_write_table(struct buf *out, uint32_t nb, const uint32_t *key, const int *use, size_t n)
 {
 	uint32_t *start = xrealloc(NULL, (nb + 1) * sizeof *start);
@@ -175,6 +177,8 @@ void alias_write_table(struct buf *out, uint32_t nb, const uint32_t *key, const 
 		buf_u16(out, (uint16_t)start[k]);
 	for (uint32_t k = 0; k < start[nb]; k++)
 		buf_u16(out, ids[k]);
+	for (uint32_t k = 0; k < start[nb]; k++)
+		buf_u8(out, BLOB_TAG(key[ids[k]]));
 	free(start);
 	free(fill);
 	free(ids);
@@ -225,7 +229,7 @@ void alias_tables_free(struct alias_tables *t)
 	buf_free(&t->tokens);
 	buf_free(&t->aliases);
 	buf_free(&t->ablocks);
-	buf_free(&t->exact);
+	buf_free(&t->prefix);
 	buf_free(&t->grams);
 	buf_free(&t->always);
 }

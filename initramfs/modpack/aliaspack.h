@@ -11,8 +11,8 @@ struct apair {
 };
 
 struct alias_tables {
-	struct buf tokens, aliases, ablocks, exact, grams, always;
-	uint32_t naliases, exact_buckets, gram_buckets;
+	struct buf tokens, aliases, ablocks, prefix, grams, always;
+	uint32_t naliases, prefix_buckets, gram_buckets;
 };
 
 /* Sorts and de-duplicates pairs in place (*count shrinks; dropped patterns

@@ -59,6 +59,7 @@ struct writer {
 	struct buf mod, list, extra, slist, dirs;
 	char **dirnames;
 	size_t ndirs;
+	int overflow; /* a table outgrew its 16-bit addressing */
 };
 
 static uint16_t dir_index(struct writer *w, const char *relpath)
@@ -77,9 +78,10 @@ static uint16_t dir_index(struct writer *w, const char *relpath)
 	return (uint16_t)w->ndirs++;
 }
 
+/* Returns the list's position in 2-byte units. */
 static uint32_t put_list(struct buf *l, const unsigned *v, size_t n)
 {
-	uint32_t off = (uint32_t)l->len;
+	uint32_t off = (uint32_t)l->len / 2;
 	if (n == 0)
 		return 0;
 	buf_u16(l, (uint16_t)n);
@@ -100,7 +102,7 @@ static uint32_t put_slist(struct writer *w, const char **v, size_t n)
 }
 
 /* File name stem of relpath, and how it relates to the module name. */
-static uint32_t file_stem(struct writer *w, const struct pmod *m, uint16_t *flags, uint16_t *ext)
+static uint32_t file_stem(struct writer *w, const struct pmod *m, uint16_t *flags)
 {
 	static const char *const exts[] = { ".ko.zst", ".ko", ".ko.xz", ".ko.gz" };
 	const char *base = strrchr(m->relpath, '/');
@@ -109,15 +111,16 @@ static uint32_t file_stem(struct writer *w, const struct pmod *m, uint16_t *flag
 
 	base = base ? base + 1 : m->relpath;
 	n = strlen(base);
-	*ext = 1;
+	uint16_t ext = 1;
 	for (uint16_t e = 0; e < 4; e++) {
 		size_t el = strlen(exts[e]);
 		if (n > el && !strcmp(base + n - el, exts[e])) {
-			*ext = e;
+			ext = e;
 			n -= el;
 			break;
 		}
 	}
+	*flags |= (uint16_t)(ext << BM_EXT_SHIFT);
 	snprintf(stem, sizeof stem, "%.*s", (int)n, base);
 	snprintf(dashed, sizeof dashed, "%s", m->name);
 	for (char *c = dashed; *c; c++)
@@ -135,6 +138,7 @@ static uint32_t file_stem(struct writer *w, const struct pmod *m, uint16_t *flag
 static void put_module(struct writer *w, const struct pmod *m)
 {
 	struct blob_mod bm = { 0, 0, 0, 0, 0, 0, 0 };
+	uint32_t deps;
 	struct blob_extra x = { 0, 0, 0, 0 };
 
 	bm.name = pool_add(&w->str, m->name);
@@ -145,14 +149,20 @@ static void put_module(struct writer *w, const struct pmod *m)
 	else {
 		bm.flags |= BM_PACKED;
 		bm.dir = dir_index(w, m->relpath);
-		x.file = file_stem(w, m, &bm.flags, &bm.ext);
+		x.file = file_stem(w, m, &bm.flags);
 	}
-	bm.deps = put_list(&w->list, m->load, m->nload);
+	deps = put_list(&w->list, m->load, m->nload);
+	if (deps > 0xffff)
+		w->overflow = 1;
+	bm.deps = (uint16_t)deps;
 	x.options = m->options ? pool_add(&w->str, m->options) : 0;
 	x.soft_pre = put_slist(w, m->pre, m->npre);
 	x.soft_post = put_slist(w, m->post, m->npost);
 	if (x.file || x.options || x.soft_pre || x.soft_post) {
-		bm.extra = (uint32_t)w->extra.len;
+		size_t rec = w->extra.len / sizeof x;
+		if (rec > 0xffff)
+			w->overflow = 1;
+		bm.extra = (uint16_t)rec;
 		buf_put(&w->extra, &x, sizeof x);
 	}
 	buf_put(&w->mod, &bm, sizeof bm);
@@ -226,14 +236,17 @@ int pack_write_blob(const struct pack *p, uint8_t **out, size_t *len)
 	free(pairs);
 	if (err)
 		return err;
-	if (p->n > 0xffff || w.list.len > 0xffffffffu)
+	if (p->n > 0xffff || w.overflow || w.ndirs > 0xffff) {
+		fprintf(stderr, "modpack: too many modules, dependencies or directories for the blob's "
+				"16-bit tables\n");
 		return -E2BIG;
+	}
 
 	memcpy(h.magic, BLOB_MAGIC, 8);
 	h.version = BLOB_VERSION;
 	h.nmods = (uint32_t)p->n;
 	h.naliases = at.naliases;
-	h.exact_buckets = at.exact_buckets;
+	h.prefix_buckets = at.prefix_buckets;
 	h.gram_buckets = at.gram_buckets;
 	buf_put(&file, &h, sizeof h);
 	put_section(&file, &h, SEC_STR, &w.str.b);
@@ -245,7 +258,7 @@ int pack_write_blob(const struct pack *p, uint8_t **out, size_t *len)
 	put_section(&file, &h, SEC_TOKENS, &at.tokens);
 	put_section(&file, &h, SEC_ALIASES, &at.aliases);
 	put_section(&file, &h, SEC_ABLOCKS, &at.ablocks);
-	put_section(&file, &h, SEC_EXACT, &at.exact);
+	put_section(&file, &h, SEC_PREFIX, &at.prefix);
 	put_section(&file, &h, SEC_GRAMS, &at.grams);
 	put_section(&file, &h, SEC_ALWAYS, &at.always);
 	put_section(&file, &h, SEC_CFGALIAS, &cfg);

@@ -1,9 +1,14 @@
-/* gramindex.c: choose each wildcard pattern's gram and write the lookup tables.
+/* gramindex.c: file every pattern under a key a lookup can find cheaply.
  *
- * A gram is 4 consecutive literal bytes of the pattern (no * ? [ ] \ inside).
- * Any string the pattern matches contains it, so filing the pattern under
- * that gram is safe. Among a pattern's grams the one shared by the fewest
- * other patterns is chosen, so that few patterns are tried per lookup. */
+ * Two tables (layout in loader/lib/blob.h). PREFIX holds each pattern under
+ * its literal prefix, the bytes before its first wildcard (a pattern without
+ * wildcards is all prefix); a lookup probes every prefix of the string.
+ * GRAMS holds a wildcard pattern under one 4-byte literal run ("gram") that
+ * any string it matches must contain; a lookup probes every 4-byte window.
+ * Each wildcard pattern goes where fewer patterns share its key: pci:v...d...
+ * ids are best found by their long prefix, class matches like
+ * pci:v*d*sv*sd*bc01sc06i01* by a rare gram such as "sc06". Patterns with
+ * neither a prefix nor a gram go to ALWAYS and are tried on every lookup. */
 #include "aliaspack.h"
 
 #include "alias.h"
@@ -16,13 +21,22 @@ static int literal(char c)
 	return c != '*' && c != '?' && c != '[' && c != ']' && c != '\\';
 }
 
-/* Open-addressing counter: gram -> number of patterns containing it. */
-struct gcount {
+static size_t prefix_len(const char *p)
+{
+	size_t n = 0;
+	while (p[n] && literal(p[n]))
+		n++;
+	return n;
+}
+
+/* Open-addressing counter keyed by a 32-bit hash (collisions only make a
+ * choice slightly worse, never a lookup wrong). */
+struct counter {
 	uint32_t *key, *cnt;
 	size_t cap;
 };
 
-static uint32_t *slot(struct gcount *g, uint32_t k)
+static uint32_t *slot(struct counter *g, uint32_t k)
 {
 	size_t i = (k * 2654435761u) & (g->cap - 1);
 	while (g->cnt[i] && g->key[i] != k)
@@ -31,94 +45,105 @@ static uint32_t *slot(struct gcount *g, uint32_t k)
 	return &g->cnt[i];
 }
 
-static int gram_at(const char *p, size_t i, uint32_t *g)
+static uint32_t gram_key(const char *p)
+{
+	return blob_hash_gram(p);
+}
+
+static int gram_at(const char *p, size_t i)
 {
 	for (size_t k = 0; k < BLOB_GRAM; k++)
 		if (!p[i + k] || !literal(p[i + k]))
 			return 0;
-	memcpy(g, p + i, 4);
 	return 1;
 }
 
-static void count_grams(const struct apair *pairs, size_t n, struct gcount *g)
+static void count_keys(const struct apair *pairs, size_t n, struct counter *grams,
+		       struct counter *prefixes)
 {
 	for (size_t i = 0; i < n; i++) {
 		const char *p = pairs[i].pat;
-		size_t len = strlen(p);
-		if (!alias_is_pattern(p))
+		size_t len = strlen(p), plen = prefix_len(p);
+		if (plen)
+			(*slot(prefixes, blob_hash_str(p, plen)))++;
+		if (plen == len)
 			continue;
 		for (size_t j = 0; j + BLOB_GRAM <= len; j++) {
-			uint32_t k;
 			int dup = 0;
-			if (!gram_at(p, j, &k))
+			if (!gram_at(p, j))
 				continue;
 			for (size_t e = 0; e < j && !dup; e++) /* count each pattern once */
 				dup = !memcmp(p + e, p + j, BLOB_GRAM);
 			if (!dup)
-				(*slot(g, k))++;
+				(*slot(grams, gram_key(p + j)))++;
 		}
 	}
 }
 
-/* The rarest gram of p, as the 4 bytes' position; -1 when it has none. */
-static long rarest(const char *p, struct gcount *g)
+/* The rarest gram of p as its hash; 0 count when p has none. */
+static uint32_t rarest(const char *p, struct counter *g, uint32_t *count)
 {
-	long best = -1;
-	uint32_t bestc = 0;
+	uint32_t best = 0;
+	*count = 0;
 	for (size_t j = 0; j + BLOB_GRAM <= strlen(p); j++) {
-		uint32_t k, c;
-		if (!gram_at(p, j, &k))
+		if (!gram_at(p, j))
 			continue;
-		c = *slot(g, k);
-		if (best < 0 || c < bestc) {
-			best = (long)j;
-			bestc = c;
+		uint32_t k = gram_key(p + j), c = *slot(g, k);
+		if (*count == 0 || c < *count) {
+			best = k;
+			*count = c;
 		}
 	}
 	return best;
 }
 
+static void counter_init(struct counter *c, size_t n)
+{
+	c->cap = alias_pow2(n);
+	c->key = xrealloc(NULL, c->cap * sizeof *c->key);
+	c->cnt = xrealloc(NULL, c->cap * sizeof *c->cnt);
+	memset(c->cnt, 0, c->cap * sizeof *c->cnt);
+}
+
 void gram_tables_build(const struct apair *pairs, size_t n, struct alias_tables *t)
 {
-	struct gcount g = { 0, 0, alias_pow2(n * 64 + 1024) };
-	uint32_t *key = xrealloc(NULL, (n + 1) * sizeof *key);
-	int *exact = xrealloc(NULL, (n + 1) * sizeof *exact);
-	int *wild = xrealloc(NULL, (n + 1) * sizeof *wild);
-	size_t nexact = 0, nwild = 0;
+	struct counter grams, prefixes;
+	uint32_t *pkey = xrealloc(NULL, (n + 1) * sizeof *pkey);
+	uint32_t *gkey = xrealloc(NULL, (n + 1) * sizeof *gkey);
+	int *by_prefix = xrealloc(NULL, (n + 1) * sizeof *by_prefix);
+	int *by_gram = xrealloc(NULL, (n + 1) * sizeof *by_gram);
+	size_t np = 0, ng = 0;
 
-	g.key = xrealloc(NULL, g.cap * sizeof *g.key);
-	g.cnt = calloc(g.cap, sizeof *g.cnt);
-	if (!g.cnt)
-		g.cnt = xrealloc(NULL, 0); /* xrealloc exits on failure */
-	count_grams(pairs, n, &g);
-
+	counter_init(&grams, n * 64 + 1024);
+	counter_init(&prefixes, n * 2 + 1024);
+	count_keys(pairs, n, &grams, &prefixes);
 	for (size_t i = 0; i < n; i++) {
 		const char *p = pairs[i].pat;
-		exact[i] = wild[i] = 0;
-		if (!alias_is_pattern(p)) {
-			exact[i] = 1;
-			key[i] = blob_hash_str(p, strlen(p));
-			nexact++;
-			continue;
-		}
-		long at = rarest(p, &g);
-		if (at < 0) {
+		size_t plen = prefix_len(p);
+		uint32_t gcount = 0, pcount = plen ? *slot(&prefixes, blob_hash_str(p, plen)) : 0;
+		by_prefix[i] = by_gram[i] = 0;
+		pkey[i] = blob_hash_str(p, plen);
+		gkey[i] = plen == strlen(p) ? 0 : rarest(p, &grams, &gcount);
+		if (plen == strlen(p) || (plen && (gcount == 0 || pcount <= gcount))) {
+			by_prefix[i] = 1;
+			np++;
+		} else if (gcount) {
+			by_gram[i] = 1;
+			ng++;
+		} else
 			buf_u16(&t->always, (uint16_t)i);
-			continue;
-		}
-		wild[i] = 1;
-		nwild++;
 	}
-	t->exact_buckets = alias_pow2(nexact);
-	alias_write_table(&t->exact, t->exact_buckets, key, exact, n);
-	for (size_t i = 0; i < n; i++)
-		if (wild[i])
-			key[i] = blob_hash_gram(pairs[i].pat + rarest(pairs[i].pat, &g));
-	t->gram_buckets = alias_pow2(nwild);
-	alias_write_table(&t->grams, t->gram_buckets, key, wild, n);
-	free(key);
-	free(exact);
-	free(wild);
-	free(g.key);
-	free(g.cnt);
+	/* Two to four keys a bucket: the tag bytes filter out the others. */
+	t->prefix_buckets = alias_pow2(np / 4 + 1);
+	alias_write_table(&t->prefix, t->prefix_buckets, pkey, by_prefix, n);
+	t->gram_buckets = alias_pow2(ng / 4 + 1);
+	alias_write_table(&t->grams, t->gram_buckets, gkey, by_gram, n);
+	free(pkey);
+	free(gkey);
+	free(by_prefix);
+	free(by_gram);
+	free(grams.key);
+	free(grams.cnt);
+	free(prefixes.key);
+	free(prefixes.cnt);
 }

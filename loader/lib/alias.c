@@ -1,11 +1,10 @@
 /* alias.c: alias normalisation and matching against the blob's alias tables.
  *
- * Matching has two parts. Patterns without wildcards sit in a hash table
- * keyed by the whole string. Every wildcard pattern was given, at build time,
- * one 4-byte literal piece ("gram") that any string it matches must contain;
- * patterns are hashed by that gram. A lookup hashes every 4-byte window of
- * the string, gathers the patterns filed under those windows (plus the few
- * with no gram at all), and runs fnmatch only on those candidates. */
+ * Every pattern was filed at build time (initramfs/modpack/gramindex.c)
+ * either under its literal prefix or under one 4-byte literal piece ("gram")
+ * that any string it matches must contain. A lookup probes the hash of every
+ * prefix of the string and of every 4-byte window, and runs fnmatch only on
+ * the patterns filed there (plus the few with neither key). */
 #include "alias.h"
 
 #include <errno.h>
@@ -109,7 +108,6 @@ int alias_get(const struct blob *b, unsigned i, char *buf, size_t cap, unsigned 
 struct matcher {
 	const struct blob *b;
 	const char *s;
-	enum alias_kind kind;
 	unsigned *out;
 	int max, n;
 };
@@ -117,11 +115,8 @@ struct matcher {
 static void add_match(struct matcher *m, unsigned mod)
 {
 	const struct blob_mod *bm = blob_mod(m->b, mod);
-	int builtin = (bm->flags & BM_BUILTIN) != 0;
 	int i;
 
-	if (builtin != (m->kind == ALIAS_BUILTIN))
-		return;
 	/* Insertion sort by modules.order, then name: the lists are short. */
 	i = m->n < m->max ? m->n : m->max - 1;
 	if (i < 0) {
@@ -141,86 +136,109 @@ static void add_match(struct matcher *m, unsigned mod)
 	m->n++;
 }
 
-static void try_alias(struct matcher *m, unsigned id, int exact)
+/* fnmatch(pat, s, 0) for a pattern whose only special character is '*':
+ * the first piece must start s, the last must end it (unless the pattern
+ * ends in '*'), and the pieces between are found leftmost, in order, which
+ * is enough for '*'-only patterns. Most aliases are of this kind, and this
+ * is linear where a general matcher backtracks. */
+static int star_match(const char *pat, const char *s)
+{
+	const char *star = strchr(pat, '*');
+	size_t slen = strlen(s), n;
+
+	if (!star)
+		return strcmp(pat, s) == 0;
+	n = (size_t)(star - pat);
+	if (strncmp(pat, s, n) != 0)
+		return 0;
+	const char *lo = s + n, *end = s + slen;
+	pat = star + 1;
+	while ((star = strchr(pat, '*'))) {
+		n = (size_t)(star - pat);
+		const char *at = n ? memmem(lo, (size_t)(end - lo), pat, n) : lo;
+		if (!at)
+			return 0;
+		lo = at + n;
+		pat = star + 1;
+	}
+	n = strlen(pat); /* the last piece must end s, after what was matched */
+	return (size_t)(end - lo) >= n && memcmp(end - n, pat, n) == 0;
+}
+
+static int matches(const char *pat, const char *s)
+{
+	return strpbrk(pat, "?[\\") ? fnmatch(pat, s, 0) == 0 : star_match(pat, s);
+}
+
+/* Candidates tried once each: a pattern can be reached from several
+ * windows. A small open-addressing set; past its size, duplicates only cost
+ * a second fnmatch, and a duplicate match is dropped by the ordered insert. */
+#define SEEN_SLOTS 512
+
+struct seen {
+	uint16_t id[SEEN_SLOTS]; /* alias number + 1; 0 = empty */
+	unsigned n;
+};
+
+static int first_visit(struct seen *v, unsigned id)
+{
+	unsigned h = (id * 40503u) & (SEEN_SLOTS - 1);
+	if (v->n >= SEEN_SLOTS / 2)
+		return 1;
+	while (v->id[h]) {
+		if (v->id[h] == id + 1)
+			return 0;
+		h = (h + 1) & (SEEN_SLOTS - 1);
+	}
+	v->id[h] = (uint16_t)(id + 1);
+	v->n++;
+	return 1;
+}
+
+static void try_alias(struct matcher *m, struct seen *v, unsigned id)
 {
 	char pat[ALIAS_MAX];
 	unsigned mod;
 
-	if (alias_get(m->b, id, pat, sizeof pat, &mod) < 0)
+	if (!first_visit(v, id) || alias_get(m->b, id, pat, sizeof pat, &mod) < 0)
 		return;
-	if (exact ? strcmp(pat, m->s) == 0 : fnmatch(pat, m->s, 0) == 0)
+	if (matches(pat, m->s))
 		add_match(m, mod);
 }
 
-/* The ids filed under bucket h of a table (EXACT or GRAMS). */
-static const uint8_t *bucket(const struct blob *b, enum blob_section s, uint32_t nb, uint32_t h,
-			     uint32_t *n)
+/* Try the entries of bucket h (of table s) whose tag matches. */
+static void probe(struct matcher *m, struct seen *v, enum blob_section s, uint32_t nb, uint32_t h)
 {
 	uint32_t len;
-	const uint8_t *t = blob_sec(b, s, &len);
-	uint32_t lo = blob_u16(t + 2 * (h & (nb - 1))), hi = blob_u16(t + 2 * ((h & (nb - 1)) + 1));
-	uint32_t room = (len - 2 * (nb + 1)) / 2;
+	const uint8_t *t = blob_sec(m->b, s, &len);
+	uint32_t b = h & (nb - 1), lo = blob_u16(t + 2 * b), hi = blob_u16(t + 2 * b + 2);
+	uint32_t total = blob_u16(t + 2 * nb);
+	const uint8_t *ids = t + 2 * (nb + 1), *tags = ids + 2 * total;
 
-	*n = lo <= hi && hi <= room ? hi - lo : 0;
-	return t + 2 * (nb + 1) + 2 * lo;
+	if (lo >= hi || hi > total || (size_t)(tags - t) + total > len)
+		return;
+	for (uint32_t k = lo; k < hi; k++)
+		if (tags[k] == BLOB_TAG(h))
+			try_alias(m, v, blob_u16(ids + 2 * k));
 }
 
-#define MAX_CANDIDATES 1024
-
-static int seen_before(const uint16_t *c, int n, uint16_t id)
+int alias_match(const struct blob *b, const char *s, unsigned *out, int max)
 {
-	for (int i = 0; i < n; i++)
-		if (c[i] == id)
-			return 1;
-	return 0;
-}
-
-/* Every wildcard pattern, for the rare string with too many candidates. */
-static void scan_all(struct matcher *m)
-{
-	for (unsigned id = 0; id < m->b->h->naliases; id++) {
-		char pat[ALIAS_MAX];
-		unsigned mod;
-		if (alias_get(m->b, id, pat, sizeof pat, &mod) >= 0 && alias_is_pattern(pat) &&
-		    fnmatch(pat, m->s, 0) == 0)
-			add_match(m, mod);
-	}
-}
-
-static void match_wild(struct matcher *m, size_t len)
-{
-	uint16_t cand[MAX_CANDIDATES];
-	int nc = 0;
-	uint32_t n;
-
-	for (size_t i = 0; i + BLOB_GRAM <= len; i++) {
-		const uint8_t *ids = bucket(m->b, SEC_GRAMS, m->b->h->gram_buckets,
-					    blob_hash_gram(m->s + i), &n);
-		for (uint32_t k = 0; k < n; k++) {
-			uint16_t id = blob_u16(ids + 2 * k);
-			if (seen_before(cand, nc, id))
-				continue;
-			if (nc == MAX_CANDIDATES)
-				return scan_all(m);
-			cand[nc++] = id;
-		}
-	}
-	for (int k = 0; k < nc; k++)
-		try_alias(m, cand[k], 0);
-	const uint8_t *always = blob_sec(m->b, SEC_ALWAYS, &n);
-	for (uint32_t k = 0; k + 2 <= n; k += 2)
-		try_alias(m, blob_u16(always + k), 0);
-}
-
-int alias_match(const struct blob *b, const char *s, enum alias_kind kind, unsigned *out, int max)
-{
-	struct matcher m = { b, s, kind, out, max, 0 };
+	struct matcher m = { b, s, out, max, 0 };
+	struct seen v;
 	size_t len = strlen(s);
-	uint32_t n;
+	uint32_t n, h = BLOB_HASH_INIT;
 
-	const uint8_t *ids = bucket(b, SEC_EXACT, b->h->exact_buckets, blob_hash_str(s, len), &n);
-	for (uint32_t k = 0; k < n; k++)
-		try_alias(&m, blob_u16(ids + 2 * k), 1);
-	match_wild(&m, len);
+	memset(&v, 0, sizeof v);
+	/* Every prefix of s, including s itself: exact and prefix-keyed patterns. */
+	for (size_t l = 0; l < len; l++) {
+		h = blob_hash_step(h, (uint8_t)s[l]);
+		probe(&m, &v, SEC_PREFIX, b->h->prefix_buckets, blob_hash_final(h));
+	}
+	for (size_t i = 0; i + BLOB_GRAM <= len; i++)
+		probe(&m, &v, SEC_GRAMS, b->h->gram_buckets, blob_hash_gram(s + i));
+	const uint8_t *always = blob_sec(b, SEC_ALWAYS, &n);
+	for (uint32_t k = 0; k + 2 <= n; k += 2)
+		try_alias(&m, &v, blob_u16(always + k));
 	return m.n;
 }

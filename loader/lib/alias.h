@@ -23,12 +23,10 @@ void modname_normalize(const char *in, char *out, size_t cap);
 /* True when s has a character that makes fnmatch treat it as a pattern. */
 int alias_is_pattern(const char *s);
 
-/* Which modules to report: the loadable ones, or the built-in ones. */
-enum alias_kind { ALIAS_MODULES, ALIAS_BUILTIN };
-
-/* Fill out[0..max) with module indices matching the normalised string s.
+/* Fill out[0..max) with the indices of modules (loadable and built-in) with
+ * a pattern matching the normalised string s, in modules.order order.
  * Returns how many matched (may exceed max: only max are stored). */
-int alias_match(const struct blob *b, const char *s, enum alias_kind kind, unsigned *out, int max);
+int alias_match(const struct blob *b, const char *s, unsigned *out, int max);
 
 /* Decode alias number i into buf; sets *mod. Returns the length or -EBADMSG. */
 int alias_get(const struct blob *b, unsigned i, char *buf, size_t cap, unsigned *mod);

@@ -11,33 +11,39 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* A sum of 64-bit words in two lanes (Fletcher style): cheap enough to run at
- * every start, and catches truncation, zeroed pages and flipped bytes. */
+/* Unaligned little-endian loads (the summed range starts at byte 20). */
+typedef uint64_t u64_unaligned __attribute__((aligned(1), may_alias));
+
+/* Four running sums of 64-bit words plus a sum of their running totals
+ * (Fletcher style, so that moved bytes count too): cheap enough to run at
+ * every start, and it catches truncation, zeroed pages and flipped bytes. */
 uint32_t blob_checksum(const uint8_t *p, size_t n)
 {
-	uint64_t a = 0x6d6f646c6f6164ull, b = 0;
+	uint64_t a[4] = { 0x6d6f646c6f6164ull, 0, 0, 0 }, b = 0;
 	size_t i = 0;
 
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w;
-		memcpy(&w, p + i, 8);
-		a += w;
-		b += a;
+	for (; i + 32 <= n; i += 32) {
+		const u64_unaligned *w = (const u64_unaligned *)(p + i);
+		a[0] += w[0];
+		a[1] += w[1];
+		a[2] += w[2];
+		a[3] += w[3];
+		b += a[0] ^ a[1] ^ a[2] ^ a[3];
 	}
 	for (; i < n; i++) {
-		a += p[i];
-		b += a;
+		a[0] += p[i];
+		b += a[0];
 	}
-	b ^= b >> 29;
-	return (uint32_t)(a ^ (a >> 32) ^ b ^ (b >> 32));
+	uint64_t x = a[0] ^ (a[1] << 1) ^ (a[2] << 2) ^ (a[3] << 3) ^ (b * 0x9e3779b97f4a7c15ull);
+	return (uint32_t)(x ^ (x >> 32));
 }
 
 uint32_t blob_hash_str(const char *s, size_t n)
 {
-	uint32_t h = 2166136261u;
+	uint32_t h = BLOB_HASH_INIT;
 	for (size_t i = 0; i < n; i++)
-		h = (h ^ (uint8_t)s[i]) * 16777619u;
-	return h ^ (h >> 15);
+		h = blob_hash_step(h, (uint8_t)s[i]);
+	return blob_hash_final(h);
 }
 
 uint32_t blob_hash_gram(const char *s)
@@ -75,11 +81,12 @@ int blob_check(const struct blob *b, const char **why)
 		return *why = "string table not terminated", -EBADMSG;
 	if (h->sec[SEC_ABLOCKS].len != 4 * ((h->naliases + BLOB_ABLOCK - 1) / BLOB_ABLOCK))
 		return *why = "alias block table size mismatch", -EBADMSG;
-	if ((h->exact_buckets & (h->exact_buckets - 1)) || (h->gram_buckets & (h->gram_buckets - 1)) ||
-	    !h->exact_buckets || !h->gram_buckets)
+	if ((h->prefix_buckets & (h->prefix_buckets - 1)) || (h->gram_buckets & (h->gram_buckets - 1)) ||
+	    !h->prefix_buckets || !h->gram_buckets)
 		return *why = "hash table size not a power of two", -EBADMSG;
-	if (h->sec[SEC_EXACT].len < 2 * (h->exact_buckets + 1) ||
-	    h->sec[SEC_GRAMS].len < 2 * (h->gram_buckets + 1))
+	if (h->sec[SEC_PREFIX].len < 2 * (h->prefix_buckets + 1) ||
+	    h->sec[SEC_GRAMS].len < 2 * (h->gram_buckets + 1) || h->prefix_buckets > 0x10000 ||
+	    h->gram_buckets > 0x10000)
 		return *why = "hash table truncated", -EBADMSG;
 	if (blob_sec(b, SEC_TOKENS, &len), len < 2 * BLOB_NTOKENS)
 		return *why = "token table truncated", -EBADMSG;
@@ -185,9 +192,9 @@ int blob_find_mod(const struct blob *b, const char *name)
 	return -1;
 }
 
-const uint8_t *blob_list(const struct blob *b, uint32_t off, uint32_t *n)
+const uint8_t *blob_list(const struct blob *b, uint32_t units, uint32_t *n)
 {
-	uint32_t len;
+	uint32_t len, off = 2 * units;
 	const uint8_t *l = blob_sec(b, SEC_LIST, &len);
 	*n = 0;
 	if (off > len || len - off < 2)
@@ -206,8 +213,8 @@ struct blob_extra blob_mod_extra(const struct blob *b, uint32_t idx)
 	uint32_t len;
 	const uint8_t *x = blob_sec(b, SEC_EXTRA, &len);
 
-	if (m && m->extra && m->extra <= len && len - m->extra >= sizeof e)
-		memcpy(&e, x + m->extra, sizeof e);
+	if (m && m->extra && m->extra <= len / sizeof e - 1)
+		memcpy(&e, x + m->extra * sizeof e, sizeof e);
 	return e;
 }
 
@@ -240,15 +247,16 @@ int blob_mod_path(const struct blob *b, uint32_t idx, char *buf, size_t len)
 	const char *stem, *dir;
 	size_t n;
 
-	if (!m || (m->flags & BM_BUILTIN) || (uint32_t)m->dir * 4 + 4 > dlen || m->ext > 3)
+	unsigned ext = m ? (m->flags & BM_EXT_MASK) >> BM_EXT_SHIFT : 0;
+	if (!m || (m->flags & BM_BUILTIN) || (uint32_t)m->dir * 4 + 4 > dlen)
 		return -ENOENT;
 	dir = blob_str(b, blob_u32(dirs + 4 * m->dir));
 	stem = x.file ? blob_str(b, x.file) : blob_str(b, m->name);
-	n = (size_t)snprintf(buf, len, "%s%s%s%s", dir, *dir ? "/" : "", stem, mod_ext[m->ext]);
+	n = (size_t)snprintf(buf, len, "%s%s%s%s", dir, *dir ? "/" : "", stem, mod_ext[ext]);
 	if (n >= len)
 		return -ENAMETOOLONG;
 	if (m->flags & BM_DASHFILE && !x.file)
-		for (char *p = buf + strlen(dir); *p && p < buf + n - strlen(mod_ext[m->ext]); p++)
+		for (char *p = buf + strlen(dir); *p && p < buf + n - strlen(mod_ext[ext]); p++)
 			if (*p == '_')
 				*p = '-';
 	return 0;

@@ -10,11 +10,12 @@
  *               {u32 off, u32 len}, each 4-byte aligned inside the file.
  *   STR         NUL-terminated strings; offset 0 is the empty string.
  *   MOD         struct blob_mod[nmods], sorted by name (binary search).
- *   LIST        u16 lists: a count then that many module indices. Offset 0
- *               is the empty list. A module's deps list is its complete
+ *   LIST        u16 lists: a count then that many module indices, addressed
+ *               in 2-byte units (so at most 128 KiB). Offset 0 is the empty
+ *               list. A module's deps list is its complete
  *               dependency closure in load order (what modprobe inserts
  *               before it, softdeps aside).
- *   EXTRA       per-module rarely used data, struct blob_extra.
+ *   EXTRA       per-module rarely used data, struct blob_extra records.
  *   SLIST       string lists: a u16 count then u32 STR offsets (softdeps).
  *   DIRS        u32 STR offsets of the directories that hold module files.
  *   TOKENS      the alias token dictionary: 128 u16 offsets into the token
@@ -25,13 +26,16 @@
  *               length (0 at a block start), the rest of the pattern with
  *               bytes >= 0x80 standing for tokens, a 0 byte, u16 module index.
  *   ABLOCKS     u32 offset of each block inside ALIASES.
- *   EXACT       hash table of the patterns with no wildcard: u16 first-entry
- *               positions per bucket (nbuckets + 1 of them), then the u16
- *               alias numbers in bucket order.
- *   GRAMS       the same shape for wildcard patterns, keyed by one 4-byte
- *               literal run ("gram") of the pattern chosen at build time to be
- *               rare; a string can only match the pattern if it contains that
- *               gram, so a lookup probes each 4-byte window of the string.
+ *   PREFIX      hash table of patterns keyed by their literal prefix (the
+ *               bytes before the first wildcard; all of a pattern without
+ *               one): u16 first-entry positions per bucket (nbuckets + 1 of
+ *               them), the u16 alias numbers in bucket order, then a tag byte
+ *               per alias number (BLOB_TAG of its key). A lookup probes every
+ *               prefix of the string.
+ *   GRAMS       the same shape, for wildcard patterns keyed instead by one
+ *               4-byte literal run ("gram") chosen at build time to be rare; a
+ *               string can only match the pattern if it contains that gram,
+ *               so a lookup probes each 4-byte window of the string.
  *   ALWAYS      u16 alias numbers of wildcard patterns with no 4-byte literal.
  *   CFGALIAS    alias lines from the build-time config: pairs of u32 STR
  *               offsets (pattern, module name), in config order.
@@ -45,11 +49,13 @@
 #include <stdint.h>
 
 #define BLOB_MAGIC "MODLOAD\x1a"
-#define BLOB_VERSION 1
+#define BLOB_VERSION 2
 #define BLOB_FILE "modload.blob"
 #define BLOB_ABLOCK 16
 #define BLOB_NTOKENS 128
 #define BLOB_GRAM 4
+/* A key's tag: bits the bucket index does not use. */
+#define BLOB_TAG(h) ((uint8_t)((h) >> 24))
 /* The checksum covers everything after itself; the fields before it (magic,
  * version, size) are checked one by one. */
 #define BLOB_SUMMED_FROM 20
@@ -64,7 +70,7 @@ enum blob_section {
 	SEC_TOKENS,
 	SEC_ALIASES,
 	SEC_ABLOCKS,
-	SEC_EXACT,
+	SEC_PREFIX,
 	SEC_GRAMS,
 	SEC_ALWAYS,
 	SEC_CFGALIAS,
@@ -83,7 +89,7 @@ struct blob_header {
 	uint32_t kver;     /* STR offset of the kernel release */
 	uint32_t nmods;
 	uint32_t naliases;
-	uint32_t exact_buckets; /* powers of two */
+	uint32_t prefix_buckets; /* powers of two */
 	uint32_t gram_buckets;
 	struct blob_secdesc sec[BLOB_NSEC];
 };
@@ -101,13 +107,17 @@ enum {
 
 struct blob_mod {
 	uint32_t name;  /* STR */
-	uint32_t deps;  /* LIST */
-	uint32_t extra; /* EXTRA offset, 0 for none (offset 0 is a zero record) */
+	uint16_t deps;  /* LIST offset / 2 */
+	uint16_t extra; /* EXTRA record number, 0 for none (record 0 is all zero) */
 	uint16_t dir;   /* DIRS index */
 	uint16_t order; /* modules.order line, 0xffff when not listed */
-	uint16_t flags;
-	uint16_t ext;   /* 0 .ko.zst, 1 .ko, 2 .ko.xz, 3 .ko.gz */
+	uint16_t flags; /* BM_*, and the file suffix in BM_EXT_MASK */
+	uint16_t unused;
 };
+
+/* File suffix, in flags: .ko.zst, .ko, .ko.xz, .ko.gz. */
+#define BM_EXT_SHIFT 8
+#define BM_EXT_MASK (3u << BM_EXT_SHIFT)
 
 struct blob_extra {
 	uint32_t file;     /* STR: file name stem when not derivable, else 0 */
@@ -142,9 +152,9 @@ const struct blob_mod *blob_mod(const struct blob *b, uint32_t idx);
 const char *blob_mod_name(const struct blob *b, uint32_t idx);
 /* Index of the module with this (normalised) name, or -1. */
 int blob_find_mod(const struct blob *b, const char *name);
-/* A u16 list at LIST offset: sets *n, returns the first element pointer
- * (unaligned-safe reads through blob_u16). */
-const uint8_t *blob_list(const struct blob *b, uint32_t off, uint32_t *n);
+/* The u16 list at LIST position units (2-byte units): sets *n, returns the
+ * first element (read it through blob_u16). */
+const uint8_t *blob_list(const struct blob *b, uint32_t units, uint32_t *n);
 struct blob_extra blob_mod_extra(const struct blob *b, uint32_t idx);
 /* String list (SLIST) entry i of the list at off. */
 uint32_t blob_slist_count(const struct blob *b, uint32_t off);
@@ -162,7 +172,17 @@ static inline uint32_t blob_u32(const uint8_t *p)
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-/* Hashes shared by writer and reader. */
+/* Hashes shared by writer and reader. blob_hash_str is FNV-1a plus a final
+ * mix; the step/final pair lets a reader hash every prefix in one pass. */
+#define BLOB_HASH_INIT 2166136261u
+static inline uint32_t blob_hash_step(uint32_t h, uint8_t c)
+{
+	return (h ^ c) * 16777619u;
+}
+static inline uint32_t blob_hash_final(uint32_t h)
+{
+	return h ^ (h >> 15);
+}
 uint32_t blob_hash_str(const char *s, size_t n);
 uint32_t blob_hash_gram(const char *s);
 

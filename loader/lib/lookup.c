@@ -48,13 +48,18 @@ static int from_blob_config(const struct blob *b, const char *s, struct hit *out
 	return n;
 }
 
-static int from_aliases(const struct blob *b, const char *s, enum alias_kind kind, struct hit *out,
-			int max)
+/* Module aliases; only when no loadable module matches, built-in ones. */
+static int from_aliases(const struct blob *b, const char *s, struct hit *out, int max)
 {
 	unsigned idx[LOOKUP_MAX];
-	int n = alias_match(b, s, kind, idx, LOOKUP_MAX), k = 0;
-	for (int i = 0; i < n && i < LOOKUP_MAX; i++)
-		k = add(out, k, max, b, (int)idx[i], NULL, 1);
+	int n = alias_match(b, s, idx, LOOKUP_MAX), k = 0;
+
+	if (n > LOOKUP_MAX)
+		n = LOOKUP_MAX;
+	for (int pass = 0; pass < 2 && k == 0; pass++)
+		for (int i = 0; i < n; i++)
+			if (!(blob_mod(b, idx[i])->flags & BM_BUILTIN) == !pass)
+				k = add(out, k, max, b, (int)idx[i], NULL, 1);
 	return k;
 }
 
@@ -74,10 +79,7 @@ int lookup(const struct blob *b, const struct alias_list *extra, const char *nam
 	mod = blob_find_mod(b, s);
 	if (mod >= 0 && !(blob_mod(b, (uint32_t)mod)->flags & BM_BUILTIN))
 		return add(out, 0, max, b, mod, NULL, 0);
-	n = from_aliases(b, s, ALIAS_MODULES, out, max);
-	if (n > 0)
-		return n;
-	n = from_aliases(b, s, ALIAS_BUILTIN, out, max);
+	n = from_aliases(b, s, out, max);
 	if (n > 0)
 		return n;
 	if (mod >= 0)

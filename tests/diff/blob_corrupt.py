@@ -51,17 +51,18 @@ DEPS = ["ext4", "ahci", "virtio_blk", "btrfs"]
 def checksum(data):
     """blob_checksum() of loader/lib/blob.c."""
     M = (1 << 64) - 1
-    a, b = 0x6D6F646C6F6164, 0
-    n8 = len(data) // 8 * 8
-    for (w,) in struct.iter_unpack("<Q", data[:n8]):
-        a = (a + w) & M
-        b = (b + a) & M
-    for c in data[n8:]:
-        a = (a + c) & M
-        b = (b + a) & M
-    b ^= b >> 29
-    return (a ^ (a >> 32) ^ b ^ (b >> 32)) & 0xFFFFFFFF
-
+    a = [0x6D6F646C6F6164, 0, 0, 0]
+    b = 0
+    n32 = len(data) // 32 * 32
+    for k, (w,) in enumerate(struct.iter_unpack("<Q", data[:n32])):
+        a[k % 4] = (a[k % 4] + w) & M
+        if k % 4 == 3:
+            b = (b + (a[0] ^ a[1] ^ a[2] ^ a[3])) & M
+    for c in data[n32:]:
+        a[0] = (a[0] + c) & M
+        b = (b + a[0]) & M
+    x = a[0] ^ ((a[1] << 1) & M) ^ ((a[2] << 2) & M) ^ ((a[3] << 3) & M) ^ ((b * 0x9E3779B97F4A7C15) & M)
+    return (x ^ (x >> 32)) & 0xFFFFFFFF
 
 def fix(data):
     d = bytearray(data)
