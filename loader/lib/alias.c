@@ -206,20 +206,35 @@ static void try_alias(struct matcher *m, struct seen *v, unsigned id)
 		add_match(m, mod);
 }
 
-/* Try the entries of bucket h (of table s) whose tag matches. */
-static void probe(struct matcher *m, struct seen *v, enum blob_section s, uint32_t nb, uint32_t h)
+/* One of the two key tables, its bounds checked once per lookup. */
+struct table {
+	const uint8_t *starts, *ids, *tags;
+	uint32_t mask, total;
+};
+
+static int table_init(struct table *t, const struct blob *b, enum blob_section s, uint32_t nb)
 {
 	uint32_t len;
-	const uint8_t *t = blob_sec(m->b, s, &len);
-	uint32_t b = h & (nb - 1), lo = blob_u16(t + 2 * b), hi = blob_u16(t + 2 * b + 2);
-	uint32_t total = blob_u16(t + 2 * nb);
-	const uint8_t *ids = t + 2 * (nb + 1), *tags = ids + 2 * total;
+	const uint8_t *p = blob_sec(b, s, &len);
 
-	if (lo >= hi || hi > total || (size_t)(tags - t) + total > len)
+	t->starts = p;
+	t->mask = nb - 1;
+	t->total = blob_u16(p + 2 * nb);
+	t->ids = p + 2 * (nb + 1);
+	t->tags = t->ids + 2 * t->total;
+	return 2 * (nb + 1) + 3 * (size_t)t->total <= len ? 0 : -EBADMSG;
+}
+
+/* Try the entries of bucket h whose tag matches. */
+static inline void probe(struct matcher *m, struct seen *v, const struct table *t, uint32_t h)
+{
+	uint32_t b = h & t->mask, lo = blob_u16(t->starts + 2 * b), hi = blob_u16(t->starts + 2 * b + 2);
+
+	if (hi > t->total)
 		return;
 	for (uint32_t k = lo; k < hi; k++)
-		if (tags[k] == BLOB_TAG(h))
-			try_alias(m, v, blob_u16(ids + 2 * k));
+		if (t->tags[k] == BLOB_TAG(h))
+			try_alias(m, v, blob_u16(t->ids + 2 * k));
 }
 
 int alias_match(const struct blob *b, const char *s, unsigned *out, int max)
@@ -229,14 +244,19 @@ int alias_match(const struct blob *b, const char *s, unsigned *out, int max)
 	size_t len = strlen(s);
 	uint32_t n, h = BLOB_HASH_INIT;
 
+	struct table prefix, grams;
+
+	if (table_init(&prefix, b, SEC_PREFIX, b->h->prefix_buckets) < 0 ||
+	    table_init(&grams, b, SEC_GRAMS, b->h->gram_buckets) < 0)
+		return 0;
 	memset(&v, 0, sizeof v);
 	/* Every prefix of s, including s itself: exact and prefix-keyed patterns. */
 	for (size_t l = 0; l < len; l++) {
 		h = blob_hash_step(h, (uint8_t)s[l]);
-		probe(&m, &v, SEC_PREFIX, b->h->prefix_buckets, blob_hash_final(h));
+		probe(&m, &v, &prefix, blob_hash_final(h));
 	}
 	for (size_t i = 0; i + BLOB_GRAM <= len; i++)
-		probe(&m, &v, SEC_GRAMS, b->h->gram_buckets, blob_hash_gram(s + i));
+		probe(&m, &v, &grams, blob_hash_gram(s + i));
 	const uint8_t *always = blob_sec(b, SEC_ALWAYS, &n);
 	for (uint32_t k = 0; k + 2 <= n; k += 2)
 		try_alias(&m, &v, blob_u16(always + k));

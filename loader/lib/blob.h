@@ -144,7 +144,13 @@ int blob_use(struct blob *b, const void *data, size_t size, const char **why);
 int blob_check(const struct blob *b, const char **why);
 uint32_t blob_checksum(const uint8_t *p, size_t n);
 
-const uint8_t *blob_sec(const struct blob *b, enum blob_section s, uint32_t *len);
+/* Section s (bounds checked at open). Inline: lookups call it per probe. */
+static inline const uint8_t *blob_sec(const struct blob *b, enum blob_section s, uint32_t *len)
+{
+	if (len)
+		*len = b->h->sec[s].len;
+	return b->base + b->h->sec[s].off;
+}
 const char *blob_str(const struct blob *b, uint32_t off);
 const char *blob_kver(const struct blob *b);
 uint32_t blob_nmods(const struct blob *b);

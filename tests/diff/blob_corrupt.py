@@ -51,17 +51,15 @@ DEPS = ["ext4", "ahci", "virtio_blk", "btrfs"]
 def checksum(data):
     """blob_checksum() of loader/lib/blob.c."""
     M = (1 << 64) - 1
-    a = [0x6D6F646C6F6164, 0, 0, 0]
-    b = 0
-    n32 = len(data) // 32 * 32
-    for k, (w,) in enumerate(struct.iter_unpack("<Q", data[:n32])):
-        a[k % 4] = (a[k % 4] + w) & M
-        if k % 4 == 3:
-            b = (b + (a[0] ^ a[1] ^ a[2] ^ a[3])) & M
-    for c in data[n32:]:
-        a[0] = (a[0] + c) & M
-        b = (b + a[0]) & M
-    x = a[0] ^ ((a[1] << 1) & M) ^ ((a[2] << 2) & M) ^ ((a[3] << 3) & M) ^ ((b * 0x9E3779B97F4A7C15) & M)
+    a = [0x6D6F646C6F6164, 0, 0, 0, 0, 0, 0, 0]
+    n64 = len(data) // 64 * 64
+    for k, (w,) in enumerate(struct.iter_unpack("<Q", data[:n64])):
+        a[k % 8] = (a[k % 8] + w) & M
+    for i in range(n64, len(data)):
+        a[i % 8] = (a[i % 8] + (data[i] << (8 * (i % 8)))) & M
+    x = 0
+    for v in a:
+        x = ((x ^ v) * 0x9E3779B97F4A7C15) & M
     return (x ^ (x >> 32)) & 0xFFFFFFFF
 
 def fix(data):
