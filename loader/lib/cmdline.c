@@ -56,8 +56,7 @@ static int add_list(char ***v, unsigned *n, const char *csv)
  * kernel's own and none of our business. */
 static int module_param(struct config *c, char *w)
 {
-	char *eq = strchr(w, '='), *dot = strchr(w, '.');
-	char line[MAX_WORD + 16];
+	char *eq = strchr(w, '='), *dot = strchr(w, '.'), *value;
 
 	if (!dot || dot == w || (eq && eq < dot) || dot[1] == '\0' || dot[1] == '=')
 		return 0;
@@ -65,8 +64,8 @@ static int module_param(struct config *c, char *w)
 	for (char *p = w; *p; p++)
 		if (*p == '"' || *p == '=')
 			return 0;
-	snprintf(line, sizeof line, "options %s %s", w, dot + 1);
-	return config_parse(c, line, strlen(line), "kernel command line");
+	value = dot + 1; /* as the kernel passes it: quotes, blanks and '#' included */
+	return config_add_options(c, w, &value, 1);
 }
 
 static int one_word(struct config *c, char *w)

@@ -14,8 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MAX_WORDS 256
 #define MAX_LINE 8192
+#define MAX_WORDS (MAX_LINE / 2 + 1) /* a full line of one-letter words */
 
 int config_push(char ***v, unsigned *n, const char *s)
 {
@@ -39,7 +39,7 @@ static int push_name(char ***v, unsigned *n, const char *s)
 	return config_push(v, n, norm);
 }
 
-static int add_options(struct config *c, const char *mod, char **w, int nw)
+int config_add_options(struct config *c, const char *mod, char **w, int nw)
 {
 	char buf[MAX_LINE], norm[ALIAS_MAX];
 	size_t used = 0;
@@ -88,7 +88,17 @@ static int add_softdep(struct config *c, char **w, int nw)
 		else if (list)
 			err = config_push(list, count, w[i]);
 		else
-			return -EINVAL;
+			err = -EINVAL;
+	}
+	if (err) { /* a bad line must not replace an earlier good softdep */
+		for (unsigned i = 0; i < ns->npre; i++)
+			free(ns->pre[i]);
+		for (unsigned i = 0; i < ns->npost; i++)
+			free(ns->post[i]);
+		free(ns->pre);
+		free(ns->post);
+		free(ns->mod);
+		c->nsoftdeps--;
 	}
 	return err;
 }
@@ -101,7 +111,7 @@ static int apply(struct config *c, char **w, int nw, const char **why)
 	if (!strcmp(k, "options")) {
 		if (nw < 3)
 			return *why = "options needs a module and at least one parameter", -EINVAL;
-		return add_options(c, w[1], w + 2, nw - 2);
+		return config_add_options(c, w[1], w + 2, nw - 2);
 	}
 	if (!strcmp(k, "blacklist") || !strcmp(k, "forbid") || !strcmp(k, "load")) {
 		if (nw != 2)
@@ -158,7 +168,12 @@ static int do_line(struct config *c, char *line, const char *src, unsigned linen
 	nw = split(line, w);
 	if (nw == 0)
 		return 0;
-	err = apply(c, w, nw, &why);
+	err = 0;
+	for (int i = 0; i < nw && !err; i++)
+		if (strlen(w[i]) >= ALIAS_MAX)
+			err = -EINVAL, why = "a word is longer than a module name or alias can be";
+	if (!err)
+		err = apply(c, w, nw, &why);
 	if (err == -EINVAL) {
 		log_warn("%s:%u: %s: %s; line ignored", src, lineno, w[0], why ? why : "invalid");
 		c->warnings++;

@@ -53,6 +53,8 @@ int config_parse_file(struct config *c, const char *path);
 /* Kernel command line words (quote-aware). */
 int config_parse_cmdline(struct config *c, const char *cmdline);
 void config_free(struct config *c);
+/* Options for mod: the words joined by spaces, taken as they are. */
+int config_add_options(struct config *c, const char *mod, char **w, int nw);
 /* Append a copy of s to a string list. */
 int config_push(char ***v, unsigned *n, const char *s);
 
