@@ -16,10 +16,12 @@
 static struct pmod *find(struct pack *p, const char *name, const char *what)
 {
 	int i = pack_find(p, name);
-	if (i < 0) {
+	if (i >= 0)
+		return &p->m[i];
+	if (!p->quiet_config)
 		log_warn("config: %s %s: no such module in this kernel", what, name);
-		return NULL;
-	}
+	return NULL;
+}
 	return &p->m[i];
 }
 

@@ -237,7 +237,10 @@ static int run(const struct opts *o)
 	select_close(&full, &fb, want);
 
 	struct modtree st = subtree(&t, &full, want);
-	if ((err = pack_from_tree(&sel, &st)) < 0 || (err = pack_apply_config(&sel, &cfg)) < 0)
+	if ((err = pack_from_tree(&sel, &st)) < 0)
+		return err;
+	sel.quiet_config = 1;
+	if ((err = pack_apply_config(&sel, &cfg)) < 0)
 		return err;
 	if (mkdir(o->outdir, 0755) < 0 && errno != EEXIST) {
 		log_err("%s: cannot create: %s", o->outdir, strerror(errno));

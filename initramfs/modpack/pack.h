@@ -30,6 +30,7 @@ struct pack {
 	size_t n;
 	const char **cfg_alias; /* pattern, module name, pattern, ... (build-time config) */
 	size_t ncfg_alias;
+	int quiet_config; /* a selection: unknown names were reported for the full tree */
 };
 
 struct config;
