@@ -22,8 +22,6 @@ static struct pmod *find(struct pack *p, const char *name, const char *what)
 		log_warn("config: %s %s: no such module in this kernel", what, name);
 	return NULL;
 }
-	return &p->m[i];
-}
 
 static void flag_all(struct pack *p, char *const *names, unsigned n, unsigned flag, const char *what)
 {
