@@ -327,10 +327,11 @@ class Runner:
         self.dir = os.path.join(self.root, "lib", "modules", self.kver)
         self.modload = os.path.abspath(a.modload)
         self.kmod = a.modprobe
+        self.config = a.config and os.path.abspath(a.config)
 
     def cmd(self, tool, mode, qs):
         if tool == "kmod":
-            c = [self.kmod, "-C", "/dev/null", "-d", self.root, "-S", self.kver]
+            c = [self.kmod, "-C", self.config or "/dev/null", "-d", self.root, "-S", self.kver]
             c += ["-R"] if mode == "resolve" else ["--show-depends"]
             return c + (["-a"] if len(qs) > 1 else []) + ["--"] + qs
         return [self.modload, "-d", self.dir, "resolve" if mode == "resolve" else "deps"] + qs
@@ -400,6 +401,7 @@ def main():
     ap.add_argument("--deps-alias-sample", type=int, default=2000)
     ap.add_argument("--max-print", type=int, default=50)
     ap.add_argument("--only", choices=["resolve", "deps"], default=None)
+    ap.add_argument("--config", help="kmod reads this (-C); the blob must have been built with it")
     a = ap.parse_args()
 
     t0 = time.time()
@@ -409,8 +411,19 @@ def main():
         print("kmoddiff: no modload.blob in %s" % r.dir, file=sys.stderr)
         return 2
 
+    # Configuration: its alias patterns get queries too; every name it
+    # mentions is kept away from the sentinel.
+    cfg_aliases, cfg_names = [], set()
+    if a.config:
+        with open(a.config) as f:
+            for line in f:
+                w = line.split("#", 1)[0].split()
+                if len(w) >= 3 and w[0] == "alias":
+                    cfg_aliases.append((w[1], w[2]))
+                cfg_names |= {x.replace("-", "_") for x in w[1:]}
+
     # The sentinel: no aliases, no deps, no users, no softdeps either way.
-    aliased = {m.replace("-", "_") for _, m in aliases}
+    aliased = {m.replace("-", "_") for _, m in aliases} | cfg_names
     used = {d for ds in mods.values() for d in ds}
     cands = sorted(n for n, ds in mods.items()
                    if not ds and n not in used and n not in aliased and n not in softnames
@@ -426,6 +439,9 @@ def main():
         name_queries(rng, n, stems[n], "name", queries)
     for n in builtins:
         name_queries(rng, n, bstems[n], "builtin", queries)
+    crng = random.Random(a.seed + 2)  # own stream: pass 2 keeps pass 1's strings
+    for pat, _ in cfg_aliases:
+        alias_queries(crng, pat, queries)
     for pat, _ in aliases:
         alias_queries(rng, pat, queries)
     for pat, _ in baliases:
@@ -493,6 +509,8 @@ def main():
             match = [q for q, c in qlist if c == "match" and q.replace("-", "_") != sentinel]
             drng = random.Random(a.seed + 1)
             dq += [(q, "alias") for q in drng.sample(match, min(a.deps_alias_sample, len(match)))]
+            dq += [(q, "config") for q in sorted({p for p, _ in cfg_aliases} | cfg_names)
+                   if q.replace("-", "_") != sentinel and q not in ("pre:", "post:")]
             sk, sm = sentinel_line("kmod", "deps"), sentinel_line("modload", "deps")
             compare("deps", dq, sk, sm, pool)
     t_end = time.time()
@@ -516,9 +534,10 @@ def main():
     for q, c in qlist:
         cats[c] = cats.get(c, 0) + 1
     print("resolve queries by category: " + ", ".join("%s %d" % kv for kv in sorted(cats.items())))
-    print("kmoddiff: %d aliases + %d builtin aliases, %d modules, %d builtins; sentinel %s; "
+    print("kmoddiff: %d aliases + %d builtin aliases, %d modules, %d builtins; config %s; sentinel %s; "
           "resolve %.1fs, deps %.1fs"
-          % (len(aliases), len(baliases), len(mods), len(builtins), sentinel, t_res - t0, t_end - t_res))
+          % (len(aliases), len(baliases), len(mods), len(builtins), a.config or "none (-C /dev/null)",
+             sentinel, t_res - t0, t_end - t_res))
     nres = sum(1 for d in diffs if d[0].startswith("resolve"))
     ndep = len(diffs) - nres
     print("%s: %d resolve strings compared, %d differ; %d deps queries compared, %d differ"
