@@ -32,9 +32,9 @@ import sys
 MAGIC = b"MODLOAD\x1a"
 SUMMED_FROM = 20
 HEADER_WORDS = [  # offset, name (struct blob_header in loader/lib/blob.h)
-    (20, "kver"), (24, "nmods"), (28, "naliases"), (32, "exact_buckets"), (36, "gram_buckets")]
+    (20, "kver"), (24, "nmods"), (28, "naliases"), (32, "prefix_buckets"), (36, "gram_buckets")]
 SECTIONS = ["STR", "MOD", "LIST", "EXTRA", "SLIST", "DIRS", "TOKENS", "ALIASES", "ABLOCKS",
-            "EXACT", "GRAMS", "ALWAYS", "CFGALIAS"]
+            "PREFIX", "GRAMS", "ALWAYS", "CFGALIAS"]
 HSZ = 40 + 8 * len(SECTIONS)
 for i, s in enumerate(SECTIONS):
     HEADER_WORDS.append((40 + 8 * i, "sec[%s].off" % s))
@@ -103,7 +103,8 @@ def cases(good, rng, elf):
     out.append(("all-ff", b"\xff" * n, "reject"))
     out.append(("elf-file", elf, "reject"))
     out.append(("text-file", b"alias pci:* ahci\n" * 100, "reject"))
-    for v in (0, 2, 0xFFFFFFFF):
+    version = struct.unpack_from("<I", good, 8)[0]
+    for v in sorted({0, version - 1, version + 1, 0xFFFFFFFF} - {version}):
         out.append(("version-%d" % v, put32(good, 8, v), "reject"))
     out.append(("size-field+1", put32(good, 12, n + 1), "reject"))
     out.append(("size-field-small", put32(good, 12, HSZ), "reject"))
