@@ -38,6 +38,11 @@ BOOT_MARKER=${BOOT_MARKER:-MODLOAD-ROOT-OK}
 PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 export PATH MODLOAD_CACHE MODLOAD_BUILD
 
+# A test stopped by run-all's timeout (TERM) or ^C still runs its EXIT trap,
+# which removes its temporary images.
+trap 'exit 143' TERM
+trap 'exit 130' INT
+
 qt_err() { echo "${QT_NAME:-qemu-tests}: $*" >&2; }
 
 # The kernel package linux-image-amd64 depends on, e.g. linux-image-6.1.0-56-amd64.
@@ -173,7 +178,7 @@ boot_vm() {
 	tmo=${MODLOAD_BOOT_TIMEOUT:-120}
 	t0=$(date +%s.%N)
 	rc=0
-	timeout -k 5 "$tmo" qemu-system-x86_64 -M q35 -accel "$accel" -smp 2 -m 1024 \
+	timeout --foreground -k 5 "$tmo" qemu-system-x86_64 -M q35 -accel "$accel" -smp 2 -m 1024 \
 		-display none -monitor none -no-reboot -serial "file:$BOOT_LOG" \
 		-kernel "$kernel" -initrd "$initrd" \
 		-append "console=ttyS0 panic=-1 $append" "$@" </dev/null >"$BOOT_LOG.qemu" 2>&1 || rc=$?
