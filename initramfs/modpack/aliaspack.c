@@ -21,16 +21,12 @@ static int pair_cmp(const void *a, const void *b)
 	return c ? c : (x->mod > y->mod) - (x->mod < y->mod);
 }
 
-static size_t sort_unique(struct apair *p, size_t n)
+/* Sorted, duplicates kept: a module that lists the same alias twice is
+ * reported twice by kmod, so it is here too. */
+static size_t sort_pairs(struct apair *p, size_t n)
 {
-	size_t k = 0;
 	qsort(p, n, sizeof *p, pair_cmp);
-	for (size_t i = 0; i < n; i++)
-		if (k == 0 || pair_cmp(&p[k - 1], &p[i]) != 0)
-			p[k++] = p[i];
-		else
-			free(p[i].pat);
-	return k;
+	return n;
 }
 
 /* Symbols: 0..255 bytes, 256 + t for token t. */
@@ -202,7 +198,7 @@ int aliaspack_build(struct apair *pairs, size_t *count, struct alias_tables *t)
 				fprintf(stderr, "modpack: alias '%s' has a non-ASCII byte\n", pairs[i].pat);
 				return -EINVAL;
 			}
-	n = *count = sort_unique(pairs, n);
+	n = *count = sort_pairs(pairs, n);
 	if (n > 0xffff)
 		return -E2BIG;
 	t->naliases = (uint32_t)n;

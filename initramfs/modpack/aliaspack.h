@@ -15,8 +15,8 @@ struct alias_tables {
 	uint32_t naliases, prefix_buckets, gram_buckets;
 };
 
-/* Sorts and de-duplicates pairs in place (*count shrinks; dropped patterns
- * are freed). Returns 0 or a negative errno. */
+/* Sorts pairs in place (duplicates stay: kmod reports them). Returns 0 or a
+ * negative errno. */
 int aliaspack_build(struct apair *pairs, size_t *count, struct alias_tables *t);
 void alias_tables_free(struct alias_tables *t);
 
