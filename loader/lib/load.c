@@ -62,10 +62,9 @@ static int insert_one(struct ml_ctx *c, unsigned mod, const char *alias, const c
 	snprintf(path, sizeof path, "%s/%s", c->dir, rel);
 	module_options(c, mod, alias, params, opts, sizeof opts);
 	if (c->flags & (CTX_SHOW | CTX_DRY_RUN)) {
-		if (c->flags & CTX_SHOW)
-			printf("insmod %s %s\n", path, opts);
-		else if (c->flags & CTX_VERBOSE)
-			printf("insmod %s %s\n", path, opts);
+		/* kmod's format: options (if any) and a blank after each. */
+		if (c->flags & (CTX_SHOW | CTX_VERBOSE))
+			printf("insmod %s %s%s\n", path, opts, *opts ? " " : "");
 		c->state[mod] = MS_LIVE;
 		return 0;
 	}
