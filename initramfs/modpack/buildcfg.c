@@ -63,12 +63,7 @@ static void set_softdeps(struct pack *p, const struct config *c)
 		struct pmod *m = sd == &c->softdeps[i] ? find(p, sd->mod, "softdep") : NULL;
 		if (!m)
 			continue;
-		for (size_t k = 0; k < m->npre; k++)
-			free((char *)m->pre[k]);
-		for (size_t k = 0; k < m->npost; k++)
-			free((char *)m->post[k]);
-		free(m->pre);
-		free(m->post);
+		pmod_free_softdeps(m);
 		m->pre = copy_list(sd->pre, sd->npre);
 		m->npre = sd->npre;
 		m->post = copy_list(sd->post, sd->npost);

@@ -118,16 +118,23 @@ int pack_from_tree(struct pack *p, const struct modtree *t)
 	return 0;
 }
 
+void pmod_free_softdeps(struct pmod *m)
+{
+	for (size_t k = 0; k < m->npre; k++)
+		free((char *)m->pre[k]);
+	for (size_t k = 0; k < m->npost; k++)
+		free((char *)m->post[k]);
+	free(m->pre);
+	free(m->post);
+	m->pre = m->post = NULL;
+	m->npre = m->npost = 0;
+}
+
 void pack_free(struct pack *p)
 {
 	for (size_t i = 0; i < p->n; i++) {
 		struct pmod *m = &p->m[i];
-		for (size_t k = 0; k < m->npre; k++)
-			free((char *)m->pre[k]);
-		for (size_t k = 0; k < m->npost; k++)
-			free((char *)m->post[k]);
-		free(m->pre);
-		free(m->post);
+		pmod_free_softdeps(m);
 		free(m->deps);
 		free(m->load);
 		free((char *)m->options);

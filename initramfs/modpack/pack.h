@@ -46,5 +46,7 @@ void pack_order_deps(struct pack *p);
 /* blobwrite.c: serialise; *out is malloc'ed. */
 int pack_write_blob(const struct pack *p, uint8_t **out, size_t *len);
 void pack_free(struct pack *p);
+/* Release a module's softdep lists (and leave them empty). */
+void pmod_free_softdeps(struct pmod *m);
 
 #endif
