@@ -139,7 +139,7 @@ static void put_module(struct writer *w, const struct pmod *m)
 {
 	struct blob_mod bm = { 0, 0, 0, 0, 0, 0, 0 };
 	uint32_t deps;
-	struct blob_extra x = { 0, 0, 0, 0 };
+	struct blob_extra x = { 0, 0, 0 };
 
 	bm.name = pool_add(&w->str, m->name);
 	bm.flags = (uint16_t)m->flags;
@@ -155,10 +155,9 @@ static void put_module(struct writer *w, const struct pmod *m)
 	if (deps > 0xffff)
 		w->overflow = 1;
 	bm.deps = (uint16_t)deps;
-	x.options = m->options ? pool_add(&w->str, m->options) : 0;
 	x.soft_pre = put_slist(w, m->pre, m->npre);
 	x.soft_post = put_slist(w, m->post, m->npost);
-	if (x.file || x.options || x.soft_pre || x.soft_post) {
+	if (x.file || x.soft_pre || x.soft_post) {
 		size_t rec = w->extra.len / sizeof x;
 		if (rec > 0xffff)
 			w->overflow = 1;
@@ -210,7 +209,7 @@ int pack_write_blob(const struct pack *p, uint8_t **out, size_t *len)
 	struct writer w;
 	struct alias_tables at;
 	struct apair *pairs;
-	struct buf file = { 0, 0, 0 }, cfg = { 0, 0, 0 };
+	struct buf file = { 0, 0, 0 }, cfg = { 0, 0, 0 }, opts = { 0, 0, 0 };
 	struct blob_header h;
 	size_t npairs;
 	int err;
@@ -221,13 +220,17 @@ int pack_write_blob(const struct pack *p, uint8_t **out, size_t *len)
 	buf_u8(&w.str.b, 0);       /* offset 0: "" */
 	buf_u16(&w.list, 0);       /* offset 0: empty list */
 	buf_u16(&w.slist, 0);      /* offset 0: empty string list */
-	buf_put(&w.extra, &(struct blob_extra){ 0, 0, 0, 0 }, sizeof(struct blob_extra));
+	buf_put(&w.extra, &(struct blob_extra){ 0, 0, 0 }, sizeof(struct blob_extra));
 	h.kver = pool_add(&w.str, p->kver ? p->kver : "");
 	for (size_t i = 0; i < p->n; i++)
 		put_module(&w, &p->m[i]);
 	for (size_t i = 0; i + 1 < p->ncfg_alias; i += 2) {
 		buf_u32(&cfg, pool_add(&w.str, p->cfg_alias[i]));
 		buf_u32(&cfg, pool_add(&w.str, p->cfg_alias[i + 1]));
+	}
+	for (size_t i = 0; i + 1 < p->ncfg_options; i += 2) {
+		buf_u32(&opts, pool_add(&w.str, p->cfg_options[i]));
+		buf_u32(&opts, pool_add(&w.str, p->cfg_options[i + 1]));
 	}
 	npairs = collect_aliases(p, &pairs);
 	err = aliaspack_build(pairs, &npairs, &at);
@@ -262,6 +265,7 @@ int pack_write_blob(const struct pack *p, uint8_t **out, size_t *len)
 	put_section(&file, &h, SEC_GRAMS, &at.grams);
 	put_section(&file, &h, SEC_ALWAYS, &at.always);
 	put_section(&file, &h, SEC_CFGALIAS, &cfg);
+	put_section(&file, &h, SEC_CFGOPTS, &opts);
 	h.size = (uint32_t)file.len;
 	memcpy(file.p, &h, sizeof h);
 	h.checksum = blob_checksum(file.p + BLOB_SUMMED_FROM, file.len - BLOB_SUMMED_FROM);
@@ -274,6 +278,7 @@ int pack_write_blob(const struct pack *p, uint8_t **out, size_t *len)
 	buf_free(&w.slist);
 	buf_free(&w.dirs);
 	buf_free(&cfg);
+	buf_free(&opts);
 	free(w.str.slot);
 	buf_free(&w.str.b);
 	for (size_t i = 0; i < w.ndirs; i++)

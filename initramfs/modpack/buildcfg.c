@@ -32,20 +32,16 @@ static void flag_all(struct pack *p, char *const *names, unsigned n, unsigned fl
 	}
 }
 
+/* Options lines go into the blob as they are: they may name an alias, and
+ * the loader applies them to a module loaded through that alias too. */
 static void add_options(struct pack *p, const struct config *c)
 {
+	p->cfg_options = xrealloc(NULL, (2 * c->noptions + 1) * sizeof *p->cfg_options);
 	for (unsigned i = 0; i < c->noptions; i++) {
-		int k = pack_find(p, c->options[i].mod);
-		if (k < 0)
-			continue; /* options for an alias: applied at run time only */
-		struct pmod *m = &p->m[k];
-		size_t len = (m->options ? strlen(m->options) + 1 : 0) + strlen(c->options[i].opts) + 1;
-		char *o = xrealloc(NULL, len);
-		snprintf(o, len, "%s%s%s", m->options ? m->options : "", m->options ? " " : "",
-			 c->options[i].opts);
-		free((char *)m->options);
-		m->options = o;
+		p->cfg_options[2 * i] = c->options[i].mod;
+		p->cfg_options[2 * i + 1] = c->options[i].opts;
 	}
+	p->ncfg_options = 2 * c->noptions;
 }
 
 static const char **copy_list(char *const *v, unsigned n)
@@ -56,12 +52,14 @@ static const char **copy_list(char *const *v, unsigned n)
 	return out;
 }
 
+/* Config softdep lines come before the modules' own, and the first line
+ * whose pattern matches a module's name is the one that counts (kmod). */
 static void set_softdeps(struct pack *p, const struct config *c)
 {
-	for (unsigned i = 0; i < c->nsoftdeps; i++) {
-		const struct cfg_softdep *sd = config_softdep(c, c->softdeps[i].mod);
-		struct pmod *m = sd == &c->softdeps[i] ? find(p, sd->mod, "softdep") : NULL;
-		if (!m)
+	for (size_t i = 0; i < p->n; i++) {
+		struct pmod *m = &p->m[i];
+		const struct cfg_softdep *sd = config_softdep(c, m->name);
+		if (!sd || m->builtin)
 			continue;
 		pmod_free_softdeps(m);
 		m->pre = copy_list(sd->pre, sd->npre);
@@ -70,6 +68,9 @@ static void set_softdeps(struct pack *p, const struct config *c)
 		m->npost = sd->npost;
 		m->flags |= BM_SOFTDEP_CFG;
 	}
+	for (unsigned i = 0; i < c->nsoftdeps; i++)
+		if (!strpbrk(c->softdeps[i].mod, "*?[") && pack_find(p, c->softdeps[i].mod) < 0)
+			find(p, c->softdeps[i].mod, "softdep"); /* says it is unknown */
 }
 
 int pack_apply_config(struct pack *p, const struct config *c)

@@ -109,9 +109,10 @@ int pack_from_tree(struct pack *p, const struct modtree *t)
 		if (!m->src)
 			continue;
 		direct_deps(p, m);
+		/* kmod honours a module's first softdep line only. */
 		nv = mt_values(m->src->info, m->src->ninfo, "softdep", &vals);
-		for (size_t k = 0; k < nv; k++)
-			parse_softdep(vals[k], m);
+		if (nv > 0)
+			parse_softdep(vals[0], m);
 		free(vals);
 	}
 	pack_order_deps(p);
@@ -137,9 +138,9 @@ void pack_free(struct pack *p)
 		pmod_free_softdeps(m);
 		free(m->deps);
 		free(m->load);
-		free((char *)m->options);
 	}
 	free(p->m);
 	free(p->cfg_alias);
+	free(p->cfg_options);
 	memset(p, 0, sizeof *p);
 }

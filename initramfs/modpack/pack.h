@@ -13,7 +13,6 @@ struct pmod {
 	unsigned order;      /* modules.order line, MT_NO_ORDER if none */
 	int builtin;
 	unsigned flags;      /* BM_* from blob.h */
-	const char *options; /* build-time options, or NULL */
 	unsigned *deps;      /* direct dependencies (indices), from depends= */
 	size_t ndeps;
 	unsigned *load; /* full dependency closure in load order */
@@ -30,6 +29,8 @@ struct pack {
 	size_t n;
 	const char **cfg_alias; /* pattern, module name, pattern, ... (build-time config) */
 	size_t ncfg_alias;
+	const char **cfg_options; /* name, options, name, ... (build-time config) */
+	size_t ncfg_options;
 	int quiet_config; /* a selection: unknown names were reported for the full tree */
 };
 

@@ -147,8 +147,8 @@ int modprobe_main(int argc, char **argv)
 			      ctx_read_cmdline(cmdline, sizeof cmdline));
 	} else if (o.config)
 		ctx_configure(&c, o.config, NULL);
-	if (!(c.flags & (CTX_SHOW | CTX_DRY_RUN)))
-		ctx_scan_loaded(&c);
+	if (!(c.flags & CTX_SHOW))
+		ctx_scan_loaded(&c); /* --show-depends ignores what is loaded, as kmod's does */
 	if (o.all || o.resolve) {
 		for (int i = optind; i < argc; i++)
 			if (one(&c, &o, argv[i], NULL) < 0)

@@ -192,19 +192,23 @@ const uint8_t *blob_list(const struct blob *b, uint32_t units, uint32_t *n)
 {
 	uint32_t len, off = 2 * units;
 	const uint8_t *l = blob_sec(b, SEC_LIST, &len);
+
 	*n = 0;
 	if (off > len || len - off < 2)
 		return l;
 	uint32_t cnt = blob_u16(l + off);
 	if (cnt > (len - off - 2) / 2)
 		return l;
+	for (uint32_t i = 0; i < cnt; i++) /* every entry must name a module */
+		if (blob_u16(l + off + 2 + 2 * i) >= b->h->nmods)
+			return l;
 	*n = cnt;
 	return l + off + 2;
 }
 
 struct blob_extra blob_mod_extra(const struct blob *b, uint32_t idx)
 {
-	struct blob_extra e = { 0, 0, 0, 0 };
+	struct blob_extra e = { 0, 0, 0 };
 	const struct blob_mod *m = blob_mod(b, idx);
 	uint32_t len;
 	const uint8_t *x = blob_sec(b, SEC_EXTRA, &len);

@@ -39,6 +39,9 @@
  *   ALWAYS      u16 alias numbers of wildcard patterns with no 4-byte literal.
  *   CFGALIAS    alias lines from the build-time config: pairs of u32 STR
  *               offsets (pattern, module name), in config order.
+ *   CFGOPTS     options lines from the build-time config: pairs of u32 STR
+ *               offsets (module or alias name, options), in config order;
+ *               the loader reads them as the first lines of its config.
  *
  * Aliases are stored normalised the way kmod normalises them ('-' -> '_'
  * outside brackets), and a lookup normalises its input the same way. */
@@ -49,7 +52,7 @@
 #include <stdint.h>
 
 #define BLOB_MAGIC "MODLOAD\x1a"
-#define BLOB_VERSION 2
+#define BLOB_VERSION 3
 #define BLOB_FILE "modload.blob"
 #define BLOB_ABLOCK 16
 #define BLOB_NTOKENS 128
@@ -74,6 +77,7 @@ enum blob_section {
 	SEC_GRAMS,
 	SEC_ALWAYS,
 	SEC_CFGALIAS,
+	SEC_CFGOPTS,
 	BLOB_NSEC
 };
 
@@ -121,7 +125,6 @@ struct blob_mod {
 
 struct blob_extra {
 	uint32_t file;     /* STR: file name stem when not derivable, else 0 */
-	uint32_t options;  /* STR: build-time options, else 0 */
 	uint32_t soft_pre; /* SLIST */
 	uint32_t soft_post;
 };
@@ -159,7 +162,8 @@ const char *blob_mod_name(const struct blob *b, uint32_t idx);
 /* Index of the module with this (normalised) name, or -1. */
 int blob_find_mod(const struct blob *b, const char *name);
 /* The u16 list at LIST position units (2-byte units): sets *n, returns the
- * first element (read it through blob_u16). */
+ * first element (read it through blob_u16). A list with an entry that names
+ * no module is treated as empty. */
 const uint8_t *blob_list(const struct blob *b, uint32_t units, uint32_t *n);
 struct blob_extra blob_mod_extra(const struct blob *b, uint32_t idx);
 /* String list (SLIST) entry i of the list at off. */

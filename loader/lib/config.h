@@ -63,6 +63,7 @@ int config_push(char ***v, unsigned *n, const char *s);
 void config_options(const struct config *c, const char *mod, const char *alias, char *buf,
 		    size_t len);
 int config_has(char *const *list, unsigned n, const char *mod);
+/* The softdeps of the first softdep line whose pattern (a glob) matches mod. */
 const struct cfg_softdep *config_softdep(const struct config *c, const char *mod);
 
 #endif

@@ -1,6 +1,7 @@
 /* config_query.c: answers from a parsed configuration, and its release. */
 #include "config.h"
 
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,13 +26,13 @@ void config_options(const struct config *c, const char *mod, const char *alias, 
 	}
 }
 
+/* As kmod: the first softdep line whose pattern matches the name counts. */
 const struct cfg_softdep *config_softdep(const struct config *c, const char *mod)
 {
-	const struct cfg_softdep *last = NULL;
 	for (unsigned i = 0; i < c->nsoftdeps; i++)
-		if (!strcmp(c->softdeps[i].mod, mod))
-			last = &c->softdeps[i]; /* a later softdep line replaces an earlier one */
-	return last;
+		if (fnmatch(c->softdeps[i].mod, mod, 0) == 0)
+			return &c->softdeps[i];
+	return NULL;
 }
 
 static void free_list(char **v, unsigned n)

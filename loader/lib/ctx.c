@@ -12,6 +12,20 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+/* Build-time options lines become the first lines of the configuration. */
+static int ctx_blob_options(struct ml_ctx *c)
+{
+	uint32_t len;
+	const uint8_t *o = blob_sec(&c->b, SEC_CFGOPTS, &len);
+
+	for (uint32_t off = 0; off + 8 <= len; off += 8) {
+		char *opts = (char *)blob_str(&c->b, blob_u32(o + off + 4));
+		if (config_add_options(&c->cfg, blob_str(&c->b, blob_u32(o + off)), &opts, 1) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 int ctx_open(struct ml_ctx *c, const char *dir, const char *kver)
 {
 	char path[PATH_MAX + 32];
@@ -33,6 +47,10 @@ int ctx_open(struct ml_ctx *c, const char *dir, const char *kver)
 	err = blob_open(&c->b, path, &why);
 	if (err) {
 		log_err("%s: %s", path, why ? why : strerror(-err));
+		return err;
+	}
+	if ((err = ctx_blob_options(c)) < 0) {
+		ctx_close(c);
 		return err;
 	}
 	c->state = calloc(blob_nmods(&c->b) + 1, 1);

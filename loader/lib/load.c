@@ -9,19 +9,28 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Build-time options, then runtime config and command line (for the module
- * or the alias it was asked for by), then what the caller gave: the kernel
- * keeps the last value of a parameter given twice. */
+/* Configured options (build time, runtime file, command line: see
+ * ctx_open) for the module or the alias it was asked for by, then what the
+ * caller gave: the kernel keeps the last value of a parameter given twice. */
 static const char *module_options(const struct ml_ctx *c, unsigned mod, const char *alias,
 				  const char *params, char *buf, size_t len)
 {
 	size_t used;
-	snprintf(buf, len, "%s", blob_str(&c->b, blob_mod_extra(&c->b, mod).options));
+	buf[0] = '\0';
 	config_options(&c->cfg, blob_mod_name(&c->b, mod), alias, buf, len);
 	used = strlen(buf);
 	if (params && *params)
 		snprintf(buf + used, len - used, "%s%s", used ? " " : "", params);
 	return buf;
+}
+
+void load_report(const struct ml_ctx *c, unsigned mod, int err)
+{
+	char rel[PATH_MAX];
+	if (blob_mod_path(&c->b, mod, rel, sizeof rel) < 0)
+		snprintf(rel, sizeof rel, "?");
+	log_err("could not insert '%s' (%s/%s): %s", blob_mod_name(&c->b, mod), c->dir, rel,
+		insert_strerror(err));
 }
 
 int load_insert(const struct ml_ctx *c, unsigned mod, const char *alias, const char *params,
@@ -38,12 +47,32 @@ int load_insert(const struct ml_ctx *c, unsigned mod, const char *alias, const c
 	return insert_module(path, opts, buf);
 }
 
+/* --show-depends and -n -v: one line per plan entry, repeats included,
+ * formatted as kmod prints them. */
+static void show_one(const struct ml_ctx *c, unsigned mod, const char *alias, const char *params)
+{
+	const struct blob_mod *m = blob_mod(&c->b, mod);
+	char rel[PATH_MAX], opts[4096];
+
+	if (!(c->flags & CTX_SHOW) && c->state[mod] == MS_LIVE)
+		return; /* a dry run skips what is loaded; --show-depends does not */
+	if (!(c->flags & (CTX_SHOW | CTX_VERBOSE)))
+		return;
+	if (m->flags & BM_BUILTIN) {
+		printf("builtin %s\n", blob_str(&c->b, m->name));
+		return;
+	}
+	if (blob_mod_path(&c->b, mod, rel, sizeof rel) < 0)
+		return;
+	module_options(c, mod, alias, params, opts, sizeof opts);
+	printf("insmod %s/%s %s%s\n", c->dir, rel, opts, *opts ? " " : "");
+}
+
 static int insert_one(struct ml_ctx *c, unsigned mod, const char *alias, const char *params,
 		      int required)
 {
 	const struct blob_mod *m = blob_mod(&c->b, mod);
 	const char *name = blob_str(&c->b, m->name);
-	char rel[PATH_MAX], path[2 * PATH_MAX], opts[4096];
 	int err;
 
 	if (c->state[mod] == MS_LIVE)
@@ -51,21 +80,8 @@ static int insert_one(struct ml_ctx *c, unsigned mod, const char *alias, const c
 	if (c->state[mod] == MS_FAILED)
 		return -EAGAIN;
 	if (m->flags & BM_BUILTIN) {
-		if (c->flags & CTX_SHOW)
-			printf("builtin %s\n", name);
 		c->state[mod] = MS_LIVE;
 		c->builtin++;
-		return 0;
-	}
-	if (blob_mod_path(&c->b, mod, rel, sizeof rel) < 0)
-		return -ENAMETOOLONG;
-	snprintf(path, sizeof path, "%s/%s", c->dir, rel);
-	module_options(c, mod, alias, params, opts, sizeof opts);
-	if (c->flags & (CTX_SHOW | CTX_DRY_RUN)) {
-		/* kmod's format: options (if any) and a blank after each. */
-		if (c->flags & (CTX_SHOW | CTX_VERBOSE))
-			printf("insmod %s %s%s\n", path, opts, *opts ? " " : "");
-		c->state[mod] = MS_LIVE;
 		return 0;
 	}
 	err = load_insert(c, mod, alias, params, &c->buf);
@@ -82,7 +98,7 @@ static int insert_one(struct ml_ctx *c, unsigned mod, const char *alias, const c
 	if (err < 0) {
 		c->state[mod] = MS_FAILED;
 		c->failed++;
-		log_err("could not insert '%s' (%s): %s", name, path, insert_strerror(err));
+		load_report(c, mod, err);
 		return err;
 	}
 	c->state[mod] = MS_LIVE;
@@ -129,6 +145,13 @@ int load_module(struct ml_ctx *c, unsigned mod, const char *alias, const char *p
 	if (p.overflow)
 		log_warn("%s: dependency plan longer than %d modules, truncated", blob_str(&c->b, m->name),
 			 PLAN_MAX);
+	if (c->flags & (CTX_SHOW | CTX_DRY_RUN)) {
+		if (!(c->flags & CTX_SHOW) && c->state[mod] == MS_LIVE)
+			return 0; /* kmod: nothing to do for a loaded module */
+		for (int i = 0; i < p.n; i++)
+			show_one(c, p.mod[i], p.mod[i] == mod ? alias : NULL, p.mod[i] == mod ? params : NULL);
+		return 0;
+	}
 	for (int i = 0; i < p.n; i++) {
 		int target = p.mod[i] == mod;
 		int err = insert_one(c, p.mod[i], target ? alias : NULL, target ? params : NULL,
@@ -152,7 +175,9 @@ int load_name(struct ml_ctx *c, const char *name, const char *params)
 			err = -ENOENT;
 			continue;
 		}
-		if (h[i].via_alias && (c->flags & CTX_BLACKLIST) && ctx_blacklisted(c, (unsigned)h[i].mod)) {
+		/* As kmod: blacklist stops alias loads always, name loads with -b. */
+		if ((h[i].via_alias || (c->flags & CTX_BLACKLIST)) &&
+		    ctx_blacklisted(c, (unsigned)h[i].mod)) {
 			log_dbg("%s: %s is blacklisted", name, h[i].name);
 			c->skipped++;
 			continue;

@@ -19,4 +19,7 @@ int load_module(struct ml_ctx *c, unsigned mod, const char *alias, const char *p
 int load_insert(const struct ml_ctx *c, unsigned mod, const char *alias, const char *params,
 		struct insert_buf *buf);
 
+/* The one-line error for a failed insert: module, file and reason. */
+void load_report(const struct ml_ctx *c, unsigned mod, int err);
+
 #endif

@@ -1,9 +1,6 @@
 /* plan.h: the ordered list of modules to insert for one module, as kmod's
- * modprobe builds it: softdeps "pre" first (each with its own plan), then the
- * dependencies (each preceded by its own softdeps), the module itself, then
- * softdeps "post". Every module appears once. As in kmod, the module and its
- * dependencies are required; a softdep (and what it pulls in) is not, so its
- * failure does not stop the rest. */
+ * modprobe builds it (algorithm in plan.c). A module may appear more than
+ * once, as in kmod; inserting skips the repeats. */
 #ifndef MODLOAD_PLAN_H
 #define MODLOAD_PLAN_H
 
@@ -17,7 +14,7 @@ struct plan {
 	unsigned char required[PLAN_MAX]; /* 0 for softdeps: their failure is not fatal */
 	int n;
 	int overflow;
-	unsigned char *visited; /* one byte per blob module, owned by the caller */
+	unsigned char *visited; /* one byte per blob module, zeroed by the caller */
 	const struct alias_list *extra; /* runtime config aliases, for softdeps */
 	/* Softdep lists for a module: runtime config overrides the blob's. */
 	int (*softdeps)(void *ctx, unsigned mod, const char *const **pre, unsigned *npre,
@@ -25,7 +22,7 @@ struct plan {
 	void *ctx;
 };
 
-/* Append the plan for mod (visited must be cleared by the caller first). */
+/* Append the plan for mod (visited must be zeroed by the caller first). */
 void plan_module(const struct blob *b, struct plan *p, unsigned mod);
 
 #endif

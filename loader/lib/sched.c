@@ -173,7 +173,7 @@ static void record(struct sched *s, unsigned mod, int err)
 		log_info("softdep %s not loaded: %s", name, insert_strerror(err));
 	else {
 		c->failed++;
-		log_err("could not insert '%s': %s", name, insert_strerror(err));
+		load_report(c, mod, err);
 	}
 	settle(s, mod, err == 0 || err == -EEXIST ? MS_LIVE : MS_FAILED);
 }

@@ -34,7 +34,7 @@ SUMMED_FROM = 20
 HEADER_WORDS = [  # offset, name (struct blob_header in loader/lib/blob.h)
     (20, "kver"), (24, "nmods"), (28, "naliases"), (32, "prefix_buckets"), (36, "gram_buckets")]
 SECTIONS = ["STR", "MOD", "LIST", "EXTRA", "SLIST", "DIRS", "TOKENS", "ALIASES", "ABLOCKS",
-            "PREFIX", "GRAMS", "ALWAYS", "CFGALIAS"]
+            "PREFIX", "GRAMS", "ALWAYS", "CFGALIAS", "CFGOPTS"]
 HSZ = 40 + 8 * len(SECTIONS)
 for i, s in enumerate(SECTIONS):
     HEADER_WORDS.append((40 + 8 * i, "sec[%s].off" % s))

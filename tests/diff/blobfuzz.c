@@ -96,7 +96,7 @@ static void exercise(const struct blob *b)
 		for (uint32_t k = 0; k < n; k++)
 			sink += strlen(blob_mod_name(b, blob_u16(l + 2 * k)));
 		x = blob_mod_extra(b, i);
-		sink += strlen(blob_str(b, x.file)) + strlen(blob_str(b, x.options));
+		sink += strlen(blob_str(b, x.file));
 		for (uint32_t k = 0; k < blob_slist_count(b, x.soft_pre); k++)
 			sink += strlen(blob_slist_item(b, x.soft_pre, k));
 		for (uint32_t k = 0; k < blob_slist_count(b, x.soft_post); k++)
