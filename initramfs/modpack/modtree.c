@@ -196,6 +196,8 @@ static int copy_modinfo(const char *sec, size_t seclen, struct mt_module *m)
 
 static void free_module(struct mt_module *m)
 {
+	mt_free_strv(m->exports, m->nexports);
+	mt_free_strv(m->undef, m->nundef);
 	free(m->name);
 	free(m->relpath);
 	mt_free_strv(m->info, m->ninfo);
@@ -222,6 +224,8 @@ static int read_one(const char *root, const char *rel, struct mt_module *m)
 			err = -ENOEXEC;
 		} else {
 			err = copy_modinfo(sec, seclen, m);
+			if (!err)
+				err = mt_read_symbols(b.data, b.len, m);
 		}
 		mt_blob_close(&b);
 	}

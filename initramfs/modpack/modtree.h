@@ -13,6 +13,10 @@ struct mt_module {
 	unsigned order; /* line in modules.order (0-based, blank lines not counted), or
 			 * MT_NO_ORDER; matched by relpath without compression
 			 * suffix, as depmod does, so a copy in updates/ has none */
+	char **exports; /* symbols it exports */
+	size_t nexports;
+	char **undef;   /* symbols it uses, in symbol table order */
+	size_t nundef;
 };
 
 /* A module built into the kernel: named in modules.builtin, in
@@ -46,6 +50,10 @@ struct modtree {
  * warning naming the file. */
 int modtree_load(const char *root, struct modtree *t);
 void modtree_free(struct modtree *t);
+
+/* modsyms.c: fill m's exports and undef from its ELF image (no symbol
+ * table is not an error). Returns 0 or -ENOMEM. */
+int mt_read_symbols(const void *elf, size_t len, struct mt_module *m);
 
 /* Read a module file fully into malloc'ed memory, decompressing by suffix
  * (.ko.zst, .ko.xz, .ko.gz; anything else is read as is). Returns 0 or a

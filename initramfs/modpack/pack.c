@@ -115,6 +115,7 @@ int pack_from_tree(struct pack *p, const struct modtree *t)
 			parse_softdep(vals[0], m);
 		free(vals);
 	}
+	pack_order_by_symbols(p);
 	pack_order_deps(p);
 	return 0;
 }

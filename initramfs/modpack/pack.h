@@ -42,6 +42,8 @@ int pack_apply_config(struct pack *p, const struct config *c);
 /* Build the model from a tree: every module and builtin. */
 int pack_from_tree(struct pack *p, const struct modtree *t);
 int pack_find(const struct pack *p, const char *name);
+/* symorder.c: order direct dependencies by first use in the symbol table. */
+void pack_order_by_symbols(struct pack *p);
 /* depgraph.c: fill each module's load list the way depmod orders it. */
 void pack_order_deps(struct pack *p);
 /* blobwrite.c: serialise; *out is malloc'ed. */

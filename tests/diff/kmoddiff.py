@@ -540,9 +540,8 @@ def main():
              sentinel, t_res - t0, t_end - t_res))
     nres = sum(1 for d in diffs if d[0].startswith("resolve"))
     ndep = len(diffs) - nres
-    # Differences still open in issue 3 (see README "Known differences"):
-    # queries that themselves contain glob characters (no device sends
-    # those), and the order of some modules' dependencies. They are
+    # Differences still open (see README "Known differences"): queries that
+    # themselves contain glob characters, which no device sends. They are
     # printed above and counted here; any other difference fails the test.
     known = [d for d in diffs
              if known_open(d[0], d[1] + ("+wildchar" if wildchar(d[2]) else ""), classify(d[3], d[4]))]
@@ -556,7 +555,7 @@ def main():
 def known_open(mode, category, kind):
     """Differences tracked as open work rather than regressions."""
     if mode == "deps":
-        return kind == "order"  # depmod orders by ELF symbol; modpack by depends=
+        return False
     return category.endswith("+wildchar") or category == "odd"
 
 
