@@ -145,7 +145,7 @@ static void write_entries(const struct apair *p, size_t n, struct seq *q, const 
 		for (size_t j = 0; j < q[i].n; j++)
 			buf_u8(&t->aliases, (uint8_t)(q[i].s[j] < 256 ? q[i].s[j] : 0x80 + q[i].s[j] - 256));
 		buf_u8(&t->aliases, 0);
-		buf_u16(&t->aliases, (uint16_t)p[i].mod);
+		buf_u16(&t->aliases, (uint16_t)(p[i].mod | (strpbrk(p[i].pat, "?[\\") ? BLOB_FNMATCH : 0)));
 	}
 }
 

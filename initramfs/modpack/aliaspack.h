@@ -12,7 +12,7 @@ struct apair {
 
 struct alias_tables {
 	struct buf tokens, aliases, ablocks, prefix, grams, always;
-	uint32_t naliases, prefix_buckets, gram_buckets;
+	uint32_t naliases, prefix_buckets, gram_buckets, max_prefix;
 };
 
 /* Sorts pairs in place (duplicates stay: kmod reports them). Returns 0 or a

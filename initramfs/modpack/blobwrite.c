@@ -239,7 +239,7 @@ int pack_write_blob(const struct pack *p, uint8_t **out, size_t *len)
 	free(pairs);
 	if (err)
 		return err;
-	if (p->n > 0xffff || w.overflow || w.ndirs > 0xffff) {
+	if (p->n > BLOB_MAX_MODS || w.overflow || w.ndirs > 0xffff) {
 		fprintf(stderr, "modpack: too many modules, dependencies or directories for the blob's "
 				"16-bit tables\n");
 		return -E2BIG;
@@ -251,6 +251,7 @@ int pack_write_blob(const struct pack *p, uint8_t **out, size_t *len)
 	h.naliases = at.naliases;
 	h.prefix_buckets = at.prefix_buckets;
 	h.gram_buckets = at.gram_buckets;
+	h.max_prefix = at.max_prefix;
 	buf_put(&file, &h, sizeof h);
 	put_section(&file, &h, SEC_STR, &w.str.b);
 	put_section(&file, &h, SEC_MOD, &w.mod);

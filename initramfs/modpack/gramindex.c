@@ -126,6 +126,8 @@ void gram_tables_build(const struct apair *pairs, size_t n, struct alias_tables 
 		gkey[i] = plen == strlen(p) ? 0 : rarest(p, &grams, &gcount);
 		if (plen == strlen(p) || (plen && (gcount == 0 || pcount <= gcount))) {
 			by_prefix[i] = 1;
+			if (plen > t->max_prefix)
+				t->max_prefix = (uint32_t)plen;
 			np++;
 		} else if (gcount) {
 			by_gram[i] = 1;

@@ -3,8 +3,10 @@
  * Every pattern was filed at build time (initramfs/modpack/gramindex.c)
  * either under its literal prefix or under one 4-byte literal piece ("gram")
  * that any string it matches must contain. A lookup probes the hash of every
- * prefix of the string and of every 4-byte window, and runs fnmatch only on
- * the patterns filed there (plus the few with neither key). */
+ * prefix of the string (up to the longest key) and of every 4-byte window,
+ * gathers the patterns filed there (plus the few with neither key), and
+ * matches only those, in alias order so that each front-coded block is
+ * decoded once. Lookups use static buffers: one thread at a time. */
 #include "alias.h"
 
 #include <errno.h>
@@ -79,35 +81,68 @@ static int expand(const struct blob *b, const uint8_t *p, const uint8_t *end, ch
 	return (int)pos;
 }
 
+/* Sequential decoding of the front-coded alias list: each entry needs the
+ * one before it, so a cursor moving forward inside a block never decodes an
+ * entry twice. */
+struct cursor {
+	const struct blob *b;
+	const uint8_t *p, *end; /* next entry to decode */
+	unsigned next;          /* its number */
+	int len;                /* length of the string in buf */
+	unsigned mod;
+	int fnm;                /* the pattern needs fnmatch (has ? [ or \) */
+	char buf[ALIAS_MAX];
+};
+
+static int cursor_seek(struct cursor *c, unsigned i)
+{
+	uint32_t alen;
+	const uint8_t *al = blob_sec(c->b, SEC_ALIASES, &alen);
+
+	if (i >= c->b->h->naliases)
+		return -EBADMSG;
+	if (!c->p || i < c->next || i / BLOB_ABLOCK != c->next / BLOB_ABLOCK ||
+	    c->next % BLOB_ABLOCK == 0) {
+		uint32_t off = blob_u32(blob_sec(c->b, SEC_ABLOCKS, NULL) + 4 * (i / BLOB_ABLOCK));
+		if (off >= alen)
+			return -EBADMSG;
+		c->p = al + off;
+		c->end = al + alen;
+		c->next = i - i % BLOB_ABLOCK;
+		c->len = 0;
+	}
+	for (; c->next <= i; c->next++) {
+		if (c->p >= c->end || *c->p > c->len)
+			return -EBADMSG;
+		c->len = expand(c->b, c->p + 1, c->end, c->buf, *c->p, sizeof c->buf, &c->p);
+		if (c->len < 0 || c->end - c->p < 2)
+			return -EBADMSG;
+		c->mod = blob_u16(c->p) & BLOB_MAX_MODS;
+		c->fnm = (blob_u16(c->p) & BLOB_FNMATCH) != 0;
+		c->p += 2;
+	}
+	return c->mod < c->b->h->nmods ? c->len : -EBADMSG;
+}
+
 int alias_get(const struct blob *b, unsigned i, char *buf, size_t cap, unsigned *mod)
 {
-	uint32_t alen, blen;
-	const uint8_t *al = blob_sec(b, SEC_ALIASES, &alen);
-	const uint8_t *blocks = blob_sec(b, SEC_ABLOCKS, &blen);
-	const uint8_t *end = al + alen, *p;
-	int len = 0;
+	static struct cursor c; /* ALIAS_MAX bytes: off the stack */
+	int len;
 
-	if (i >= b->h->naliases)
+	c.b = b;
+	c.p = NULL;
+	len = cursor_seek(&c, i);
+	if (len < 0 || (size_t)len >= cap)
 		return -EBADMSG;
-	uint32_t off = blob_u32(blocks + 4 * (i / BLOB_ABLOCK));
-	if (off >= alen)
-		return -EBADMSG;
-	p = al + off;
-	for (unsigned k = 0; k <= i % BLOB_ABLOCK; k++) {
-		if (p >= end || *p > len)
-			return -EBADMSG;
-		len = expand(b, p + 1, end, buf, *p, cap, &p);
-		if (len < 0 || end - p < 2)
-			return -EBADMSG;
-		*mod = blob_u16(p);
-		p += 2;
-	}
-	return *mod < b->h->nmods ? len : -EBADMSG;
+	memcpy(buf, c.buf, (size_t)len + 1);
+	*mod = c.mod;
+	return len;
 }
 
 struct matcher {
 	const struct blob *b;
 	const char *s;
+	size_t len;
 	unsigned *out;
 	int max, n;
 };
@@ -136,26 +171,39 @@ static void add_match(struct matcher *m, unsigned mod)
 	m->n++;
 }
 
+/* Leftmost place of piece (n > 0 bytes) in [lo, end), or NULL. Pieces are
+ * short and strings like cpu feature lists repeat the same few bytes, so a
+ * plain loop testing the first and last byte before comparing beats a
+ * general substring search. */
+static const char *find_piece(const char *lo, const char *end, const char *piece, size_t n)
+{
+	const char first = piece[0], last = piece[n - 1];
+	for (const char *c = lo; (size_t)(end - c) >= n; c++)
+		if (c[0] == first && c[n - 1] == last && memcmp(c, piece, n) == 0)
+			return c;
+	return NULL;
+}
+
 /* fnmatch(pat, s, 0) for a pattern whose only special character is '*':
  * the first piece must start s, the last must end it (unless the pattern
  * ends in '*'), and the pieces between are found leftmost, in order, which
  * is enough for '*'-only patterns. Most aliases are of this kind, and this
  * is linear where a general matcher backtracks. */
-static int star_match(const char *pat, const char *s)
+static int star_match(const char *pat, const char *s, size_t slen)
 {
-	const char *star = strchr(pat, '*');
-	size_t slen = strlen(s), n;
+	const char *star = strchr(pat, '*'), *end = s + slen, *lo;
+	size_t n;
 
 	if (!star)
 		return strcmp(pat, s) == 0;
 	n = (size_t)(star - pat);
-	if (strncmp(pat, s, n) != 0)
+	if (n > slen || memcmp(pat, s, n) != 0)
 		return 0;
-	const char *lo = s + n, *end = s + slen;
+	lo = s + n;
 	pat = star + 1;
 	while ((star = strchr(pat, '*'))) {
 		n = (size_t)(star - pat);
-		const char *at = n ? memmem(lo, (size_t)(end - lo), pat, n) : lo;
+		const char *at = n ? find_piece(lo, end, pat, n) : lo;
 		if (!at)
 			return 0;
 		lo = at + n;
@@ -165,45 +213,56 @@ static int star_match(const char *pat, const char *s)
 	return (size_t)(end - lo) >= n && memcmp(end - n, pat, n) == 0;
 }
 
-static int matches(const char *pat, const char *s)
+static int matches(const struct cursor *c, const char *s, size_t slen)
 {
-	return strpbrk(pat, "?[\\") ? fnmatch(pat, s, 0) == 0 : star_match(pat, s);
+	return c->fnm ? fnmatch(c->buf, s, 0) == 0 : star_match(c->buf, s, slen);
 }
 
-/* Candidates tried once each: a pattern can be reached from several
- * windows. A small open-addressing set; past its size, duplicates only cost
- * a second fnmatch, and a duplicate match is dropped by the ordered insert. */
-#define SEEN_SLOTS 512
+/* The patterns a lookup will try, gathered before any is decoded. */
+#define MAX_CANDIDATES 1024
 
-struct seen {
-	uint16_t id[SEEN_SLOTS]; /* alias number + 1; 0 = empty */
+struct candidates {
+	uint16_t id[MAX_CANDIDATES];
 	unsigned n;
+	int overflow;
 };
 
-static int first_visit(struct seen *v, unsigned id)
+static void add_candidate(struct candidates *v, unsigned id)
 {
-	unsigned h = (id * 40503u) & (SEEN_SLOTS - 1);
-	if (v->n >= SEEN_SLOTS / 2)
-		return 1;
-	while (v->id[h]) {
-		if (v->id[h] == id + 1)
-			return 0;
-		h = (h + 1) & (SEEN_SLOTS - 1);
-	}
-	v->id[h] = (uint16_t)(id + 1);
-	v->n++;
-	return 1;
+	if (v->n == MAX_CANDIDATES)
+		v->overflow = 1;
+	else
+		v->id[v->n++] = (uint16_t)id;
 }
 
-static void try_alias(struct matcher *m, struct seen *v, unsigned id)
+/* In alias order, each once: a pattern can be reached from several windows. */
+static void sort_unique(struct candidates *v)
 {
-	char pat[ALIAS_MAX];
-	unsigned mod;
+	unsigned k = 0;
+	for (unsigned i = 1; i < v->n; i++) { /* insertion sort: lists are short */
+		uint16_t x = v->id[i];
+		unsigned j = i;
+		for (; j > 0 && v->id[j - 1] > x; j--)
+			v->id[j] = v->id[j - 1];
+		v->id[j] = x;
+	}
+	for (unsigned i = 0; i < v->n; i++)
+		if (k == 0 || v->id[k - 1] != v->id[i])
+			v->id[k++] = v->id[i];
+	v->n = k;
+}
 
-	if (!first_visit(v, id) || alias_get(m->b, id, pat, sizeof pat, &mod) < 0)
-		return;
-	if (matches(pat, m->s))
-		add_match(m, mod);
+/* Try the candidates; with all set, every pattern (the overflow fallback). */
+static void try_candidates(struct matcher *m, const struct candidates *v, int all)
+{
+	static struct cursor c;
+	unsigned n = all ? m->b->h->naliases : v->n;
+
+	c.b = m->b;
+	c.p = NULL;
+	for (unsigned k = 0; k < n; k++)
+		if (cursor_seek(&c, all ? k : v->id[k]) >= 0 && matches(&c, m->s, m->len))
+			add_match(m, c.mod);
 }
 
 /* One of the two key tables, its bounds checked once per lookup. */
@@ -225,8 +284,8 @@ static int table_init(struct table *t, const struct blob *b, enum blob_section s
 	return 2 * (nb + 1) + 3 * (size_t)t->total <= len ? 0 : -EBADMSG;
 }
 
-/* Try the entries of bucket h whose tag matches. */
-static inline void probe(struct matcher *m, struct seen *v, const struct table *t, uint32_t h)
+/* Gather the entries of bucket h whose tag matches. */
+static inline void probe(struct candidates *v, const struct table *t, uint32_t h)
 {
 	uint32_t b = h & t->mask, lo = blob_u16(t->starts + 2 * b), hi = blob_u16(t->starts + 2 * b + 2);
 
@@ -234,31 +293,34 @@ static inline void probe(struct matcher *m, struct seen *v, const struct table *
 		return;
 	for (uint32_t k = lo; k < hi; k++)
 		if (t->tags[k] == BLOB_TAG(h))
-			try_alias(m, v, blob_u16(t->ids + 2 * k));
+			add_candidate(v, blob_u16(t->ids + 2 * k));
 }
 
 int alias_match(const struct blob *b, const char *s, unsigned *out, int max)
 {
-	struct matcher m = { b, s, out, max, 0 };
-	struct seen v;
+	static struct candidates v;
 	size_t len = strlen(s);
-	uint32_t n, h = BLOB_HASH_INIT;
-
+	struct matcher m = { b, s, len, out, max, 0 };
 	struct table prefix, grams;
+	uint32_t n, h = BLOB_HASH_INIT;
 
 	if (table_init(&prefix, b, SEC_PREFIX, b->h->prefix_buckets) < 0 ||
 	    table_init(&grams, b, SEC_GRAMS, b->h->gram_buckets) < 0)
 		return 0;
-	memset(&v, 0, sizeof v);
-	/* Every prefix of s, including s itself: exact and prefix-keyed patterns. */
-	for (size_t l = 0; l < len; l++) {
+	v.n = 0;
+	v.overflow = 0;
+	/* Every prefix of s up to the longest key: exact and prefix-keyed patterns. */
+	for (size_t l = 0; l < len && l < b->h->max_prefix; l++) {
 		h = blob_hash_step(h, (uint8_t)s[l]);
-		probe(&m, &v, &prefix, blob_hash_final(h));
+		probe(&v, &prefix, blob_hash_final(h));
 	}
 	for (size_t i = 0; i + BLOB_GRAM <= len; i++)
-		probe(&m, &v, &grams, blob_hash_gram(s + i));
+		probe(&v, &grams, blob_hash_gram(s + i));
 	const uint8_t *always = blob_sec(b, SEC_ALWAYS, &n);
 	for (uint32_t k = 0; k + 2 <= n; k += 2)
-		try_alias(&m, &v, blob_u16(always + k));
+		add_candidate(&v, blob_u16(always + k));
+	if (!v.overflow)
+		sort_unique(&v);
+	try_candidates(&m, &v, v.overflow); /* overflow: a pathological string */
 	return m.n;
 }

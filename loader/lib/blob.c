@@ -78,7 +78,7 @@ int blob_check(const struct blob *b, const char **why)
 	for (int s = 0; s < BLOB_NSEC; s++)
 		if (!sec_ok(h, b->size, s))
 			return *why = "section outside the file", -EBADMSG;
-	if (h->sec[SEC_MOD].len != h->nmods * sizeof(struct blob_mod) || h->nmods > 0xffff)
+	if (h->sec[SEC_MOD].len != h->nmods * sizeof(struct blob_mod) || h->nmods > BLOB_MAX_MODS)
 		return *why = "module table size mismatch", -EBADMSG;
 	if (h->sec[SEC_STR].len == 0 || b->base[h->sec[SEC_STR].off + h->sec[SEC_STR].len - 1])
 		return *why = "string table not terminated", -EBADMSG;

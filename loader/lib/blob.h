@@ -24,7 +24,9 @@
  *   ALIASES     every (alias pattern, module) pair sorted by pattern, front
  *               coded in blocks of BLOB_ABLOCK entries: u8 shared-prefix
  *               length (0 at a block start), the rest of the pattern with
- *               bytes >= 0x80 standing for tokens, a 0 byte, u16 module index.
+ *               bytes >= 0x80 standing for tokens, a 0 byte, u16 module index
+ *               (bit 15 set when the pattern has ? [ or \\, which need
+ *               fnmatch; '*'-only patterns are matched without it).
  *   ABLOCKS     u32 offset of each block inside ALIASES.
  *   PREFIX      hash table of patterns keyed by their literal prefix (the
  *               bytes before the first wildcard; all of a pattern without
@@ -52,11 +54,14 @@
 #include <stdint.h>
 
 #define BLOB_MAGIC "MODLOAD\x1a"
-#define BLOB_VERSION 3
+#define BLOB_VERSION 4
 #define BLOB_FILE "modload.blob"
 #define BLOB_ABLOCK 16
 #define BLOB_NTOKENS 128
 #define BLOB_GRAM 4
+/* Module numbers fit 15 bits: an alias entry's top bit is BLOB_FNMATCH. */
+#define BLOB_MAX_MODS 0x7fff
+#define BLOB_FNMATCH 0x8000
 /* A key's tag: bits the bucket index does not use. */
 #define BLOB_TAG(h) ((uint8_t)((h) >> 24))
 /* The checksum covers everything after itself; the fields before it (magic,
@@ -95,6 +100,7 @@ struct blob_header {
 	uint32_t naliases;
 	uint32_t prefix_buckets; /* powers of two */
 	uint32_t gram_buckets;
+	uint32_t max_prefix; /* longest literal prefix a PREFIX key has */
 	struct blob_secdesc sec[BLOB_NSEC];
 };
 

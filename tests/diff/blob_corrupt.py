@@ -32,13 +32,13 @@ import sys
 MAGIC = b"MODLOAD\x1a"
 SUMMED_FROM = 20
 HEADER_WORDS = [  # offset, name (struct blob_header in loader/lib/blob.h)
-    (20, "kver"), (24, "nmods"), (28, "naliases"), (32, "prefix_buckets"), (36, "gram_buckets")]
+    (20, "kver"), (24, "nmods"), (28, "naliases"), (32, "prefix_buckets"), (36, "gram_buckets"), (40, "max_prefix")]
 SECTIONS = ["STR", "MOD", "LIST", "EXTRA", "SLIST", "DIRS", "TOKENS", "ALIASES", "ABLOCKS",
             "PREFIX", "GRAMS", "ALWAYS", "CFGALIAS", "CFGOPTS"]
-HSZ = 40 + 8 * len(SECTIONS)
+HSZ = 44 + 8 * len(SECTIONS)
 for i, s in enumerate(SECTIONS):
-    HEADER_WORDS.append((40 + 8 * i, "sec[%s].off" % s))
-    HEADER_WORDS.append((44 + 8 * i, "sec[%s].len" % s))
+    HEADER_WORDS.append((44 + 8 * i, "sec[%s].off" % s))
+    HEADER_WORDS.append((48 + 8 * i, "sec[%s].len" % s))
 
 QUERIES = ["x", "ahci", "ext4", "crypto-crc32c",
            "pci:v00008086d00002922sv00001AF4sd00001100bc01sc06i01",
@@ -82,7 +82,7 @@ def flip(data, off, x=0xFF):
 
 def cases(good, rng, elf):
     n = len(good)
-    sec = [struct.unpack_from("<II", good, 40 + 8 * i) for i in range(len(SECTIONS))]
+    sec = [struct.unpack_from("<II", good, 44 + 8 * i) for i in range(len(SECTIONS))]
     out = []  # (name, data or special, kind)
     for cut in sorted({0, 1, 7, 8, 12, 19, 20, 64, HSZ - 1, HSZ, HSZ + 1, n // 4, n // 2, n - 4, n - 1}):
         out.append(("truncated-%d" % cut, good[:cut], "reject"))
