@@ -24,6 +24,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: modprobe [-q] [-v] [-n] [-b] MODULE [param=value ...]\n"
 		   "       modprobe [-q] [-v] [-n] [-b] -a MODULE...\n"
+		   "       modprobe -r [-a] MODULE... remove a module and its unused dependencies\n"
 		   "       modprobe -R ALIAS      print the modules an alias resolves to\n"
 		   "       modprobe --show-depends MODULE\n"
 		   "  -a, --all             load every MODULE given\n"
@@ -115,6 +116,51 @@ static int one(struct ml_ctx *c, const struct mp_opts *o, const char *name, cons
 	return err;
 }
 
+/* modprobe -r: the module (and what it is an alias of), then those of its
+ * dependencies and softdeps nothing else uses any more, dependents first. A
+ * dependency still in use is not an error, as in kmod. */
+static void remove_quietly(struct ml_ctx *c, unsigned mod)
+{
+	char who[1024];
+	int err;
+	if (!(blob_mod(&c->b, mod)->flags & BM_BUILTIN))
+		remove_module(blob_mod_name(&c->b, mod), 0, who, sizeof who, &err);
+}
+
+static int remove_chain(struct ml_ctx *c, const struct mp_opts *o, const char *name)
+{
+	struct hit h[LOOKUP_MAX];
+	int n = lookup(&c->b, &c->extra, name, h, LOOKUP_MAX), status = 0;
+
+	if (n <= 0) {
+		if (!o->quiet)
+			log_err("FATAL: Module %s not found in directory %s", name, c->dir);
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {
+		char who[1024];
+		int err;
+		uint32_t nd;
+		if (h[i].mod < 0)
+			continue;
+		const uint8_t *deps = blob_list(&c->b, blob_mod(&c->b, (unsigned)h[i].mod)->deps, &nd);
+		if (c->flags & CTX_DRY_RUN) {
+			printf("rmmod %s\n", h[i].name);
+			continue;
+		}
+		enum remove_result r = h[i].kind == HIT_BUILTIN ?
+					       RM_BUILTIN :
+					       remove_module(h[i].name, 0, who, sizeof who, &err);
+		if (r != RM_OK && !(o->quiet && r == RM_NOT_LOADED)) {
+			status = remove_report(h[i].name, name, r, who, err);
+			continue;
+		}
+		for (uint32_t k = nd; k-- > 0;)
+			remove_quietly(c, blob_u16(deps + 2 * k));
+	}
+	return status;
+}
+
 /* Parameters given after the module name, joined by spaces. */
 static void join_params(int argc, char **argv, int from, char *buf, size_t len)
 {
@@ -134,10 +180,6 @@ int modprobe_main(int argc, char **argv)
 	pick_log();
 	if (parse(argc, argv, &o) < 0)
 		return EXIT_USAGE;
-	if (o.remove) {
-		log_err("-r: removing modules is not supported yet; use rmmod");
-		return 1;
-	}
 	if (open_dir(&c, &o) < 0)
 		return 1;
 	c.flags = o.flags;
@@ -149,7 +191,11 @@ int modprobe_main(int argc, char **argv)
 		ctx_configure(&c, o.config, NULL);
 	if (!(c.flags & CTX_SHOW))
 		ctx_scan_loaded(&c); /* --show-depends ignores what is loaded, as kmod's does */
-	if (o.all || o.resolve) {
+	if (o.remove) {
+		for (int i = optind; i < argc && (o.all || i == optind); i++)
+			if (remove_chain(&c, &o, argv[i]) < 0)
+				status = 1;
+	} else if (o.all || o.resolve) {
 		for (int i = optind; i < argc; i++)
 			if (one(&c, &o, argv[i], NULL) < 0)
 				status = 1;
