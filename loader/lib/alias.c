@@ -9,8 +9,9 @@
  * decoded once. Lookups use static buffers: one thread at a time. */
 #include "alias.h"
 
+#include "glob.h"
+
 #include <errno.h>
-#include <fnmatch.h>
 #include <string.h>
 
 int alias_normalize(const char *in, char *out, size_t cap)
@@ -90,7 +91,7 @@ struct cursor {
 	unsigned next;          /* its number */
 	int len;                /* length of the string in buf */
 	unsigned mod;
-	int fnm;                /* the pattern needs fnmatch (has ? [ or \) */
+	int fnm;                /* the pattern needs glob_match (has ? [ or \) */
 	char buf[ALIAS_MAX];
 };
 
@@ -184,7 +185,7 @@ static const char *find_piece(const char *lo, const char *end, const char *piece
 	return NULL;
 }
 
-/* fnmatch(pat, s, 0) for a pattern whose only special character is '*':
+/* glob_match() for a pattern whose only special character is '*', faster:
  * the first piece must start s, the last must end it (unless the pattern
  * ends in '*'), and the pieces between are found leftmost, in order, which
  * is enough for '*'-only patterns. Most aliases are of this kind, and this
@@ -215,7 +216,7 @@ static int star_match(const char *pat, const char *s, size_t slen)
 
 static int matches(const struct cursor *c, const char *s, size_t slen)
 {
-	return c->fnm ? fnmatch(c->buf, s, 0) == 0 : star_match(c->buf, s, slen);
+	return c->fnm ? glob_match(c->buf, s) : star_match(c->buf, s, slen);
 }
 
 /* The patterns a lookup will try, gathered before any is decoded. */

@@ -1,7 +1,8 @@
 /* config_query.c: answers from a parsed configuration, and its release. */
 #include "config.h"
 
-#include <fnmatch.h>
+#include "glob.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +31,7 @@ void config_options(const struct config *c, const char *mod, const char *alias, 
 const struct cfg_softdep *config_softdep(const struct config *c, const char *mod)
 {
 	for (unsigned i = 0; i < c->nsoftdeps; i++)
-		if (fnmatch(c->softdeps[i].mod, mod, 0) == 0)
+		if (glob_match(c->softdeps[i].mod, mod))
 			return &c->softdeps[i];
 	return NULL;
 }

@@ -192,7 +192,8 @@ static int buf_reserve(struct insert_buf *buf, size_t need)
 /* Decompress the single zstd frame [src, src+srclen) into buf. The size is
  * taken from the frame header before anything is allocated: a frame without
  * it, or one claiming more than INSERT_MAX_MODULE, is refused (-EFBIG);
- * undecodable data, a checksum error or a size mismatch is -EBADMSG. */
+ * undecodable data, a checksum error or a size mismatch is -EILSEQ (not
+ * -EBADMSG, which the kernel uses for a malformed signature). */
 static int zstd_decode(const void *src, size_t srclen, struct insert_buf *buf, size_t *len)
 {
 	unsigned long long size;
@@ -201,7 +202,7 @@ static int zstd_decode(const void *src, size_t srclen, struct insert_buf *buf, s
 
 	size = ZSTD_getFrameContentSize(src, srclen);
 	if (size == ZSTD_CONTENTSIZE_ERROR)
-		return -EBADMSG;
+		return -EILSEQ;
 	if (size == ZSTD_CONTENTSIZE_UNKNOWN || size > INSERT_MAX_MODULE)
 		return -EFBIG;
 	err = buf_reserve(buf, (size_t)size);
@@ -213,7 +214,7 @@ static int zstd_decode(const void *src, size_t srclen, struct insert_buf *buf, s
 		return -ENOMEM;
 	got = ZSTD_decompressDCtx(thread_dctx, buf->data, (size_t)size, src, srclen);
 	if (ZSTD_isError(got) || got != size)
-		return -EBADMSG;
+		return -EILSEQ;
 	*len = got;
 	return 0;
 }
@@ -374,9 +375,10 @@ const char *insert_strerror(int err)
 		return "Module signature verification failed";
 	case -EKEYREJECTED:
 		return "Key was rejected by service";
+	case -EILSEQ:
+		return "corrupt compressed file (zstd decompression failed)";
 	case -EBADMSG:
-		/* Ours for zstd data; the kernel's for a malformed signature. */
-		return "decompression failed, or malformed module signature";
+		return "Malformed module signature or ELF data";
 	case -EFBIG:
 		return "module too large or its zstd frame has no content size";
 	case -EOPNOTSUPP:

@@ -25,7 +25,7 @@ struct insert_buf {
  * none). buf is needed only for .ko.zst. Returns 0, or a negative errno:
  * -EEXIST when already loaded, -ENOENT when the file is missing, -ESRCH for an
  * unknown symbol (the kernel says ENOENT; renamed so -ENOENT stays "no file"),
- * -EBADMSG when decompression failed, -EFBIG when the frame is too large or
+ * -EILSEQ when decompression failed, -EFBIG when the frame is too large or
  * has no content size, -EOPNOTSUPP for an .xz/.gz module the kernel cannot
  * decompress, or what the kernel returned. */
 int insert_module(const char *path, const char *params, struct insert_buf *buf);

@@ -2,9 +2,9 @@
 #include "lookup.h"
 
 #include "alias.h"
+#include "glob.h"
 
 #include <errno.h>
-#include <fnmatch.h>
 #include <string.h>
 
 static int add(struct hit *out, int n, int max, const struct blob *b, int mod, const char *name,
@@ -26,7 +26,7 @@ static int from_config(const struct blob *b, const char *const *pat, const char 
 {
 	for (unsigned i = 0; i < count; i++) {
 		char target[ALIAS_MAX];
-		if (fnmatch(pat[i], s, 0) != 0)
+		if (!glob_match(pat[i], s))
 			continue;
 		modname_normalize(mod[i], target, sizeof target);
 		n = add(out, n, max, b, blob_find_mod(b, target), mod[i], 1);

@@ -110,7 +110,8 @@ static void test_strerror(void)
 	check(strcmp(insert_strerror(-ENOEXEC), "Invalid module format") == 0, "ENOEXEC words");
 	check(strstr(insert_strerror(-ESRCH), "Unknown symbol") != NULL, "ESRCH words");
 	check(strstr(insert_strerror(-EFBIG), "content size") != NULL, "EFBIG words");
-	check(strstr(insert_strerror(-EBADMSG), "decompression") != NULL, "EBADMSG words");
+	check(strstr(insert_strerror(-EILSEQ), "decompression") != NULL, "EILSEQ words");
+	check(strstr(insert_strerror(-EBADMSG), "signature") != NULL, "EBADMSG words");
 	check(strcmp(insert_strerror(-ENOENT), "No such file or directory") == 0, "ENOENT words");
 	check(insert_strerror(-EIO) != NULL && *insert_strerror(-EIO), "other errors have words");
 }
@@ -139,10 +140,10 @@ int main(int argc, char **argv)
 
 	expect_error("nosize.ko.zst", -EFBIG, &buf);
 	expect_error("huge.ko.zst", -EFBIG, &buf);
-	expect_error("corrupt.ko.zst", -EBADMSG, &buf);
-	expect_error("truncated.ko.zst", -EBADMSG, &buf);
-	expect_error("trailing.ko.zst", -EBADMSG, &buf);
-	expect_error("badheader.ko.zst", -EBADMSG, &buf);
+	expect_error("corrupt.ko.zst", -EILSEQ, &buf);
+	expect_error("truncated.ko.zst", -EILSEQ, &buf);
+	expect_error("trailing.ko.zst", -EILSEQ, &buf);
+	expect_error("badheader.ko.zst", -EILSEQ, &buf);
 	expect_error("empty.ko", -ENOEXEC, &buf);
 	expect_error("missing.ko", -ENOENT, &buf);
 	expect_error("plain.ko.xz", -EOPNOTSUPP, &buf);
