@@ -16,7 +16,7 @@ static const char *const default_dirs[] = {
 	"kernel/drivers/nvme/",		"kernel/drivers/mmc/",	      "kernel/drivers/usb/storage/",
 	"kernel/drivers/usb/host/",	"kernel/drivers/usb/common/", "kernel/drivers/usb/core/",
 	"kernel/drivers/virtio/",	"kernel/drivers/hid/",	      "kernel/drivers/input/keyboard/",
-	"kernel/drivers/input/serio/",	"kernel/drivers/md/",	      "kernel/drivers/cdrom/",
+	"kernel/drivers/input/serio/",	"kernel/drivers/input/evdev",	"kernel/drivers/md/",	      "kernel/drivers/cdrom/",
 	"kernel/drivers/net/virtio_net", "kernel/drivers/net/ethernet/intel/",
 	"kernel/drivers/net/ethernet/realtek/", "kernel/drivers/net/ethernet/broadcom/",
 	"kernel/drivers/char/virtio_console", "kernel/drivers/char/hw_random/virtio-rng",

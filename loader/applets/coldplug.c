@@ -8,8 +8,11 @@
  * driver's children (virtio disks behind virtio_pci, USB disks behind xHCI)
  * are loaded the moment the kernel reports them, not on a later pass.
  *
- * It returns when every --wait device exists and no insert is in flight, or,
- * without --wait, when nothing is in flight and no uevent came for --idle ms.
+ * It returns when every --wait device exists and no insert is in flight (and,
+ * with --settle, no uevent came for that long either: devices that appear
+ * after the root, like USB ones, then get their drivers before switch_root),
+ * or, without --wait, when nothing is in flight and no uevent came for
+ * --idle ms.
  * At --timeout it reports what is still pending and returns anyway: the work
  * runs in a child process, so even a module whose init never returns cannot
  * keep the boot waiting. */
@@ -38,6 +41,7 @@ static void usage(FILE *f)
 		   "  --load NAME     load NAME too (a module or alias, e.g. the root's fs-ext4)\n"
 		   "  --timeout SECS  give up waiting after SECS (default %d)\n"
 		   "  --idle MS       without --wait: quiet time that means done (default %d)\n"
+		   "  --settle MS     with --wait: also wait for MS without uevents (default 0)\n"
 		   "  --jobs N        modules inserted at the same time (default %d)\n",
 		COLDPLUG_TIMEOUT, COLDPLUG_IDLE_MS, COLDPLUG_JOBS);
 }
@@ -46,11 +50,11 @@ static int parse(int argc, char **argv, struct coldplug_opts *o)
 {
 	static const struct option lo[] = {
 		{ "wait", 1, 0, 'w' }, { "load", 1, 0, 'l' }, { "timeout", 1, 0, 't' }, { "idle", 1, 0, 'i' },
-		{ "jobs", 1, 0, 'j' }, { "help", 0, 0, 'h' },	 { 0, 0, 0, 0 },
+		{ "jobs", 1, 0, 'j' }, { "settle", 1, 0, 's' }, { "help", 0, 0, 'h' },	 { 0, 0, 0, 0 },
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "w:l:t:i:j:h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "w:l:t:i:j:s:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'w':
 			if (o->nwait == COLDPLUG_MAX_WAIT || waitspec_valid(optarg) < 0) {
@@ -66,11 +70,12 @@ static int parse(int argc, char **argv, struct coldplug_opts *o)
 		case 't': o->timeout = atoi(optarg); break;
 		case 'i': o->idle_ms = atoi(optarg); break;
 		case 'j': o->jobs = atoi(optarg); break;
+		case 's': o->settle_ms = atoi(optarg); break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return -EINVAL;
 		}
 	}
-	if (optind != argc || o->timeout <= 0 || o->idle_ms < 0 || o->jobs <= 0) {
+	if (optind != argc || o->timeout <= 0 || o->idle_ms < 0 || o->jobs <= 0 || o->settle_ms < 0) {
 		usage(stderr);
 		return -EINVAL;
 	}
@@ -97,7 +102,7 @@ static int supervise(pid_t child, int rd, int timeout)
 
 int coldplug_main(int argc, char **argv)
 {
-	struct coldplug_opts o = { { 0 }, 0, NULL, 0, COLDPLUG_TIMEOUT, COLDPLUG_IDLE_MS, COLDPLUG_JOBS };
+	struct coldplug_opts o = { { 0 }, 0, NULL, 0, COLDPLUG_TIMEOUT, COLDPLUG_IDLE_MS, COLDPLUG_JOBS, 0 };
 	int pipefd[2];
 	pid_t pid;
 

@@ -15,6 +15,7 @@ struct coldplug_opts {
 	char **load; /* --load NAME: also load these (e.g. the root's filesystem) */
 	unsigned nload;
 	int timeout, idle_ms, jobs;
+	int settle_ms; /* with --wait: also this much quiet once the devices exist */
 };
 
 /* The whole job (coldplug_loop.c). Returns 0, or a negative errno when it

@@ -144,7 +144,7 @@ static int done(struct loop *l)
 	if (sched_busy(&l->s))
 		return 0;
 	if (l->o->nwait)
-		return waits_met(l);
+		return waits_met(l) && (now() - l->last_event) * 1000 >= l->o->settle_ms;
 	return (now() - l->last_event) * 1000 >= l->o->idle_ms;
 }
 
