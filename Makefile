@@ -6,6 +6,10 @@ WARN     := -Wall -Wextra -Werror
 CFLAGS   ?= -Os
 CPPFLAGS += -Iloader/lib -D_GNU_SOURCE
 MUSLCC   ?= musl-gcc
+# Size: no unwind tables (C, no exceptions), drop unused sections, and no
+# page-aligned gaps between segments.
+TARGET_CFLAGS := -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables
+TARGET_LDFLAGS := -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,-z,norelro -Wl,--build-id=none
 HOSTCC   ?= cc
 
 .DEFAULT_GOAL := all
@@ -24,12 +28,12 @@ PACK_OBJ   := $(patsubst %.c,$(B)/host/%.o,$(SHARED) $(PACK))
 all: $(B)/modload $(B)/modpack
 
 $(B)/modload: $(LOADER_OBJ) $(ZSTD_DEC_LIB)
-	$(MUSLCC) -static -Wl,--gc-sections -o $@.unstripped $(LOADER_OBJ) $(ZSTD_DEC_LIB) -lpthread
-	strip -o $@.tmp $@.unstripped && mv -f $@.tmp $@
+	$(MUSLCC) -static $(TARGET_LDFLAGS) -o $@.unstripped $(LOADER_OBJ) $(ZSTD_DEC_LIB) -lpthread
+	strip -R .comment -o $@.tmp $@.unstripped && mv -f $@.tmp $@
 
 $(B)/target/%.o: %.c $(ZSTD_DEC_LIB)
 	@mkdir -p $(dir $@)
-	$(MUSLCC) $(CFLAGS) -ffunction-sections -fdata-sections $(WARN) $(CPPFLAGS) $(ZSTD_CPPFLAGS) -MMD -c -o $@ $<
+	$(MUSLCC) $(CFLAGS) $(TARGET_CFLAGS) $(WARN) $(CPPFLAGS) $(ZSTD_CPPFLAGS) -MMD -c -o $@ $<
 
 $(B)/modpack: $(PACK_OBJ)
 	$(HOSTCC) -o $@ $(PACK_OBJ) -lzstd -llzma -lz

@@ -43,7 +43,7 @@ ZSTD_DEFS := -DZSTD_LEGACY_SUPPORT=0 -DZSTD_STRIP_ERROR_STRINGS \
 	-DHUF_FORCE_DECOMPRESS_X1 -DZSTD_FORCE_DECOMPRESS_SEQUENCES_SHORT \
 	-DZSTD_NO_INLINE -DZSTD_NO_TRACE -DZSTD_DISABLE_ASM \
 	-DDEBUGLEVEL=0 -DXXH_NAMESPACE=ZSTD_
-ZSTD_CFLAGS := -Os -ffunction-sections -fdata-sections
+ZSTD_CFLAGS := -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables
 
 # Private apt state in $$w (set by the fetch below). deb-src lines mirror the
 # machine's binary sources (/etc/apt/sources.list.d/debian.sources).

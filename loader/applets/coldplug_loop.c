@@ -26,14 +26,15 @@ struct loop {
 	struct sched s;
 	char *seen[SEEN_SLOTS];
 	unsigned nseen, nomatch, events;
-	double t0, t_root, last_event;
+	long long t0, t_root, last_event; /* ms of CLOCK_BOOTTIME */
 };
 
-static double now(void)
+/* Milliseconds since boot (integers: no floating point in the binary). */
+static long long now(void)
 {
 	struct timespec t;
 	clock_gettime(CLOCK_BOOTTIME, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
 /* 1 when alias is new (and remembers it), 0 when seen before. */
@@ -144,24 +145,24 @@ static int done(struct loop *l)
 	if (sched_busy(&l->s))
 		return 0;
 	if (l->o->nwait)
-		return waits_met(l) && (now() - l->last_event) * 1000 >= l->o->settle_ms;
-	return (now() - l->last_event) * 1000 >= l->o->idle_ms;
+		return waits_met(l) && now() - l->last_event >= l->o->settle_ms;
+	return now() - l->last_event >= l->o->idle_ms;
 }
 
 /* Run until done or the deadline; returns 0, or -ETIMEDOUT. */
-static int run_events(struct loop *l, int ufd, int notify_rd, double deadline)
+static int run_events(struct loop *l, int ufd, int notify_rd, long long deadline)
 {
 	static char buf[UEVENT_BUF];
 	struct pollfd p[2] = { { notify_rd, POLLIN, 0 }, { ufd, POLLIN, 0 } };
 
 	while (!done(l)) {
-		double left = deadline - now();
+		long long left = deadline - now();
 		char junk[64];
 		if (left <= 0)
 			return -ETIMEDOUT;
 		/* Wake at least every 50 ms: a --wait device can appear with no
 		 * uevent we act on (devtmpfs creates the node on its own). */
-		int r = poll(p, ufd >= 0 ? 2 : 1, left < 0.05 ? (int)(left * 1000) + 1 : 50);
+		int r = poll(p, ufd >= 0 ? 2 : 1, left < 50 ? (int)left + 1 : 50);
 		if (r < 0 && errno != EINTR) {
 			log_err("poll: %s", strerror(errno));
 			return -errno;
@@ -180,12 +181,14 @@ static int run_events(struct loop *l, int ufd, int notify_rd, double deadline)
 static void summary(struct loop *l, int timed_out)
 {
 	const struct ml_ctx *c = &l->c;
-	double t = now();
+	long long t = now();
 	log_msg(LOG_N,
 		"coldplug: %u loaded, %u failed, %u skipped, %u already live, %u builtin; %u modaliases "
-		"(%u unmatched), %u uevents; start %.3fs, root %s%.3fs, done %.3fs (+%.3fs)%s",
+		"(%u unmatched), %u uevents; start %lld.%03llds, root %s%lld.%03llds, done %lld.%03llds "
+		"(+%lld.%03llds)%s",
 		c->loaded, c->failed, c->skipped, c->already, c->builtin, l->nseen, l->nomatch, l->events,
-		l->t0, l->t_root ? "" : "n/a ", l->t_root, t, t - l->t0, timed_out ? ", TIMED OUT" : "");
+		l->t0 / 1000, l->t0 % 1000, l->t_root ? "" : "n/a ", l->t_root / 1000, l->t_root % 1000,
+		t / 1000, t % 1000, (t - l->t0) / 1000, (t - l->t0) % 1000, timed_out ? ", TIMED OUT" : "");
 }
 
 int coldplug_run(const struct coldplug_opts *o)
@@ -215,10 +218,10 @@ int coldplug_run(const struct coldplug_opts *o)
 	log_dbg("coldplug: scanning /sys");
 	rescan(&l);
 	log_dbg("coldplug: scan done, %u modaliases", l.nseen);
-	err = run_events(&l, ufd, notify[0], l.t0 + o->timeout);
+	err = run_events(&l, ufd, notify[0], l.t0 + 1000LL * o->timeout);
 	if (!err && l.c.cfg.npost) {
 		want_names(&l, l.c.cfg.post, l.c.cfg.npost, "rd.driver.post");
-		err = run_events(&l, ufd, notify[0], l.t0 + o->timeout);
+		err = run_events(&l, ufd, notify[0], l.t0 + 1000LL * o->timeout);
 	}
 	if (err == -ETIMEDOUT) {
 		sched_report_pending(&l.s);

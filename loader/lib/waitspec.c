@@ -31,24 +31,8 @@ static int ext_matches(const char *dev, const char *uuid, const char *label)
 	return !strcasecmp(text, uuid);
 }
 
-/* PARTUUID= is in the partition's uevent file under /sys/class/block. */
-static int partuuid_matches(const char *name, const char *partuuid)
-{
-	char path[320], buf[1024];
-	snprintf(path, sizeof path, "/sys/class/block/%s/uevent", name);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
-	if (fd >= 0)
-		close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	const char *p = strstr(buf, "PARTUUID=");
-	return p && !strncasecmp(p + 9, partuuid, strlen(partuuid)) &&
-	       (p[9 + strlen(partuuid)] == '\n' || p[9 + strlen(partuuid)] == '\0');
-}
 
-static int any_block_device(const char *uuid, const char *label, const char *partuuid)
+static int any_block_device(const char *uuid, const char *label)
 {
 	DIR *d = opendir("/sys/class/block");
 	struct dirent *e;
@@ -60,10 +44,6 @@ static int any_block_device(const char *uuid, const char *label, const char *par
 		char dev[300];
 		if (e->d_name[0] == '.')
 			continue;
-		if (partuuid) {
-			found = partuuid_matches(e->d_name, partuuid);
-			continue;
-		}
 		snprintf(dev, sizeof dev, "/dev/%s", e->d_name);
 		found = ext_matches(dev, uuid, label);
 	}
@@ -84,10 +64,10 @@ int waitspec_present(const char *spec)
 	if (spec[0] == '/')
 		return access(spec, F_OK) == 0;
 	if (!strncmp(spec, "UUID=", 5))
-		return any_block_device(spec + 5, NULL, NULL);
+		return any_block_device(spec + 5, NULL);
 	if (!strncmp(spec, "LABEL=", 6))
-		return any_block_device(NULL, spec + 6, NULL);
+		return any_block_device(NULL, spec + 6);
 	if (!strncmp(spec, "PARTUUID=", 9))
-		return any_block_device(NULL, NULL, spec + 9);
+		return partuuid_present(spec + 9);
 	return 0;
 }

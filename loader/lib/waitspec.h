@@ -1,7 +1,6 @@
 /* waitspec.h: "is the device I am waiting for there yet?" for a device path,
- * UUID=, LABEL= (ext2/3/4, read from the superblock) or PARTUUID= (read from
- * /sys: the kernel exposes it in the partition's uevent as PARTUUID... only
- * for GPT/MBR partitions it parsed). */
+ * UUID= or LABEL= (ext2/3/4, read from the superblock) or PARTUUID= (GPT or
+ * MBR, read from the disk's partition table by partuuid.c). */
 #ifndef MODLOAD_WAITSPEC_H
 #define MODLOAD_WAITSPEC_H
 
@@ -9,5 +8,8 @@
 int waitspec_present(const char *spec);
 /* 0 when spec has a form this module understands, else -EINVAL. */
 int waitspec_valid(const char *spec);
+
+/* partuuid.c: does a partition with this PARTUUID exist (with a node)? */
+int partuuid_present(const char *partuuid);
 
 #endif

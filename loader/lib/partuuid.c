@@ -1,0 +1,142 @@
+/* partuuid.c: PARTUUID= of a partition, read from its disk's partition
+ * table, since kernels before 6.3 do not put it in the uevent. GPT: the
+ * entry's unique GUID (first three fields little-endian on disk). MBR: the
+ * disk signature and the partition number, "SSSSSSSS-PP". */
+#include "waitspec.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#define MAX_GPT_ENTRIES 256
+
+static uint64_t le(const unsigned char *p, int n)
+{
+	uint64_t v = 0;
+	while (n--)
+		v = v << 8 | p[n];
+	return v;
+}
+
+static unsigned sector_size(const char *disk)
+{
+	char path[320], buf[16];
+	snprintf(path, sizeof path, "/sys/class/block/%s/queue/logical_block_size", disk);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	unsigned v = 0;
+	if (n > 0) {
+		buf[n] = '\0';
+		sscanf(buf, "%u", &v);
+	}
+	return v == 512 || v == 1024 || v == 2048 || v == 4096 ? v : 512;
+}
+
+static void guid_text(const unsigned char *g, char *out, size_t len)
+{
+	snprintf(out, len, "%08x-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x", (unsigned)le(g, 4),
+		 (unsigned)le(g + 4, 2), (unsigned)le(g + 6, 2), g[8], g[9], g[10], g[11], g[12], g[13],
+		 g[14], g[15]);
+}
+
+/* The number of the partition of disk fd whose PARTUUID is want, or 0. */
+static unsigned gpt_find(int fd, unsigned ss, const char *want)
+{
+	unsigned char h[92], e[128];
+	char text[40];
+
+	if (pread(fd, h, sizeof h, ss) != (ssize_t)sizeof h || memcmp(h, "EFI PART", 8))
+		return 0;
+	uint64_t lba = le(h + 72, 8);
+	uint32_t count = (uint32_t)le(h + 80, 4), esz = (uint32_t)le(h + 84, 4);
+	if (esz < 128 || esz > 4096 || count > MAX_GPT_ENTRIES || lba > (UINT64_MAX >> 13))
+		return 0;
+	for (uint32_t i = 0; i < count; i++) {
+		if (pread(fd, e, sizeof e, (off_t)(lba * ss + (uint64_t)i * esz)) != (ssize_t)sizeof e)
+			return 0;
+		guid_text(e + 16, text, sizeof text);
+		if (!strcasecmp(text, want))
+			return i + 1;
+	}
+	return 0;
+}
+
+static unsigned mbr_find(int fd, const char *want)
+{
+	unsigned char s[4];
+	char sig[16];
+	unsigned part;
+
+	if (pread(fd, s, 4, 440) != 4 || strlen(want) != 11 || want[8] != '-')
+		return 0;
+	snprintf(sig, sizeof sig, "%08x", (unsigned)le(s, 4));
+	if (strncasecmp(sig, want, 8) || sscanf(want + 9, "%2x", &part) != 1)
+		return 0;
+	return part;
+}
+
+/* Does disk have partition number n with a /dev node? */
+static int partition_present(const char *disk, unsigned n)
+{
+	char path[600], buf[16];
+	DIR *d;
+	struct dirent *e;
+	int found = 0;
+
+	snprintf(path, sizeof path, "/sys/class/block/%s", disk);
+	if (!(d = opendir(path)))
+		return 0;
+	while (!found && (e = readdir(d))) {
+		if (strncmp(e->d_name, disk, strlen(disk)))
+			continue;
+		snprintf(path, sizeof path, "/sys/class/block/%s/%s/partition", disk, e->d_name);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		ssize_t r = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+		if (fd >= 0)
+			close(fd);
+		unsigned v = 0;
+		if (r > 0) {
+			buf[r] = '\0';
+			sscanf(buf, "%u", &v);
+		}
+		snprintf(path, sizeof path, "/dev/%s", e->d_name);
+		found = v == n && access(path, F_OK) == 0;
+	}
+	closedir(d);
+	return found;
+}
+
+int partuuid_present(const char *want)
+{
+	DIR *d = opendir("/sys/class/block");
+	struct dirent *e;
+	int found = 0;
+
+	if (!d)
+		return 0;
+	while (!found && (e = readdir(d))) {
+		char path[320];
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "/sys/class/block/%s/partition", e->d_name);
+		if (access(path, F_OK) == 0)
+			continue; /* partitions are found through their disk */
+		snprintf(path, sizeof path, "/dev/%s", e->d_name);
+		int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+		if (fd < 0)
+			continue;
+		unsigned n = gpt_find(fd, sector_size(e->d_name), want);
+		if (!n)
+			n = mbr_find(fd, want);
+		close(fd);
+		found = n && partition_present(e->d_name, n);
+	}
+	closedir(d);
+	return found;
+}
