@@ -22,19 +22,28 @@ static uint64_t le(const unsigned char *p, int n)
 	return v;
 }
 
-static unsigned sector_size(const char *disk)
+/* A small number from a sysfs file, or 0. */
+static unsigned read_uint(const char *path)
 {
-	char path[320], buf[16];
-	snprintf(path, sizeof path, "/sys/class/block/%s/queue/logical_block_size", disk);
+	char buf[16];
+	unsigned v = 0;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+
 	if (fd >= 0)
 		close(fd);
-	unsigned v = 0;
 	if (n > 0) {
 		buf[n] = '\0';
 		sscanf(buf, "%u", &v);
 	}
+	return v;
+}
+
+static unsigned sector_size(const char *disk)
+{
+	char path[320];
+	snprintf(path, sizeof path, "/sys/class/block/%s/queue/logical_block_size", disk);
+	unsigned v = read_uint(path);
 	return v == 512 || v == 1024 || v == 2048 || v == 4096 ? v : 512;
 }
 
@@ -84,7 +93,7 @@ static unsigned mbr_find(int fd, const char *want)
 /* Does disk have partition number n with a /dev node? */
 static int partition_present(const char *disk, unsigned n)
 {
-	char path[600], buf[16];
+	char path[600];
 	DIR *d;
 	struct dirent *e;
 	int found = 0;
@@ -96,47 +105,36 @@ static int partition_present(const char *disk, unsigned n)
 		if (strncmp(e->d_name, disk, strlen(disk)))
 			continue;
 		snprintf(path, sizeof path, "/sys/class/block/%s/%s/partition", disk, e->d_name);
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		ssize_t r = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
-		if (fd >= 0)
-			close(fd);
-		unsigned v = 0;
-		if (r > 0) {
-			buf[r] = '\0';
-			sscanf(buf, "%u", &v);
-		}
+		if (read_uint(path) != n)
+			continue;
 		snprintf(path, sizeof path, "/dev/%s", e->d_name);
-		found = v == n && access(path, F_OK) == 0;
+		found = access(path, F_OK) == 0;
 	}
 	closedir(d);
 	return found;
 }
 
+/* Whole disks only: partitions are found through their disk's table. */
+static int disk_has(const char *name, void *ctx)
+{
+	char path[320];
+	unsigned n;
+
+	snprintf(path, sizeof path, "/sys/class/block/%s/partition", name);
+	if (access(path, F_OK) == 0)
+		return 0;
+	snprintf(path, sizeof path, "/dev/%s", name);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return 0;
+	n = gpt_find(fd, sector_size(name), ctx);
+	if (!n)
+		n = mbr_find(fd, ctx);
+	close(fd);
+	return n && partition_present(name, n);
+}
+
 int partuuid_present(const char *want)
 {
-	DIR *d = opendir("/sys/class/block");
-	struct dirent *e;
-	int found = 0;
-
-	if (!d)
-		return 0;
-	while (!found && (e = readdir(d))) {
-		char path[320];
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof path, "/sys/class/block/%s/partition", e->d_name);
-		if (access(path, F_OK) == 0)
-			continue; /* partitions are found through their disk */
-		snprintf(path, sizeof path, "/dev/%s", e->d_name);
-		int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-		if (fd < 0)
-			continue;
-		unsigned n = gpt_find(fd, sector_size(e->d_name), want);
-		if (!n)
-			n = mbr_find(fd, want);
-		close(fd);
-		found = n && partition_present(e->d_name, n);
-	}
-	closedir(d);
-	return found;
+	return waitspec_each_block(disk_has, (void *)want);
 }

@@ -31,8 +31,7 @@ static int ext_matches(const char *dev, const char *uuid, const char *label)
 	return !strcasecmp(text, uuid);
 }
 
-
-static int any_block_device(const char *uuid, const char *label)
+int waitspec_each_block(int (*fn)(const char *name, void *ctx), void *ctx)
 {
 	DIR *d = opendir("/sys/class/block");
 	struct dirent *e;
@@ -40,15 +39,29 @@ static int any_block_device(const char *uuid, const char *label)
 
 	if (!d)
 		return 0;
-	while (!found && (e = readdir(d))) {
-		char dev[300];
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(dev, sizeof dev, "/dev/%s", e->d_name);
-		found = ext_matches(dev, uuid, label);
-	}
+	while (!found && (e = readdir(d)))
+		if (e->d_name[0] != '.')
+			found = fn(e->d_name, ctx);
 	closedir(d);
 	return found;
+}
+
+struct fs_want {
+	const char *uuid, *label;
+};
+
+static int fs_matches(const char *name, void *ctx)
+{
+	const struct fs_want *w = ctx;
+	char dev[300];
+	snprintf(dev, sizeof dev, "/dev/%s", name);
+	return ext_matches(dev, w->uuid, w->label);
+}
+
+static int any_block_device(const char *uuid, const char *label)
+{
+	struct fs_want w = { uuid, label };
+	return waitspec_each_block(fs_matches, &w);
 }
 
 int waitspec_valid(const char *spec)
