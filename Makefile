@@ -16,7 +16,7 @@ HOSTCC   ?= cc
 include mk/zstd.mk
 
 # Mechanisms shared by the loader and the packer: one copy of each.
-SHARED   := loader/lib/blob.c loader/lib/alias.c loader/lib/glob.c loader/lib/lookup.c loader/lib/modinfo.c loader/lib/elf.c loader/lib/log.c \
+SHARED   := loader/lib/blob.c loader/lib/alias.c loader/lib/wildmatch.c loader/lib/lookup.c loader/lib/modinfo.c loader/lib/elf.c loader/lib/log.c \
             loader/lib/config.c loader/lib/cmdline.c loader/lib/config_query.c
 LIB      := $(filter-out $(SHARED),$(wildcard loader/lib/*.c))
 APPLETS  := $(wildcard loader/applets/*.c)

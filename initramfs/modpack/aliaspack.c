@@ -143,12 +143,13 @@ static void write_entries(const struct apair *p, size_t n, struct seq *q, const 
 			buf_u32(&t->ablocks, (uint32_t)t->aliases.len);
 		buf_u8(&t->aliases, pre[i]);
 		for (size_t j = 0; j < q[i].n; j++)
-			buf_u8(&t->aliases, (uint8_t)(q[i].s[j] < 256 ? q[i].s[j] : 0x80 + q[i].s[j] - 256));
+			buf_u8(&t->aliases,
+			       (uint8_t)(q[i].s[j] < 256 ? q[i].s[j] : 0x80 + q[i].s[j] - 256));
 		buf_u8(&t->aliases, 0);
-		buf_u16(&t->aliases, (uint16_t)(p[i].mod | (strpbrk(p[i].pat, "?[\\") ? BLOB_FNMATCH : 0)));
+		buf_u16(&t->aliases,
+			(uint16_t)(p[i].mod | (strpbrk(p[i].pat, "?[\\") ? BLOB_FNMATCH : 0)));
 	}
 }
-
 
 /* Write a bucketed table: u16 starts[nb + 1], the u16 ids grouped by
  * bucket, then one tag byte per id (more bits of its key) so that a lookup
@@ -195,7 +196,8 @@ int aliaspack_build(struct apair *pairs, size_t *count, struct alias_tables *t)
 	for (size_t i = 0; i < n; i++)
 		for (const char *c = pairs[i].pat; *c; c++)
 			if ((unsigned char)*c >= 0x80) {
-				fprintf(stderr, "modpack: alias '%s' has a non-ASCII byte\n", pairs[i].pat);
+				fprintf(stderr, "modpack: alias '%s' has a non-ASCII byte\n",
+					pairs[i].pat);
 				return -EINVAL;
 			}
 	n = *count = sort_pairs(pairs, n);
@@ -229,4 +231,3 @@ void alias_tables_free(struct alias_tables *t)
 	buf_free(&t->grams);
 	buf_free(&t->always);
 }
-

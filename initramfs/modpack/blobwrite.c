@@ -181,7 +181,9 @@ static size_t collect_aliases(const struct pack *p, struct apair **out)
 		for (size_t k = 0; k < nv; k++) {
 			char norm[ALIAS_MAX];
 			if (alias_normalize(vals[k], norm, sizeof norm) < 0) {
-				fprintf(stderr, "modpack: warning: %s: alias '%s' has unbalanced brackets, skipped\n",
+				fprintf(stderr,
+					"modpack: warning: %s: alias '%s' has unbalanced brackets, "
+					"skipped\n",
 					m->name, vals[k]);
 				continue;
 			}
@@ -217,9 +219,9 @@ int pack_write_blob(const struct pack *p, uint8_t **out, size_t *len)
 	memset(&w, 0, sizeof w);
 	memset(&h, 0, sizeof h);
 	w.p = p;
-	buf_u8(&w.str.b, 0);       /* offset 0: "" */
-	buf_u16(&w.list, 0);       /* offset 0: empty list */
-	buf_u16(&w.slist, 0);      /* offset 0: empty string list */
+	buf_u8(&w.str.b, 0);  /* offset 0: "" */
+	buf_u16(&w.list, 0);  /* offset 0: empty list */
+	buf_u16(&w.slist, 0); /* offset 0: empty string list */
 	buf_put(&w.extra, &(struct blob_extra){ 0, 0, 0 }, sizeof(struct blob_extra));
 	h.kver = pool_add(&w.str, p->kver ? p->kver : "");
 	for (size_t i = 0; i < p->n; i++)
@@ -240,8 +242,9 @@ int pack_write_blob(const struct pack *p, uint8_t **out, size_t *len)
 	if (err)
 		return err;
 	if (p->n > BLOB_MAX_MODS || w.overflow || w.ndirs > 0xffff) {
-		fprintf(stderr, "modpack: too many modules, dependencies or directories for the blob's "
-				"16-bit tables\n");
+		fprintf(stderr,
+			"modpack: too many modules, dependencies or directories for the blob's "
+			"16-bit tables\n");
 		return -E2BIG;
 	}
 

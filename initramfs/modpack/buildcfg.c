@@ -23,7 +23,8 @@ static struct pmod *find(struct pack *p, const char *name, const char *what)
 	return NULL;
 }
 
-static void flag_all(struct pack *p, char *const *names, unsigned n, unsigned flag, const char *what)
+static void flag_all(struct pack *p, char *const *names, unsigned n, unsigned flag,
+		     const char *what)
 {
 	for (unsigned i = 0; i < n; i++) {
 		struct pmod *m = find(p, names[i], what);

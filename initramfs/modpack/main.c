@@ -29,24 +29,26 @@ struct opts {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: modpack -m MODDIR -o OUTDIR [--all | --modules a,b,...] [--config FILE]\n"
-		   "               [--blob-only] [--level N]\n"
-		   "  -m, --moddir DIR   the kernel's module tree (…/lib/modules/KVER)\n"
-		   "  -o, --out DIR      where to write " BLOB_FILE " and the modules\n"
-		   "  --all              every module (default: a generic initramfs set)\n"
-		   "  --modules LIST     these modules (and what they need)\n"
-		   "  --config FILE      build-time configuration compiled into the blob\n"
-		   "  --host-config      also compile in this host's /etc/modprobe.d/*.conf\n"
-		   "  --blob-only        write only the blob; it then refers to the tree's files\n"
-		   "  --level N          zstd level for the copied modules (default 19)\n");
+	fprintf(f,
+		"usage: modpack -m MODDIR -o OUTDIR [--all | --modules a,b,...] [--config FILE]\n"
+		"               [--blob-only] [--level N]\n"
+		"  -m, --moddir DIR   the kernel's module tree (…/lib/modules/KVER)\n"
+		"  -o, --out DIR      where to write " BLOB_FILE " and the modules\n"
+		"  --all              every module (default: a generic initramfs set)\n"
+		"  --modules LIST     these modules (and what they need)\n"
+		"  --config FILE      build-time configuration compiled into the blob\n"
+		"  --host-config      also compile in this host's /etc/modprobe.d/*.conf\n"
+		"  --blob-only        write only the blob; it then refers to the tree's files\n"
+		"  --level N          zstd level for the copied modules (default 19)\n");
 }
 
 static int parse_args(int argc, char **argv, struct opts *o)
 {
 	static const struct option lo[] = {
-		{ "moddir", 1, 0, 'm' }, { "out", 1, 0, 'o' },	     { "all", 0, 0, 'a' },
-		{ "modules", 1, 0, 'M' }, { "config", 1, 0, 'C' },    { "blob-only", 0, 0, 'B' },
-		{ "level", 1, 0, 'L' }, { "host-config", 0, 0, 'H' },	 { "help", 0, 0, 'h' },	     { 0, 0, 0, 0 },
+		{ "moddir", 1, 0, 'm' },  { "out", 1, 0, 'o' },		{ "all", 0, 0, 'a' },
+		{ "modules", 1, 0, 'M' }, { "config", 1, 0, 'C' },	{ "blob-only", 0, 0, 'B' },
+		{ "level", 1, 0, 'L' },	  { "host-config", 0, 0, 'H' }, { "help", 0, 0, 'h' },
+		{ 0, 0, 0, 0 },
 	};
 	int c;
 
@@ -101,7 +103,8 @@ static int write_file(const char *path, const void *data, size_t len)
 }
 
 /* A copy of t holding only the wanted modules (shallow: entries are shared). */
-static struct modtree subtree(const struct modtree *t, const struct pack *full, const unsigned char *want)
+static struct modtree subtree(const struct modtree *t, const struct pack *full,
+			      const unsigned char *want)
 {
 	struct modtree s = *t;
 	s.mods = calloc(t->nmods + 1, sizeof *s.mods);
@@ -217,7 +220,8 @@ static int run(const struct opts *o)
 		return err;
 	if ((err = pack_write_blob(&full, &fullblob, &fulllen)) < 0 ||
 	    (err = blob_use(&fb, fullblob, fulllen, &why)) < 0) {
-		log_err("internal error: full blob does not validate: %s", why ? why : strerror(-err));
+		log_err("internal error: full blob does not validate: %s",
+			why ? why : strerror(-err));
 		return err;
 	}
 	unsigned char *want = calloc(full.n + 1, 1);

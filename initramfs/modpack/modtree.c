@@ -146,8 +146,8 @@ static int walk(const char *root, const char *rel, int depth, char ***files, siz
 	while (!err && (de = readdir(d))) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		if (depth == 0 && (strcmp(de->d_name, "build") == 0 ||
-				   strcmp(de->d_name, "source") == 0))
+		if (depth == 0 &&
+		    (strcmp(de->d_name, "build") == 0 || strcmp(de->d_name, "source") == 0))
 			continue;
 		kind = entry_kind(dirfd(d), de);
 		if (!kind)

@@ -6,16 +6,16 @@
 #include <stddef.h>
 
 struct mt_module {
-	char *name;     /* from .modinfo "name=", else the file name, '-' -> '_' */
-	char *relpath;  /* path below the tree root as found, e.g. kernel/fs/ext4/ext4.ko */
-	char **info;    /* every "key=value" entry of .modinfo, in file order */
+	char *name;    /* from .modinfo "name=", else the file name, '-' -> '_' */
+	char *relpath; /* path below the tree root as found, e.g. kernel/fs/ext4/ext4.ko */
+	char **info;   /* every "key=value" entry of .modinfo, in file order */
 	size_t ninfo;
 	unsigned order; /* line in modules.order (0-based, blank lines not counted), or
 			 * MT_NO_ORDER; matched by relpath without compression
 			 * suffix, as depmod does, so a copy in updates/ has none */
 	char **exports; /* symbols it exports */
 	size_t nexports;
-	char **undef;   /* symbols it uses, in symbol table order */
+	char **undef; /* symbols it uses, in symbol table order */
 	size_t nundef;
 };
 
@@ -27,15 +27,15 @@ struct mt_builtin {
 	char *name;
 	char **info; /* "key=value" entries from modules.builtin.modinfo ("alias=..." etc.) */
 	size_t ninfo;
-	unsigned order;      /* line in modules.builtin (0-based), or MT_NO_ORDER */
+	unsigned order;	     /* line in modules.builtin (0-based), or MT_NO_ORDER */
 	int in_builtin_list; /* named in modules.builtin */
 };
 
 #define MT_NO_ORDER 0xffffffffu
 
 struct modtree {
-	char *root;     /* the directory given (…/lib/modules/KVER) */
-	char *kver;     /* kernel release: from vermagic, else the directory's basename */
+	char *root;		/* the directory given (…/lib/modules/KVER) */
+	char *kver;		/* kernel release: from vermagic, else the directory's basename */
 	struct mt_module *mods; /* sorted by name */
 	size_t nmods;
 	struct mt_builtin *builtins; /* sorted by name */

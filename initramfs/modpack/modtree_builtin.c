@@ -69,8 +69,7 @@ static char *record_name(const char *rec, size_t len)
 
 static int cmp_builtin(const void *a, const void *b)
 {
-	return strcmp(((const struct mt_builtin *)a)->name,
-		      ((const struct mt_builtin *)b)->name);
+	return strcmp(((const struct mt_builtin *)a)->name, ((const struct mt_builtin *)b)->name);
 }
 
 static struct mt_builtin *find(struct modtree *t, const char *name)
@@ -122,8 +121,7 @@ static int add_name(struct modtree *t, const char *name)
 }
 
 /* Every distinct name of both files, sorted. */
-static int collect_names(struct modtree *t, char **lnames, size_t nl,
-			 const char *mi, size_t milen)
+static int collect_names(struct modtree *t, char **lnames, size_t nl, const char *mi, size_t milen)
 {
 	const char *rec, *prev = NULL;
 	size_t i, pos = 0, len, prevlen = 0;
@@ -135,8 +133,7 @@ static int collect_names(struct modtree *t, char **lnames, size_t nl,
 			return err;
 	while ((rec = modinfo_next(mi, milen, &pos, &len))) {
 		/* Records come grouped by module: only a change of name is new. */
-		if (prev && len > prevlen && memcmp(rec, prev, prevlen) == 0 &&
-		    rec[prevlen] == '.')
+		if (prev && len > prevlen && memcmp(rec, prev, prevlen) == 0 && rec[prevlen] == '.')
 			continue;
 		name = record_name(rec, len);
 		if (!name)

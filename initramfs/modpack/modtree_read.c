@@ -166,8 +166,10 @@ static int ungz(const char *path, const void *src, size_t srclen, struct growbuf
 			err = -ENOMEM; /* reported by the caller */
 			break;
 		}
-		log_warn("%s: gzip: %s", path, r == Z_BUF_ERROR ? "truncated stream" :
-			 z.msg ? z.msg : "corrupt data");
+		log_warn("%s: gzip: %s", path,
+			 r == Z_BUF_ERROR ? "truncated stream"
+			 : z.msg	  ? z.msg
+					  : "corrupt data");
 		err = -EBADMSG;
 		break;
 	}

@@ -66,7 +66,8 @@ static void direct_deps(struct pack *p, struct pmod *m)
 			int idx = pack_find(p, norm);
 			if (idx < 0 || p->m[idx].builtin) {
 				if (idx < 0)
-					log_warn("%s: depends on unknown module %s", m->relpath, norm);
+					log_warn("%s: depends on unknown module %s", m->relpath,
+						 norm);
 				continue;
 			}
 			m->deps = xrealloc(m->deps, (m->ndeps + 1) * sizeof *m->deps);
@@ -101,7 +102,8 @@ int pack_from_tree(struct pack *p, const struct modtree *t)
 	qsort(p->m, p->n, sizeof *p->m, by_name);
 	for (size_t i = 0; i + 1 < p->n; i++)
 		if (!strcmp(p->m[i].name, p->m[i + 1].name))
-			log_warn("module %s is both built in and a file; using the file", p->m[i].name);
+			log_warn("module %s is both built in and a file; using the file",
+				 p->m[i].name);
 	for (size_t i = 0; i < p->n; i++) {
 		struct pmod *m = &p->m[i];
 		const char **vals;

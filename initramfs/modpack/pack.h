@@ -10,10 +10,10 @@
 struct pmod {
 	const char *name;
 	const char *relpath; /* below the output directory; NULL for builtins */
-	unsigned order;      /* modules.order line, MT_NO_ORDER if none */
+	unsigned order;	     /* modules.order line, MT_NO_ORDER if none */
 	int builtin;
-	unsigned flags;      /* BM_* from blob.h */
-	unsigned *deps;      /* direct dependencies (indices), from depends= */
+	unsigned flags; /* BM_* from blob.h */
+	unsigned *deps; /* direct dependencies (indices), from depends= */
 	size_t ndeps;
 	unsigned *load; /* full dependency closure in load order */
 	size_t nload;

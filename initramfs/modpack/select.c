@@ -12,22 +12,43 @@
 /* Directories whose modules a generic initramfs needs to find and mount a
  * root filesystem and to have a keyboard and a network on the way. */
 static const char *const default_dirs[] = {
-	"kernel/drivers/block/",	"kernel/drivers/scsi/",	      "kernel/drivers/ata/",
-	"kernel/drivers/nvme/",		"kernel/drivers/mmc/",	      "kernel/drivers/usb/storage/",
-	"kernel/drivers/usb/host/",	"kernel/drivers/usb/common/", "kernel/drivers/usb/core/",
-	"kernel/drivers/virtio/",	"kernel/drivers/hid/",	      "kernel/drivers/input/keyboard/",
-	"kernel/drivers/input/serio/",	"kernel/drivers/input/evdev",	"kernel/drivers/md/",	      "kernel/drivers/cdrom/",
-	"kernel/drivers/net/virtio_net", "kernel/drivers/net/ethernet/intel/",
-	"kernel/drivers/net/ethernet/realtek/", "kernel/drivers/net/ethernet/broadcom/",
-	"kernel/drivers/char/virtio_console", "kernel/drivers/char/hw_random/virtio-rng",
-	"kernel/fs/",			"kernel/lib/",		      "kernel/crypto/crc32c",
+	"kernel/drivers/block/",
+	"kernel/drivers/scsi/",
+	"kernel/drivers/ata/",
+	"kernel/drivers/nvme/",
+	"kernel/drivers/mmc/",
+	"kernel/drivers/usb/storage/",
+	"kernel/drivers/usb/host/",
+	"kernel/drivers/usb/common/",
+	"kernel/drivers/usb/core/",
+	"kernel/drivers/virtio/",
+	"kernel/drivers/hid/",
+	"kernel/drivers/input/keyboard/",
+	"kernel/drivers/input/serio/",
+	"kernel/drivers/input/evdev",
+	"kernel/drivers/md/",
+	"kernel/drivers/cdrom/",
+	"kernel/drivers/net/virtio_net",
+	"kernel/drivers/net/ethernet/intel/",
+	"kernel/drivers/net/ethernet/realtek/",
+	"kernel/drivers/net/ethernet/broadcom/",
+	"kernel/drivers/char/virtio_console",
+	"kernel/drivers/char/hw_random/virtio-rng",
+	"kernel/fs/",
+	"kernel/lib/",
+	"kernel/crypto/crc32c",
 	"kernel/arch/x86/crypto/crc32c",
 };
 
 /* Within the directories above, leave out what no boot needs. */
 static const char *const skip_dirs[] = {
-	"kernel/drivers/hid/hid-sensor", "kernel/fs/nls/", "kernel/fs/dlm/", "kernel/fs/ocfs2/",
-	"kernel/drivers/scsi/fcoe/",	 "kernel/drivers/scsi/qla2xxx/", "kernel/drivers/scsi/lpfc/",
+	"kernel/drivers/hid/hid-sensor",
+	"kernel/fs/nls/",
+	"kernel/fs/dlm/",
+	"kernel/fs/ocfs2/",
+	"kernel/drivers/scsi/fcoe/",
+	"kernel/drivers/scsi/qla2xxx/",
+	"kernel/drivers/scsi/lpfc/",
 };
 
 static int has_prefix(const char *s, const char *const *v, size_t n)

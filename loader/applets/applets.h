@@ -17,7 +17,8 @@ int modinfo_main(int argc, char **argv);
 /* rmmod.c: kmod's words for a remove_module() outcome (remove.h); returns 0
  * for success, else -1 after saying what went wrong. */
 #include "remove.h"
-int remove_report(const char *name, const char *arg, enum remove_result r, const char *who, int err);
+int remove_report(const char *name, const char *arg, enum remove_result r, const char *who,
+		  int err);
 
 /* Exit codes, as skarnet's tools use them. */
 enum { EXIT_USAGE = 100, EXIT_SYSTEM = 111 };

@@ -35,22 +35,25 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: modload coldplug [--wait SPEC]... [--load NAME]... [--timeout SECS] [--idle MS]\n"
-		   "                        [--jobs N]\n"
-		   "  --wait SPEC     return once SPEC exists: /dev/PATH, UUID=, LABEL=, PARTUUID=\n"
-		   "  --load NAME     load NAME too (a module or alias, e.g. the root's fs-ext4)\n"
-		   "  --timeout SECS  give up waiting after SECS (default %d)\n"
-		   "  --idle MS       without --wait: quiet time that means done (default %d)\n"
-		   "  --settle MS     with --wait: also wait for MS without uevents (default 0)\n"
-		   "  --jobs N        modules inserted at the same time (default %d)\n",
+	fprintf(f,
+		"usage: modload coldplug [--wait SPEC]... [--load NAME]... [--timeout SECS] "
+		"[--idle MS]\n"
+		"                        [--jobs N]\n"
+		"  --wait SPEC     return once SPEC exists: /dev/PATH, UUID=, LABEL=, PARTUUID=\n"
+		"  --load NAME     load NAME too (a module or alias, e.g. the root's fs-ext4)\n"
+		"  --timeout SECS  give up waiting after SECS (default %d)\n"
+		"  --idle MS       without --wait: quiet time that means done (default %d)\n"
+		"  --settle MS     with --wait: also wait for MS without uevents (default 0)\n"
+		"  --jobs N        modules inserted at the same time (default %d)\n",
 		COLDPLUG_TIMEOUT, COLDPLUG_IDLE_MS, COLDPLUG_JOBS);
 }
 
 static int parse(int argc, char **argv, struct coldplug_opts *o)
 {
 	static const struct option lo[] = {
-		{ "wait", 1, 0, 'w' }, { "load", 1, 0, 'l' }, { "timeout", 1, 0, 't' }, { "idle", 1, 0, 'i' },
-		{ "jobs", 1, 0, 'j' }, { "settle", 1, 0, 's' }, { "help", 0, 0, 'h' },	 { 0, 0, 0, 0 },
+		{ "wait", 1, 0, 'w' }, { "load", 1, 0, 'l' }, { "timeout", 1, 0, 't' },
+		{ "idle", 1, 0, 'i' }, { "jobs", 1, 0, 'j' }, { "settle", 1, 0, 's' },
+		{ "help", 0, 0, 'h' }, { 0, 0, 0, 0 },
 	};
 	int c;
 
@@ -58,7 +61,8 @@ static int parse(int argc, char **argv, struct coldplug_opts *o)
 		switch (c) {
 		case 'w':
 			if (o->nwait == COLDPLUG_MAX_WAIT || waitspec_valid(optarg) < 0) {
-				log_err("--wait %s: not a device path, UUID=, LABEL= or PARTUUID=", optarg);
+				log_err("--wait %s: not a device path, UUID=, LABEL= or PARTUUID=",
+					optarg);
 				return -EINVAL;
 			}
 			o->wait[o->nwait++] = optarg;
@@ -75,7 +79,8 @@ static int parse(int argc, char **argv, struct coldplug_opts *o)
 		default: usage(stderr); return -EINVAL;
 		}
 	}
-	if (optind != argc || o->timeout <= 0 || o->idle_ms < 0 || o->jobs <= 0 || o->settle_ms < 0) {
+	if (optind != argc || o->timeout <= 0 || o->idle_ms < 0 || o->jobs <= 0 ||
+	    o->settle_ms < 0) {
 		usage(stderr);
 		return -EINVAL;
 	}
@@ -102,7 +107,8 @@ static int supervise(pid_t child, int rd, int timeout)
 
 int coldplug_main(int argc, char **argv)
 {
-	struct coldplug_opts o = { { 0 }, 0, NULL, 0, COLDPLUG_TIMEOUT, COLDPLUG_IDLE_MS, COLDPLUG_JOBS, 0 };
+	struct coldplug_opts o = { { 0 },	  0, NULL, 0, COLDPLUG_TIMEOUT, COLDPLUG_IDLE_MS,
+				   COLDPLUG_JOBS, 0 };
 	int pipefd[2];
 	pid_t pid;
 

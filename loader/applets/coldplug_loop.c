@@ -183,12 +183,15 @@ static void summary(struct loop *l, int timed_out)
 	const struct ml_ctx *c = &l->c;
 	long long t = now();
 	log_msg(LOG_N,
-		"coldplug: %u loaded, %u failed, %u skipped, %u already live, %u builtin; %u modaliases "
-		"(%u unmatched), %u uevents; start %lld.%03llds, root %s%lld.%03llds, done %lld.%03llds "
+		"coldplug: %u loaded, %u failed, %u skipped, %u already live, %u builtin; %u "
+		"modaliases "
+		"(%u unmatched), %u uevents; start %lld.%03llds, root %s%lld.%03llds, done "
+		"%lld.%03llds "
 		"(+%lld.%03llds)%s",
-		c->loaded, c->failed, c->skipped, c->already, c->builtin, l->nseen, l->nomatch, l->events,
-		l->t0 / 1000, l->t0 % 1000, l->t_root ? "" : "n/a ", l->t_root / 1000, l->t_root % 1000,
-		t / 1000, t % 1000, (t - l->t0) / 1000, (t - l->t0) % 1000, timed_out ? ", TIMED OUT" : "");
+		c->loaded, c->failed, c->skipped, c->already, c->builtin, l->nseen, l->nomatch,
+		l->events, l->t0 / 1000, l->t0 % 1000, l->t_root ? "" : "n/a ", l->t_root / 1000,
+		l->t_root % 1000, t / 1000, t % 1000, (t - l->t0) / 1000, (t - l->t0) % 1000,
+		timed_out ? ", TIMED OUT" : "");
 }
 
 int coldplug_run(const struct coldplug_opts *o)
@@ -227,7 +230,8 @@ int coldplug_run(const struct coldplug_opts *o)
 		sched_report_pending(&l.s);
 		for (int i = 0; i < o->nwait; i++)
 			if (!waitspec_present(o->wait[i]))
-				log_err("coldplug: %s did not appear within %d s", o->wait[i], o->timeout);
+				log_err("coldplug: %s did not appear within %d s", o->wait[i],
+					o->timeout);
 	}
 	summary(&l, err == -ETIMEDOUT);
 	sched_stop(&l.s, err == -ETIMEDOUT);

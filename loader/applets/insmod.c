@@ -42,17 +42,10 @@ static int parse(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+psfh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'p':
-		case 's':
-			break; /* ignored, as kmod ignores them */
-		case 'f':
-			log_err("ERROR: -f (force) is not supported");
-			return -1;
-		case 'h':
-			usage(stdout);
-			return 1;
-		default:
-			usage(stderr);
-			return -1;
+		case 's': break; /* ignored, as kmod ignores them */
+		case 'f': log_err("ERROR: -f (force) is not supported"); return -1;
+		case 'h': usage(stdout); return 1;
+		default: usage(stderr); return -1;
 		}
 	}
 	if (optind >= argc) {

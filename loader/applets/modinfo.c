@@ -101,10 +101,18 @@ static void usage(FILE *f)
 static int parse(int argc, char **argv, struct mi_opts *o)
 {
 	static const struct option lo[] = {
-		{ "author", 0, 0, 'a' },    { "description", 0, 0, 'd' }, { "license", 0, 0, 'l' },
-		{ "parameters", 0, 0, 'p' }, { "filename", 0, 0, 'n' },    { "null", 0, 0, '0' },
-		{ "modname", 0, 0, 'm' },   { "field", 1, 0, 'F' },	    { "set-version", 1, 0, 'k' },
-		{ "basedir", 1, 0, 'b' },   { "dir", 1, 0, 'D' },	    { "help", 0, 0, 'h' },
+		{ "author", 0, 0, 'a' },
+		{ "description", 0, 0, 'd' },
+		{ "license", 0, 0, 'l' },
+		{ "parameters", 0, 0, 'p' },
+		{ "filename", 0, 0, 'n' },
+		{ "null", 0, 0, '0' },
+		{ "modname", 0, 0, 'm' },
+		{ "field", 1, 0, 'F' },
+		{ "set-version", 1, 0, 'k' },
+		{ "basedir", 1, 0, 'b' },
+		{ "dir", 1, 0, 'D' },
+		{ "help", 0, 0, 'h' },
 		{ 0, 0, 0, 0 },
 	};
 	int c;
@@ -266,7 +274,8 @@ static void print_entry(const struct mi_opts *o, const struct mi_entry *e)
 	int pad = 15 - e->klen;
 
 	if (o->field) {
-		if ((size_t)e->klen == strlen(o->field) && !memcmp(e->key, o->field, (size_t)e->klen))
+		if ((size_t)e->klen == strlen(o->field) &&
+		    !memcmp(e->key, o->field, (size_t)e->klen))
 			printf("%.*s%c", e->vlen, e->val, o->sep);
 		return;
 	}
@@ -456,9 +465,7 @@ static int looks_like_file(const char *arg)
 static int show_path(struct mi_run *r, const char *arg)
 {
 	char path[PATH_MAX], name[ALIAS_MAX];
-	const char *base = strrchr(arg, '/');
 	struct stat st;
-	size_t i = 0;
 
 	if (stat(arg, &st) < 0 || !S_ISREG(st.st_mode)) {
 		log_err("ERROR: Module %s not found.", arg);
@@ -468,10 +475,7 @@ static int show_path(struct mi_run *r, const char *arg)
 		log_err("ERROR: could not use %s: %s", arg, strerror(ENAMETOOLONG));
 		return -ENAMETOOLONG;
 	}
-	/* The module's name, for messages: kmod's rule for a path. */
-	for (base = base ? base + 1 : arg; base[i] && base[i] != '.' && i + 1 < sizeof name; i++)
-		name[i] = base[i] == '-' ? '_' : base[i];
-	name[i] = '\0';
+	modname_from_path(arg, name, sizeof name); /* for messages */
 	return show_file(r, name, path);
 }
 

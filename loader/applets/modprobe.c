@@ -40,10 +40,19 @@ static void usage(FILE *f)
 static int parse(int argc, char **argv, struct mp_opts *o)
 {
 	static const struct option lo[] = {
-		{ "all", 0, 0, 'a' },	      { "quiet", 0, 0, 'q' },	    { "verbose", 0, 0, 'v' },
-		{ "dry-run", 0, 0, 'n' },     { "use-blacklist", 0, 0, 'b' }, { "resolve-alias", 0, 0, 'R' },
-		{ "show-depends", 0, 0, 'D' }, { "dirname", 1, 0, 'd' },    { "set-version", 1, 0, 'S' },
-		{ "remove", 0, 0, 'r' }, { "config", 1, 0, 'C' },      { "help", 0, 0, 'h' },	    { 0, 0, 0, 0 },
+		{ "all", 0, 0, 'a' },
+		{ "quiet", 0, 0, 'q' },
+		{ "verbose", 0, 0, 'v' },
+		{ "dry-run", 0, 0, 'n' },
+		{ "use-blacklist", 0, 0, 'b' },
+		{ "resolve-alias", 0, 0, 'R' },
+		{ "show-depends", 0, 0, 'D' },
+		{ "dirname", 1, 0, 'd' },
+		{ "set-version", 1, 0, 'S' },
+		{ "remove", 0, 0, 'r' },
+		{ "config", 1, 0, 'C' },
+		{ "help", 0, 0, 'h' },
+		{ 0, 0, 0, 0 },
 	};
 	int c;
 
@@ -51,12 +60,21 @@ static int parse(int argc, char **argv, struct mp_opts *o)
 	while ((c = getopt_long(argc, argv, "aqvnbRDd:S:rC:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'a': o->all = 1; break;
-		case 'q': o->quiet = 1; o->flags |= CTX_QUIET; break;
-		case 'v': o->flags |= CTX_VERBOSE; log_set_level(LOG_I); break;
+		case 'q':
+			o->quiet = 1;
+			o->flags |= CTX_QUIET;
+			break;
+		case 'v':
+			o->flags |= CTX_VERBOSE;
+			log_set_level(LOG_I);
+			break;
 		case 'n': o->flags |= CTX_DRY_RUN; break;
 		case 'b': o->flags |= CTX_BLACKLIST; break;
 		case 'R': o->resolve = 1; break;
-		case 'D': o->show = 1; o->flags |= CTX_SHOW; break;
+		case 'D':
+			o->show = 1;
+			o->flags |= CTX_SHOW;
+			break;
 		case 'd': o->root = optarg; break;
 		case 'S': o->kver = optarg; break;
 		case 'r': o->remove = 1; break;
@@ -143,14 +161,15 @@ static int remove_chain(struct ml_ctx *c, const struct mp_opts *o, const char *n
 		uint32_t nd;
 		if (h[i].mod < 0)
 			continue;
-		const uint8_t *deps = blob_list(&c->b, blob_mod(&c->b, (unsigned)h[i].mod)->deps, &nd);
+		const uint8_t *deps =
+			blob_list(&c->b, blob_mod(&c->b, (unsigned)h[i].mod)->deps, &nd);
 		if (c->flags & CTX_DRY_RUN) {
 			printf("rmmod %s\n", h[i].name);
 			continue;
 		}
-		enum remove_result r = h[i].kind == HIT_BUILTIN ?
-					       RM_BUILTIN :
-					       remove_module(h[i].name, 0, who, sizeof who, &err);
+		enum remove_result r = h[i].kind == HIT_BUILTIN
+					       ? RM_BUILTIN
+					       : remove_module(h[i].name, 0, who, sizeof who, &err);
 		if (r != RM_OK && !(o->quiet && r == RM_NOT_LOADED)) {
 			status = remove_report(h[i].name, name, r, who, err);
 			continue;

@@ -15,6 +15,7 @@
  * into the same words (ENOENT: not loaded; EWOULDBLOCK: "is in use").
  * Exit 1 if any module could not be removed, or on a usage error (kmod's
  * status, not modload's 100). */
+#include "alias.h"
 #include "applets.h"
 #include "log.h"
 #include "remove.h"
@@ -23,7 +24,6 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
-
 
 #define NAME_MAX_ 256
 
@@ -38,19 +38,6 @@ static void usage(FILE *f)
 		   "  -h, --help      show this help\n");
 }
 
-/* The module name an argument stands for: basename, up to the first '.',
- * with '-' -> '_' (kmod's rule for names and paths alike). */
-static void arg_to_name(const char *arg, char *out, size_t cap)
-{
-	const char *base = strrchr(arg, '/');
-	size_t i = 0;
-
-	base = base ? base + 1 : arg;
-	for (; base[i] && base[i] != '.' && i + 1 < cap; i++)
-		out[i] = base[i] == '-' ? '_' : base[i];
-	out[i] = '\0';
-}
-
 int remove_report(const char *name, const char *arg, enum remove_result r, const char *who, int err)
 {
 	switch (r) {
@@ -63,7 +50,9 @@ int remove_report(const char *name, const char *arg, enum remove_result r, const
 		else
 			log_err("ERROR: Module %s is in use", name);
 		break;
-	case RM_FAILED: log_err("ERROR: could not remove module %s: %s", arg, strerror(-err)); break;
+	case RM_FAILED:
+		log_err("ERROR: could not remove module %s: %s", arg, strerror(-err));
+		break;
 	}
 	return -1;
 }
@@ -73,13 +62,14 @@ static int remove_one(const char *arg, int force)
 	char name[NAME_MAX_], who[1024];
 	int err;
 
-	arg_to_name(arg, name, sizeof name);
+	modname_from_path(arg, name, sizeof name);
 	if (!name[0]) {
 		log_err("ERROR: could not use module %s: %s", arg, strerror(EINVAL));
 		return -1;
 	}
 	log_info("removing %s", name);
-	return remove_report(name, arg, remove_module(name, force, who, sizeof who, &err), who, err);
+	return remove_report(name, arg, remove_module(name, force, who, sizeof who, &err), who,
+			     err);
 }
 
 int rmmod_main(int argc, char **argv)

@@ -9,7 +9,7 @@
  * decoded once. Lookups use static buffers: one thread at a time. */
 #include "alias.h"
 
-#include "glob.h"
+#include "wildmatch.h"
 
 #include <errno.h>
 #include <string.h>
@@ -46,6 +46,17 @@ void modname_normalize(const char *in, char *out, size_t cap)
 	size_t i = 0;
 	for (; in[i] && i + 1 < cap; i++)
 		out[i] = in[i] == '-' ? '_' : in[i];
+	out[i] = '\0';
+}
+
+void modname_from_path(const char *path, char *out, size_t cap)
+{
+	const char *base = strrchr(path, '/');
+	size_t i = 0;
+
+	base = base ? base + 1 : path;
+	for (; base[i] && base[i] != '.' && i + 1 < cap; i++)
+		out[i] = base[i] == '-' ? '_' : base[i];
 	out[i] = '\0';
 }
 
@@ -88,10 +99,10 @@ static int expand(const struct blob *b, const uint8_t *p, const uint8_t *end, ch
 struct cursor {
 	const struct blob *b;
 	const uint8_t *p, *end; /* next entry to decode */
-	unsigned next;          /* its number */
-	int len;                /* length of the string in buf */
+	unsigned next;		/* its number */
+	int len;		/* length of the string in buf */
 	unsigned mod;
-	int fnm;                /* the pattern needs glob_match (has ? [ or \) */
+	int fnm; /* the pattern needs wildmatch (has ? [ or \) */
 	char buf[ALIAS_MAX];
 };
 
@@ -185,7 +196,7 @@ static const char *find_piece(const char *lo, const char *end, const char *piece
 	return NULL;
 }
 
-/* glob_match() for a pattern whose only special character is '*', faster:
+/* wildmatch() for a pattern whose only special character is '*', faster:
  * the first piece must start s, the last must end it (unless the pattern
  * ends in '*'), and the pieces between are found leftmost, in order, which
  * is enough for '*'-only patterns. Most aliases are of this kind, and this
@@ -216,7 +227,7 @@ static int star_match(const char *pat, const char *s, size_t slen)
 
 static int matches(const struct cursor *c, const char *s, size_t slen)
 {
-	return c->fnm ? glob_match(c->buf, s) : star_match(c->buf, s, slen);
+	return c->fnm ? wildmatch(c->buf, s) : star_match(c->buf, s, slen);
 }
 
 /* The patterns a lookup will try, gathered before any is decoded. */
@@ -288,7 +299,8 @@ static int table_init(struct table *t, const struct blob *b, enum blob_section s
 /* Gather the entries of bucket h whose tag matches. */
 static inline void probe(struct candidates *v, const struct table *t, uint32_t h)
 {
-	uint32_t b = h & t->mask, lo = blob_u16(t->starts + 2 * b), hi = blob_u16(t->starts + 2 * b + 2);
+	uint32_t b = h & t->mask, lo = blob_u16(t->starts + 2 * b),
+		 hi = blob_u16(t->starts + 2 * b + 2);
 
 	if (hi > t->total)
 		return;

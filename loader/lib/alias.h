@@ -20,6 +20,10 @@ int alias_normalize(const char *in, char *out, size_t cap);
 /* Module names: '-' becomes '_' everywhere. */
 void modname_normalize(const char *in, char *out, size_t cap);
 
+/* The module name a path or name stands for, kmod's rule: the basename up to
+ * its first '.', with '-' -> '_' ("/x/snd-hda-intel.ko.zst" -> snd_hda_intel). */
+void modname_from_path(const char *path, char *out, size_t cap);
+
 /* True when s has a character that makes fnmatch treat it as a pattern. */
 int alias_is_pattern(const char *s);
 

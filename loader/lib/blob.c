@@ -84,8 +84,8 @@ int blob_check(const struct blob *b, const char **why)
 		return *why = "string table not terminated", -EBADMSG;
 	if (h->sec[SEC_ABLOCKS].len != 4 * ((h->naliases + BLOB_ABLOCK - 1) / BLOB_ABLOCK))
 		return *why = "alias block table size mismatch", -EBADMSG;
-	if ((h->prefix_buckets & (h->prefix_buckets - 1)) || (h->gram_buckets & (h->gram_buckets - 1)) ||
-	    !h->prefix_buckets || !h->gram_buckets)
+	if ((h->prefix_buckets & (h->prefix_buckets - 1)) ||
+	    (h->gram_buckets & (h->gram_buckets - 1)) || !h->prefix_buckets || !h->gram_buckets)
 		return *why = "hash table size not a power of two", -EBADMSG;
 	if (h->sec[SEC_PREFIX].len < 2 * (h->prefix_buckets + 1) ||
 	    h->sec[SEC_GRAMS].len < 2 * (h->gram_buckets + 1) || h->prefix_buckets > 0x10000 ||

@@ -93,9 +93,9 @@ struct blob_secdesc {
 struct blob_header {
 	char magic[8];
 	uint32_t version;
-	uint32_t size;     /* of the whole file */
+	uint32_t size;	   /* of the whole file */
 	uint32_t checksum; /* blob_checksum of the bytes from BLOB_SUMMED_FROM on */
-	uint32_t kver;     /* STR offset of the kernel release */
+	uint32_t kver;	   /* STR offset of the kernel release */
 	uint32_t nmods;
 	uint32_t naliases;
 	uint32_t prefix_buckets; /* powers of two */
@@ -116,10 +116,10 @@ enum {
 };
 
 struct blob_mod {
-	uint32_t name;  /* STR */
-	uint16_t deps;  /* LIST offset / 2 */
+	uint32_t name;	/* STR */
+	uint16_t deps;	/* LIST offset / 2 */
 	uint16_t extra; /* EXTRA record number, 0 for none (record 0 is all zero) */
-	uint16_t dir;   /* DIRS index */
+	uint16_t dir;	/* DIRS index */
 	uint16_t order; /* modules.order line, 0xffff when not listed */
 	uint16_t flags; /* BM_*, and the file suffix in BM_EXT_MASK */
 	uint16_t unused;
@@ -130,7 +130,7 @@ struct blob_mod {
 #define BM_EXT_MASK (3u << BM_EXT_SHIFT)
 
 struct blob_extra {
-	uint32_t file;     /* STR: file name stem when not derivable, else 0 */
+	uint32_t file;	   /* STR: file name stem when not derivable, else 0 */
 	uint32_t soft_pre; /* SLIST */
 	uint32_t soft_post;
 };

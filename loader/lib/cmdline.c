@@ -74,15 +74,19 @@ static int one_word(struct config *c, char *w)
 		const char *key;
 		size_t off, count;
 	} lists[] = {
-		{ "modprobe.blacklist=", offsetof(struct config, blacklist), offsetof(struct config, nblacklist) },
-		{ "rd.driver.blacklist=", offsetof(struct config, blacklist), offsetof(struct config, nblacklist) },
+		{ "modprobe.blacklist=", offsetof(struct config, blacklist),
+		  offsetof(struct config, nblacklist) },
+		{ "rd.driver.blacklist=", offsetof(struct config, blacklist),
+		  offsetof(struct config, nblacklist) },
 		{ "rd.driver.pre=", offsetof(struct config, pre), offsetof(struct config, npre) },
-		{ "rd.driver.post=", offsetof(struct config, post), offsetof(struct config, npost) },
+		{ "rd.driver.post=", offsetof(struct config, post),
+		  offsetof(struct config, npost) },
 	};
 	for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
 		if (!strncmp(w, lists[i].key, strlen(lists[i].key)))
 			return add_list((char ***)((char *)c + lists[i].off),
-					(unsigned *)((char *)c + lists[i].count), w + strlen(lists[i].key));
+					(unsigned *)((char *)c + lists[i].count),
+					w + strlen(lists[i].key));
 	return module_param(c, w);
 }
 
@@ -93,7 +97,8 @@ int config_parse_cmdline(struct config *c, const char *cmdline)
 
 	for (const char *s = cmdline; (s = next_word(s, w, sizeof w, &truncated));) {
 		if (truncated) {
-			log_warn("kernel command line: word longer than %d bytes ignored", MAX_WORD);
+			log_warn("kernel command line: word longer than %d bytes ignored",
+				 MAX_WORD);
 			continue;
 		}
 		if (!strcmp(w, "--"))

@@ -50,7 +50,8 @@ int config_add_options(struct config *c, const char *mod, char **w, int nw)
 	c->options = no;
 	buf[0] = '\0';
 	for (int i = 0; i < nw && used < sizeof buf; i++)
-		used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s", used ? " " : "", w[i]);
+		used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s", used ? " " : "",
+					 w[i]);
 	modname_normalize(mod, norm, sizeof norm);
 	no[c->noptions].mod = strdup(norm);
 	no[c->noptions].opts = strdup(buf);
@@ -116,9 +117,9 @@ static int apply(struct config *c, char **w, int nw, const char **why)
 	if (!strcmp(k, "blacklist") || !strcmp(k, "forbid") || !strcmp(k, "load")) {
 		if (nw != 2)
 			return *why = "expects exactly one module name", -EINVAL;
-		return k[0] == 'b' ? push_name(&c->blacklist, &c->nblacklist, w[1]) :
-		       k[0] == 'f' ? push_name(&c->forbid, &c->nforbid, w[1]) :
-				     push_name(&c->load, &c->nload, w[1]);
+		return k[0] == 'b'   ? push_name(&c->blacklist, &c->nblacklist, w[1])
+		       : k[0] == 'f' ? push_name(&c->forbid, &c->nforbid, w[1])
+				     : push_name(&c->load, &c->nload, w[1]);
 	}
 	if (!strcmp(k, "alias")) {
 		char pat[ALIAS_MAX];
@@ -140,7 +141,9 @@ static int apply(struct config *c, char **w, int nw, const char **why)
 	}
 	if (!strcmp(k, "install") || !strcmp(k, "remove")) {
 		if (!c->said_install)
-			log_warn("'%s' commands are not supported by modload (no shell commands are run); ignored", k);
+			log_warn("'%s' commands are not supported by modload (no shell commands "
+				 "are run); ignored",
+				 k);
 		c->said_install = 1;
 		return 0;
 	}
@@ -151,7 +154,8 @@ static int split(char *line, char **w)
 {
 	int n = 0;
 	char *save = NULL;
-	for (char *t = strtok_r(line, " \t\r", &save); t && n < MAX_WORDS; t = strtok_r(NULL, " \t\r", &save))
+	for (char *t = strtok_r(line, " \t\r", &save); t && n < MAX_WORDS;
+	     t = strtok_r(NULL, " \t\r", &save))
 		w[n++] = t;
 	return n;
 }
@@ -184,7 +188,7 @@ static int do_line(struct config *c, char *line, const char *src, unsigned linen
 
 int config_parse(struct config *c, const char *text, size_t len, const char *src)
 {
-	char line[MAX_LINE];
+	char line[MAX_LINE] = "";
 	size_t used = 0;
 	unsigned lineno = 0, start = 1;
 	int too_long = 0;

@@ -1,7 +1,7 @@
 /* config_query.c: answers from a parsed configuration, and its release. */
 #include "config.h"
 
-#include "glob.h"
+#include "wildmatch.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +23,8 @@ void config_options(const struct config *c, const char *mod, const char *alias, 
 		const char *m = c->options[i].mod;
 		if (strcmp(m, mod) && !(alias && !strcmp(m, alias)))
 			continue;
-		used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? " " : "", c->options[i].opts);
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? " " : "",
+					 c->options[i].opts);
 	}
 }
 
@@ -31,7 +32,7 @@ void config_options(const struct config *c, const char *mod, const char *alias, 
 const struct cfg_softdep *config_softdep(const struct config *c, const char *mod)
 {
 	for (unsigned i = 0; i < c->nsoftdeps; i++)
-		if (glob_match(c->softdeps[i].mod, mod))
+		if (wildmatch(c->softdeps[i].mod, mod))
 			return &c->softdeps[i];
 	return NULL;
 }

@@ -19,22 +19,22 @@
 enum mod_state { MS_NONE, MS_QUEUED, MS_LOADING, MS_LIVE, MS_FAILED, MS_SKIPPED };
 
 enum {
-	CTX_DRY_RUN = 1 << 0,   /* print, do not insert */
+	CTX_DRY_RUN = 1 << 0,	/* print, do not insert */
 	CTX_BLACKLIST = 1 << 1, /* honour blacklist for alias loads (modprobe -b, coldplug) */
 	CTX_QUIET = 1 << 2,
 	CTX_VERBOSE = 1 << 3,
-	CTX_SHOW = 1 << 4,      /* --show-depends: print insmod lines */
+	CTX_SHOW = 1 << 4, /* --show-depends: print insmod lines */
 };
 
 struct ml_ctx {
 	char dir[PATH_MAX];
 	struct blob b;
 	unsigned flags;
-	unsigned char *state;   /* enum mod_state per blob module */
+	unsigned char *state;	/* enum mod_state per blob module */
 	unsigned char *visited; /* scratch for plans */
 	struct insert_buf buf;
 	struct alias_list extra; /* cfg's aliases, as lookup takes them */
-	struct config cfg;       /* runtime configuration (file, command line) */
+	struct config cfg;	 /* runtime configuration (file, command line) */
 	unsigned loaded, failed, skipped, already, builtin;
 };
 

@@ -88,9 +88,11 @@ static void walk(struct walk *w, int dfd, int depth, int virtual)
 		if (e->d_type != DT_DIR || e->d_name[0] == '.' || !strcmp(e->d_name, "power") ||
 		    depth >= MAX_DEPTH)
 			continue;
-		int sub = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		int sub = openat(dirfd(d), e->d_name,
+				 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (sub >= 0)
-			walk(w, sub, depth + 1, virtual || (depth == 0 && !strcmp(e->d_name, "virtual")));
+			walk(w, sub, depth + 1,
+			     virtual || (depth == 0 && !strcmp(e->d_name, "virtual")));
 	}
 	if (has_modalias)
 		report_modalias(w, dirfd(d));

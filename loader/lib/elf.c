@@ -33,8 +33,8 @@ enum {
 
 /* Where the fields we need sit, for one ELF class. */
 struct elf_layout {
-	unsigned ehsize;    /* size of the ELF header */
-	unsigned e_shoff;   /* offset of e_shoff in the ELF header */
+	unsigned ehsize;  /* size of the ELF header */
+	unsigned e_shoff; /* offset of e_shoff in the ELF header */
 	unsigned e_shentsize;
 	unsigned e_shnum;
 	unsigned e_shstrndx;
@@ -47,15 +47,31 @@ struct elf_layout {
 };
 
 static const struct elf_layout layout32 = {
-	.ehsize = 52, .e_shoff = 32, .e_shentsize = 46, .e_shnum = 48,
-	.e_shstrndx = 50, .addrsize = 4, .shentsize = 40,
-	.sh_type = 4, .sh_offset = 16, .sh_size = 20, .sh_link = 24,
+	.ehsize = 52,
+	.e_shoff = 32,
+	.e_shentsize = 46,
+	.e_shnum = 48,
+	.e_shstrndx = 50,
+	.addrsize = 4,
+	.shentsize = 40,
+	.sh_type = 4,
+	.sh_offset = 16,
+	.sh_size = 20,
+	.sh_link = 24,
 };
 
 static const struct elf_layout layout64 = {
-	.ehsize = 64, .e_shoff = 40, .e_shentsize = 58, .e_shnum = 60,
-	.e_shstrndx = 62, .addrsize = 8, .shentsize = 64,
-	.sh_type = 4, .sh_offset = 24, .sh_size = 32, .sh_link = 40,
+	.ehsize = 64,
+	.e_shoff = 40,
+	.e_shentsize = 58,
+	.e_shnum = 60,
+	.e_shstrndx = 62,
+	.addrsize = 8,
+	.shentsize = 64,
+	.sh_type = 4,
+	.sh_offset = 24,
+	.sh_size = 32,
+	.sh_link = 40,
 };
 
 uint64_t elf_rd(const struct elf_view *v, const unsigned char *p, unsigned n)
@@ -103,8 +119,8 @@ static const unsigned char *shdr(const struct elf_view *v, uint64_t shoff, unsig
 }
 
 /* Bounds of a section's bytes in the file; -ENOEXEC if it has none there. */
-static int section_bytes(const struct elf_view *v, const unsigned char *sh,
-			 uint64_t *off, uint64_t *size)
+static int section_bytes(const struct elf_view *v, const unsigned char *sh, uint64_t *off,
+			 uint64_t *size)
 {
 	const struct elf_layout *l = v->l;
 
@@ -177,4 +193,3 @@ int elf_find(const struct elf_view *v, const char *name, struct elf_section *s)
 			return elf_section_at(v, i, s);
 	return -ENOEXEC;
 }
-

@@ -61,14 +61,10 @@ static enum format sniff(const unsigned char *p, size_t n)
 static const char *format_name(enum format fmt)
 {
 	switch (fmt) {
-	case FMT_ZSTD:
-		return "zstd";
-	case FMT_XZ:
-		return "xz";
-	case FMT_GZIP:
-		return "gzip";
-	default:
-		return "";
+	case FMT_ZSTD: return "zstd";
+	case FMT_XZ: return "xz";
+	case FMT_GZIP: return "gzip";
+	default: return "";
 	}
 }
 
@@ -331,9 +327,7 @@ int module_read(const char *path, struct insert_buf *buf, const void **data, siz
 		if (!err)
 			*data = buf->data;
 		break;
-	default:
-		err = -EOPNOTSUPP;
-		break;
+	default: err = -EOPNOTSUPP; break;
 	}
 	munmap((void *)map, maplen);
 	return err;
@@ -361,32 +355,20 @@ void insert_buf_free(struct insert_buf *buf)
 const char *insert_strerror(int err)
 {
 	switch (err) {
-	case -ENOEXEC:
-		return "Invalid module format";
-	case -ENOENT:
-		return "No such file or directory";
-	case -EEXIST:
-		return "Module already in kernel";
-	case -ESRCH:
-		return "Unknown symbol in module, or unknown parameter (see dmesg)";
-	case -EINVAL:
-		return "Invalid parameters";
-	case -ENOKEY:
-		return "Module signature verification failed";
-	case -EKEYREJECTED:
-		return "Key was rejected by service";
-	case -EILSEQ:
-		return "corrupt compressed file (zstd decompression failed)";
-	case -EBADMSG:
-		return "Malformed module signature or ELF data";
-	case -EFBIG:
-		return "module too large or its zstd frame has no content size";
+	case -ENOEXEC: return "Invalid module format";
+	case -ENOENT: return "No such file or directory";
+	case -EEXIST: return "Module already in kernel";
+	case -ESRCH: return "Unknown symbol in module, or unknown parameter (see dmesg)";
+	case -EINVAL: return "Invalid parameters";
+	case -ENOKEY: return "Module signature verification failed";
+	case -EKEYREJECTED: return "Key was rejected by service";
+	case -EILSEQ: return "corrupt compressed file (zstd decompression failed)";
+	case -EBADMSG: return "Malformed module signature or ELF data";
+	case -EFBIG: return "module too large or its zstd frame has no content size";
 	case -EOPNOTSUPP:
 		return "compressed module the kernel cannot decompress "
 		       "(modload decompresses only zstd)";
-	case -EPERM:
-		return "Operation not permitted";
-	default:
-		return strerror(err < 0 ? -err : err);
+	case -EPERM: return "Operation not permitted";
+	default: return strerror(err < 0 ? -err : err);
 	}
 }

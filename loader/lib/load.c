@@ -129,8 +129,8 @@ int load_module(struct ml_ctx *c, unsigned mod, const char *alias, const char *p
 	if (!m)
 		return -ENOENT;
 	if (ctx_forbidden(c, mod)) {
-		log_msg(c->flags & CTX_QUIET ? LOG_D : LOG_N, "%s: not loaded: forbidden by configuration",
-			blob_str(&c->b, m->name));
+		log_msg(c->flags & CTX_QUIET ? LOG_D : LOG_N,
+			"%s: not loaded: forbidden by configuration", blob_str(&c->b, m->name));
 		c->skipped++;
 		return -EPERM;
 	}
@@ -143,13 +143,14 @@ int load_module(struct ml_ctx *c, unsigned mod, const char *alias, const char *p
 	p.ctx = c;
 	plan_module(&c->b, &p, mod);
 	if (p.overflow)
-		log_warn("%s: dependency plan longer than %d modules, truncated", blob_str(&c->b, m->name),
-			 PLAN_MAX);
+		log_warn("%s: dependency plan longer than %d modules, truncated",
+			 blob_str(&c->b, m->name), PLAN_MAX);
 	if (c->flags & (CTX_SHOW | CTX_DRY_RUN)) {
 		if (!(c->flags & CTX_SHOW) && c->state[mod] == MS_LIVE)
 			return 0; /* kmod: nothing to do for a loaded module */
 		for (int i = 0; i < p.n; i++)
-			show_one(c, p.mod[i], p.mod[i] == mod ? alias : NULL, p.mod[i] == mod ? params : NULL);
+			show_one(c, p.mod[i], p.mod[i] == mod ? alias : NULL,
+				 p.mod[i] == mod ? params : NULL);
 		return 0;
 	}
 	for (int i = 0; i < p.n; i++) {

@@ -64,7 +64,10 @@ void log_msg(int prio, const char *fmt, ...)
 	va_end(ap);
 
 	n = snprintf(line, sizeof line, "%s: %s%s\n", log_prog,
-		     prio <= LOG_E ? "" : prio == LOG_W ? "warning: " : "", msg);
+		     prio <= LOG_E   ? ""
+		     : prio == LOG_W ? "warning: "
+				     : "",
+		     msg);
 	if (n > (int)sizeof line - 1)
 		n = (int)sizeof line - 1;
 	if (kmsg_fd < 0) {

@@ -2,7 +2,7 @@
 #include "lookup.h"
 
 #include "alias.h"
-#include "glob.h"
+#include "wildmatch.h"
 
 #include <errno.h>
 #include <string.h>
@@ -14,9 +14,9 @@ static int add(struct hit *out, int n, int max, const struct blob *b, int mod, c
 		return n;
 	out[n].mod = mod;
 	out[n].name = mod >= 0 ? blob_mod_name(b, (uint32_t)mod) : name;
-	out[n].kind = mod < 0 ? HIT_UNKNOWN :
-				(blob_mod(b, (uint32_t)mod)->flags & BM_BUILTIN) ? HIT_BUILTIN :
-										     HIT_MODULE;
+	out[n].kind = mod < 0						 ? HIT_UNKNOWN
+		      : (blob_mod(b, (uint32_t)mod)->flags & BM_BUILTIN) ? HIT_BUILTIN
+									 : HIT_MODULE;
 	out[n].via_alias = via_alias;
 	return n + 1;
 }
@@ -26,7 +26,7 @@ static int from_config(const struct blob *b, const char *const *pat, const char 
 {
 	for (unsigned i = 0; i < count; i++) {
 		char target[ALIAS_MAX];
-		if (!glob_match(pat[i], s))
+		if (!wildmatch(pat[i], s))
 			continue;
 		modname_normalize(mod[i], target, sizeof target);
 		n = add(out, n, max, b, blob_find_mod(b, target), mod[i], 1);

@@ -9,13 +9,17 @@
 
 #define LOOKUP_MAX 64
 
-enum hit_kind { HIT_MODULE, HIT_BUILTIN, HIT_UNKNOWN /* config alias naming a module not in the blob */ };
+enum hit_kind {
+	HIT_MODULE,
+	HIT_BUILTIN,
+	HIT_UNKNOWN /* config alias naming a module not in the blob */
+};
 
 struct hit {
 	enum hit_kind kind;
-	int mod;          /* blob index, -1 for HIT_UNKNOWN */
+	int mod;	  /* blob index, -1 for HIT_UNKNOWN */
 	const char *name; /* module name (points into the blob or the config) */
-	int via_alias;    /* found through an alias, so blacklist applies */
+	int via_alias;	  /* found through an alias, so blacklist applies */
 };
 
 /* Extra aliases (e.g. from a runtime config): pattern/module pairs. */

@@ -50,8 +50,8 @@ static unsigned sector_size(const char *disk)
 static void guid_text(const unsigned char *g, char *out, size_t len)
 {
 	snprintf(out, len, "%08x-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x", (unsigned)le(g, 4),
-		 (unsigned)le(g + 4, 2), (unsigned)le(g + 6, 2), g[8], g[9], g[10], g[11], g[12], g[13],
-		 g[14], g[15]);
+		 (unsigned)le(g + 4, 2), (unsigned)le(g + 6, 2), g[8], g[9], g[10], g[11], g[12],
+		 g[13], g[14], g[15]);
 }
 
 /* The number of the partition of disk fd whose PARTUUID is want, or 0. */
@@ -67,7 +67,8 @@ static unsigned gpt_find(int fd, unsigned ss, const char *want)
 	if (esz < 128 || esz > 4096 || count > MAX_GPT_ENTRIES || lba > (UINT64_MAX >> 13))
 		return 0;
 	for (uint32_t i = 0; i < count; i++) {
-		if (pread(fd, e, sizeof e, (off_t)(lba * ss + (uint64_t)i * esz)) != (ssize_t)sizeof e)
+		if (pread(fd, e, sizeof e, (off_t)(lba * ss + (uint64_t)i * esz)) !=
+		    (ssize_t)sizeof e)
 			return 0;
 		guid_text(e + 16, text, sizeof text);
 		if (!strcasecmp(text, want))

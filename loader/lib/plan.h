@@ -14,7 +14,7 @@ struct plan {
 	unsigned char required[PLAN_MAX]; /* 0 for softdeps: their failure is not fatal */
 	int n;
 	int overflow;
-	unsigned char *visited; /* one byte per blob module, zeroed by the caller */
+	unsigned char *visited;		/* one byte per blob module, zeroed by the caller */
 	const struct alias_list *extra; /* runtime config aliases, for softdeps */
 	/* Softdep lists for a module: runtime config overrides the blob's. */
 	int (*softdeps)(void *ctx, unsigned mod, const char *const **pre, unsigned *npre,

@@ -245,7 +245,8 @@ void sched_report_pending(struct sched *s)
 	for (uint32_t i = 0; i < blob_nmods(&s->c->b); i++)
 		if (s->c->state[i] == MS_QUEUED || s->c->state[i] == MS_LOADING)
 			log_warn("%s: still %s at the timeout", blob_mod_name(&s->c->b, i),
-				 s->c->state[i] == MS_LOADING ? "initialising" : "waiting for dependencies");
+				 s->c->state[i] == MS_LOADING ? "initialising"
+							      : "waiting for dependencies");
 	pthread_mutex_unlock(&s->lock);
 }
 

@@ -24,9 +24,9 @@ struct sched {
 	int nworkers, stop;
 	unsigned *queue; /* modules in MS_QUEUED state (unordered) */
 	unsigned nqueue, loading;
-	unsigned **pre;   /* per module: resolved pre softdeps (count first), or NULL */
+	unsigned **pre;		 /* per module: resolved pre softdeps (count first), or NULL */
 	unsigned char *required; /* per module: not merely a softdep */
-	int notify_fd;    /* written to after each insert, for the event loop */
+	int notify_fd;		 /* written to after each insert, for the event loop */
 };
 
 /* Start n workers; notify_fd (or -1) gets a byte after every finished insert. */

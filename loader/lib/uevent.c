@@ -26,7 +26,8 @@ int uevent_open(void)
 {
 	struct sockaddr_nl sa;
 	int one = 1, size = RCVBUF;
-	int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_KOBJECT_UEVENT);
+	int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+			NETLINK_KOBJECT_UEVENT);
 
 	if (fd < 0)
 		return -errno;

@@ -25,9 +25,10 @@ static int ext_matches(const char *dev, const char *uuid, const char *label)
 	if (label)
 		return !strncmp((const char *)sb + 120, label, 16) && strlen(label) <= 16;
 	const unsigned char *u = sb + 104;
-	snprintf(text, sizeof text, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-		 u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13],
-		 u[14], u[15]);
+	snprintf(text, sizeof text,
+		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", u[0], u[1],
+		 u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14],
+		 u[15]);
 	return !strcasecmp(text, uuid);
 }
 
@@ -67,9 +68,9 @@ static int any_block_device(const char *uuid, const char *label)
 int waitspec_valid(const char *spec)
 {
 	return spec[0] == '/' || !strncmp(spec, "UUID=", 5) || !strncmp(spec, "LABEL=", 6) ||
-			       !strncmp(spec, "PARTUUID=", 9) ?
-		       0 :
-		       -EINVAL;
+			       !strncmp(spec, "PARTUUID=", 9)
+		       ? 0
+		       : -EINVAL;
 }
 
 int waitspec_present(const char *spec)

@@ -69,7 +69,6 @@ static const char *const queries[] = {
 	"",
 };
 
-
 static void exercise(const struct blob *b)
 {
 	struct hit h[LOOKUP_MAX];
@@ -112,9 +111,9 @@ static void exercise(const struct blob *b)
 	(void)sink;
 }
 
-
-static const uint32_t edge[] = { 0, 1, 2, 3, 4, 0x7f, 0x80, 0xff, 0xfffe, 0xffff, 0x10000,
-				 0x7fffffff, 0x80000000u, 0xfffffffe, 0xffffffffu };
+static const uint32_t edge[] = { 0,	  1,	      2,	   3,	       4,
+				 0x7f,	  0x80,	      0xff,	   0xfffe,     0xffff,
+				 0x10000, 0x7fffffff, 0x80000000u, 0xfffffffe, 0xffffffffu };
 
 static uint32_t edge_value(uint32_t old, size_t size)
 {
@@ -156,7 +155,8 @@ static size_t mutate(const uint8_t *good, size_t size, uint8_t **out, int *kind)
 	switch (*kind) {
 	case 0: /* a few random bytes anywhere after the size field */
 		for (uint32_t k = 1 + below(4); k > 0; k--)
-			p[BLOB_SUMMED_FROM + below((uint32_t)(n - BLOB_SUMMED_FROM))] ^= (uint8_t)(1 + below(255));
+			p[BLOB_SUMMED_FROM + below((uint32_t)(n - BLOB_SUMMED_FROM))] ^=
+				(uint8_t)(1 + below(255));
 		break;
 	case 1: { /* a header u32 after the checksum: kver, counts, sections */
 		size_t off = 16 + 4 * (1 + below((uint32_t)((hsz - 16) / 4 - 1)));
@@ -189,9 +189,7 @@ static size_t mutate(const uint8_t *good, size_t size, uint8_t **out, int *kind)
 		}
 		break;
 	}
-	default: /* cut short, size field adjusted */
-		put32(p + 12, (uint32_t)n);
-		break;
+	default: /* cut short, size field adjusted */ put32(p + 12, (uint32_t)n); break;
 	}
 	put32(p + 16, blob_checksum(p + BLOB_SUMMED_FROM, n - BLOB_SUMMED_FROM));
 	*out = p;
@@ -246,10 +244,13 @@ static void build_case(long idx, const char **path, uint8_t **data, size_t *size
 	}
 	idx--;
 	if (idx < nheader) {
-		size_t off = HDR_FIRST + 4 * (size_t)(idx / (long)NEDGE), e = (size_t)(idx % (long)NEDGE);
+		size_t off = HDR_FIRST + 4 * (size_t)(idx / (long)NEDGE),
+		       e = (size_t)(idx % (long)NEDGE);
 		uint8_t *p = malloc(good_size);
 		memcpy(p, good, good_size);
-		uint32_t v = e < NEDGE - 2 ? edge[e] : e == NEDGE - 2 ? (uint32_t)good_size : get32(good + off) + 1;
+		uint32_t v = e < NEDGE - 2    ? edge[e]
+			     : e == NEDGE - 2 ? (uint32_t)good_size
+					      : get32(good + off) + 1;
 		put32(p + off, v);
 		put32(p + 16, blob_checksum(p + BLOB_SUMMED_FROM, good_size - BLOB_SUMMED_FROM));
 		*data = p;
@@ -259,7 +260,8 @@ static void build_case(long idx, const char **path, uint8_t **data, size_t *size
 		return;
 	}
 	idx -= nheader;
-	rng_state = 88172645463325252ull ^ (seed * 0x9e3779b97f4a7c15ull) ^ ((uint64_t)idx * 0xbf58476d1ce4e5b9ull);
+	rng_state = 88172645463325252ull ^ (seed * 0x9e3779b97f4a7c15ull) ^
+		    ((uint64_t)idx * 0xbf58476d1ce4e5b9ull);
 	for (int k = 0; k < 4; k++)
 		rnd();
 	*size = mutate(good, good_size, data, kind);
@@ -284,7 +286,8 @@ static void child(long start, long total)
 			printf("%s: %s%s\n", path, err ? "rejected: " : "open",
 			       err ? (why ? why : strerror(-err)) : "");
 		if (kind == -2 && err) {
-			printf("FAIL the good blob does not open: %s\n", why ? why : strerror(-err));
+			printf("FAIL the good blob does not open: %s\n",
+			       why ? why : strerror(-err));
 			fflush(stdout);
 			_exit(4);
 		}
@@ -324,7 +327,8 @@ int main(int argc, char **argv)
 			return 2;
 	}
 	if (optind >= argc) {
-		fprintf(stderr, "usage: blobfuzz [-n ITERATIONS] [-s SEED] GOOD_BLOB [BAD_FILE...]\n");
+		fprintf(stderr,
+			"usage: blobfuzz [-n ITERATIONS] [-s SEED] GOOD_BLOB [BAD_FILE...]\n");
 		return 2;
 	}
 	files = argv + optind + 1;
@@ -391,13 +395,15 @@ int main(int argc, char **argv)
 		while (fgets(line, sizeof line, scratch)) {
 			if (failures <= 2)
 				fputs(line, stdout);
-			if (!summary[0] && (strstr(line, "SUMMARY:") || strstr(line, "runtime error:"))) {
+			if (!summary[0] &&
+			    (strstr(line, "SUMMARY:") || strstr(line, "runtime error:"))) {
 				line[strcspn(line, "\n")] = '\0';
 				snprintf(summary, sizeof summary, "%.250s", line);
 			}
 		}
 		if (!summary[0])
-			snprintf(summary, sizeof summary, "child status %#x, no sanitizer report", status);
+			snprintf(summary, sizeof summary, "child status %#x, no sanitizer report",
+				 status);
 		printf("FAIL %s: %s\n", what, summary);
 		crashed++;
 		int known = 0;
@@ -406,7 +412,8 @@ int main(int argc, char **argv)
 		if (!known && nseen < MAX_KINDS) {
 			const char *base = getenv("BLOBFUZZ_CRASH");
 			char out[4200];
-			snprintf(out, sizeof out, "%s.%d.blob", base && *base ? base : "blobfuzz-crash", nseen);
+			snprintf(out, sizeof out, "%s.%d.blob",
+				 base && *base ? base : "blobfuzz-crash", nseen);
 			snprintf(seen[nseen++], sizeof seen[0], "%s", summary);
 			FILE *o = data ? fopen(out, "wb") : NULL;
 			if (o) {
@@ -418,11 +425,14 @@ int main(int argc, char **argv)
 		free(data);
 		start = idx + 1;
 	}
-	printf("blobfuzz: %ld files (%lu opened, %lu rejected); header edge values %lu accepted, %lu rejected;"
-	       " %ld mutations (accepted/rejected): bytes %lu/%lu, header %lu/%lu, section bytes %lu/%lu,"
+	printf("blobfuzz: %ld files (%lu opened, %lu rejected); header edge values %lu accepted, "
+	       "%lu rejected;"
+	       " %ld mutations (accepted/rejected): bytes %lu/%lu, header %lu/%lu, section bytes "
+	       "%lu/%lu,"
 	       " section words %lu/%lu, cut %lu/%lu; %lu crashed (%d distinct)\n",
 	       nfiles, sh->opened, sh->rejected, sh->hdr_acc, sh->hdr_rej, iters, sh->by_kind[0][0],
-	       sh->by_kind[0][1], sh->by_kind[1][0], sh->by_kind[1][1], sh->by_kind[2][0], sh->by_kind[2][1],
-	       sh->by_kind[3][0], sh->by_kind[3][1], sh->by_kind[4][0], sh->by_kind[4][1], crashed, nseen);
+	       sh->by_kind[0][1], sh->by_kind[1][0], sh->by_kind[1][1], sh->by_kind[2][0],
+	       sh->by_kind[2][1], sh->by_kind[3][0], sh->by_kind[3][1], sh->by_kind[4][0],
+	       sh->by_kind[4][1], crashed, nseen);
 	return crashed ? 1 : 0;
 }

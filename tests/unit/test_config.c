@@ -142,26 +142,30 @@ static void t_keywords(void)
 	CHECK(c.warnings == 0, "warnings=%u, expected 0", c.warnings);
 	CHECK(c.noptions == 1, "noptions=%u, expected 1", c.noptions);
 	if (c.noptions >= 1) {
-		CHECK(!strcmp(c.options[0].mod, "snd_hda_intel"), "options mod '%s', expected snd_hda_intel",
-		      c.options[0].mod);
-		CHECK(!strcmp(c.options[0].opts, "index=1 model=auto"), "options text '%s'", c.options[0].opts);
+		CHECK(!strcmp(c.options[0].mod, "snd_hda_intel"),
+		      "options mod '%s', expected snd_hda_intel", c.options[0].mod);
+		CHECK(!strcmp(c.options[0].opts, "index=1 model=auto"), "options text '%s'",
+		      c.options[0].opts);
 	}
 	CHECK(c.nblacklist == 1 && has(c.blacklist, c.nblacklist, "pcspkr"), "blacklist: %s",
 	      joinlist(c.blacklist, c.nblacklist));
-	CHECK(c.nforbid == 1 && has(c.forbid, c.nforbid, "floppy"), "forbid: %s", joinlist(c.forbid, c.nforbid));
-	CHECK(c.nload == 1 && has(c.load, c.nload, "dm_mod"), "load: '%s', expected dm_mod (normalised)",
-	      joinlist(c.load, c.nload));
+	CHECK(c.nforbid == 1 && has(c.forbid, c.nforbid, "floppy"), "forbid: %s",
+	      joinlist(c.forbid, c.nforbid));
+	CHECK(c.nload == 1 && has(c.load, c.nload, "dm_mod"),
+	      "load: '%s', expected dm_mod (normalised)", joinlist(c.load, c.nload));
 	CHECK(c.nalias == 2, "nalias=%u, expected 2", c.nalias);
 	if (c.nalias == 2) {
-		CHECK(!strcmp(c.alias_pat[0], "my_net"), "alias pattern '%s', expected my_net", c.alias_pat[0]);
+		CHECK(!strcmp(c.alias_pat[0], "my_net"), "alias pattern '%s', expected my_net",
+		      c.alias_pat[0]);
 		CHECK(!strcmp(c.alias_mod[0], "e1000e"), "alias module '%s'", c.alias_mod[0]);
-		CHECK(!strcmp(c.alias_pat[1], "pci:v00008086d*sv*sd*bc02sc00i*"), "alias pattern '%s'",
-		      c.alias_pat[1]);
+		CHECK(!strcmp(c.alias_pat[1], "pci:v00008086d*sv*sd*bc02sc00i*"),
+		      "alias pattern '%s'", c.alias_pat[1]);
 	}
 	sd = config_softdep(&c, "ext4");
 	CHECK(sd != NULL, "no softdep for ext4");
 	if (sd) {
-		CHECK(sd->npre == 2 && !strcmp(sd->pre[0], "crc32c") && !strcmp(sd->pre[1], "crc16"),
+		CHECK(sd->npre == 2 && !strcmp(sd->pre[0], "crc32c") &&
+			      !strcmp(sd->pre[1], "crc16"),
 		      "softdep pre: '%s', expected crc32c,crc16", joinlist(sd->pre, sd->npre));
 		CHECK(sd->npost == 1 && !strcmp(sd->post[0], "jbd2"), "softdep post: '%s'",
 		      joinlist(sd->post, sd->npost));
@@ -179,12 +183,13 @@ static void t_keywords(void)
 	log = parse(&c, "softdep a post: b\nsoftdep c post: d pre: e\n", "k2.conf");
 	CHECK(log[0] == '\0', "no warnings expected, got: %s", log);
 	sd = config_softdep(&c, "a");
-	CHECK(sd && sd->npre == 0 && sd->npost == 1, "softdep a: pre %u post %u", sd ? sd->npre : 99,
-	      sd ? sd->npost : 99);
+	CHECK(sd && sd->npre == 0 && sd->npost == 1, "softdep a: pre %u post %u",
+	      sd ? sd->npre : 99, sd ? sd->npost : 99);
 	sd = config_softdep(&c, "c");
-	CHECK(sd && sd->npre == 1 && !strcmp(sd->pre[0], "e") && sd->npost == 1 && !strcmp(sd->post[0], "d"),
-	      "softdep c post: d pre: e parsed as pre '%s' post '%s'", sd ? joinlist(sd->pre, sd->npre) : "-",
-	      sd ? joinlist(sd->post, sd->npost) : "-");
+	CHECK(sd && sd->npre == 1 && !strcmp(sd->pre[0], "e") && sd->npost == 1 &&
+		      !strcmp(sd->post[0], "d"),
+	      "softdep c post: d pre: e parsed as pre '%s' post '%s'",
+	      sd ? joinlist(sd->pre, sd->npre) : "-", sd ? joinlist(sd->post, sd->npost) : "-");
 	config_free(&c);
 }
 
@@ -194,16 +199,16 @@ static void t_bad_arity(void)
 	const char *log;
 	tcase = "arity";
 	log = parse(&c,
-		    "options foo\n"          /* 1: no parameter */
-		    "blacklist\n"            /* 2 */
-		    "blacklist a b\n"        /* 3 */
-		    "forbid\n"               /* 4 */
-		    "load a b\n"             /* 5 */
-		    "alias onlypattern\n"    /* 6 */
-		    "alias pci:[ab foo\n"    /* 7: unmatched bracket */
-		    "softdep foo\n"          /* 8 */
-		    "softdep foo bar baz\n"  /* 9: no pre:/post: */
-		    "blacklist good\n",      /* 10 */
+		    "options foo\n"	    /* 1: no parameter */
+		    "blacklist\n"	    /* 2 */
+		    "blacklist a b\n"	    /* 3 */
+		    "forbid\n"		    /* 4 */
+		    "load a b\n"	    /* 5 */
+		    "alias onlypattern\n"   /* 6 */
+		    "alias pci:[ab foo\n"   /* 7: unmatched bracket */
+		    "softdep foo\n"	    /* 8 */
+		    "softdep foo bar baz\n" /* 9: no pre:/post: */
+		    "blacklist good\n",	    /* 10 */
 		    "a.conf");
 	for (int l = 1; l <= 9; l++) {
 		char want[32];
@@ -212,11 +217,11 @@ static void t_bad_arity(void)
 	}
 	CHECK(!strstr(log, "a.conf:10:"), "warning for the good line 10:\n%s", log);
 	CHECK(c.warnings == 9, "warnings=%u, expected 9", c.warnings);
-	CHECK(c.nblacklist == 1 && has(c.blacklist, c.nblacklist, "good"), "blacklist: '%s', expected good",
-	      joinlist(c.blacklist, c.nblacklist));
+	CHECK(c.nblacklist == 1 && has(c.blacklist, c.nblacklist, "good"),
+	      "blacklist: '%s', expected good", joinlist(c.blacklist, c.nblacklist));
 	CHECK(c.nalias == 0, "nalias=%u after bad alias lines", c.nalias);
-	CHECK(c.nforbid == 0 && c.nload == 0 && c.noptions == 0, "forbid %u load %u options %u", c.nforbid,
-	      c.nload, c.noptions);
+	CHECK(c.nforbid == 0 && c.nload == 0 && c.noptions == 0, "forbid %u load %u options %u",
+	      c.nforbid, c.nload, c.noptions);
 	CHECK(strstr(log, "unmatched bracket"), "bracket warning does not say why:\n%s", log);
 	config_free(&c);
 
@@ -228,10 +233,11 @@ static void t_bad_arity(void)
 	{
 		const struct cfg_softdep *sd = config_softdep(&c, "foo");
 		CHECK(sd && sd->npre == 1 && !strcmp(sd->pre[0], "a"),
-		      "input 'softdep foo pre: a\\nsoftdep foo bar': line 2 is reported as ignored, so "
+		      "input 'softdep foo pre: a\\nsoftdep foo bar': line 2 is reported as "
+		      "ignored, so "
 		      "softdep(foo) should be pre: a; got pre '%s' post '%s' (nsoftdeps=%u)",
-		      sd ? joinlist(sd->pre, sd->npre) : "(none)", sd ? joinlist(sd->post, sd->npost) : "",
-		      c.nsoftdeps);
+		      sd ? joinlist(sd->pre, sd->npre) : "(none)",
+		      sd ? joinlist(sd->post, sd->npost) : "", c.nsoftdeps);
 	}
 	config_free(&c);
 }
@@ -250,13 +256,14 @@ static void t_comments(void)
 		    "options b x=1 #y=2\n"
 		    "#blacklist c\n"
 		    "\tblacklist\td\t\r\n" /* tabs, CRLF */
-		    "blacklist e", /* no final newline */
+		    "blacklist e",	   /* no final newline */
 		    "c.conf");
 	CHECK(log[0] == '\0', "no warnings expected, got: %s", log);
 	CHECK(c.nblacklist == 3 && has(c.blacklist, 3, "a") && has(c.blacklist, 3, "d") &&
 		      has(c.blacklist, 3, "e"),
 	      "blacklist '%s', expected a,d,e", joinlist(c.blacklist, c.nblacklist));
-	CHECK(!strcmp(opts_of(&c, "b", NULL), "x=1"), "options b '%s', expected 'x=1'", opts_of(&c, "b", NULL));
+	CHECK(!strcmp(opts_of(&c, "b", NULL), "x=1"), "options b '%s', expected 'x=1'",
+	      opts_of(&c, "b", NULL));
 	config_free(&c);
 
 	/* Empty text and a text of only newlines. */
@@ -274,32 +281,35 @@ static void t_continuation(void)
 	const char *log;
 	tcase = "continuation";
 	log = parse(&c,
-		    "blacklist a\n"            /* 1 */
-		    "options foo x=1 \\\n"     /* 2 */
-		    "   y=2 \\\n"              /* 3 */
-		    "z=3\n"                    /* 4 */
-		    "bogus word\n"             /* 5: unknown keyword */
-		    "softdep m \\\n"           /* 6 */
-		    "  pre: p1\\\n"            /* 7: no blank before the backslash */
-		    "p2\n"                     /* 8 */
-		    "frobnicate\n"             /* 9 */
-		    "options bar \\\n"         /* 10: continued bad line (no parameter) */
-		    "\n"                       /* 11 */
-		    "blacklist b\n",           /* 12 */
+		    "blacklist a\n"	   /* 1 */
+		    "options foo x=1 \\\n" /* 2 */
+		    "   y=2 \\\n"	   /* 3 */
+		    "z=3\n"		   /* 4 */
+		    "bogus word\n"	   /* 5: unknown keyword */
+		    "softdep m \\\n"	   /* 6 */
+		    "  pre: p1\\\n"	   /* 7: no blank before the backslash */
+		    "p2\n"		   /* 8 */
+		    "frobnicate\n"	   /* 9 */
+		    "options bar \\\n"	   /* 10: continued bad line (no parameter) */
+		    "\n"		   /* 11 */
+		    "blacklist b\n",	   /* 12 */
 		    "k.conf");
-	CHECK(!strcmp(opts_of(&c, "foo", NULL), "x=1 y=2 z=3"), "continued options: '%s', expected 'x=1 y=2 z=3'",
-	      opts_of(&c, "foo", NULL));
+	CHECK(!strcmp(opts_of(&c, "foo", NULL), "x=1 y=2 z=3"),
+	      "continued options: '%s', expected 'x=1 y=2 z=3'", opts_of(&c, "foo", NULL));
 	CHECK(strstr(log, "k.conf:5: bogus: unknown keyword"),
-	      "after a 3-line continuation (lines 2-4) the bad line 5 must be named k.conf:5; log:\n%s", log);
-	CHECK(strstr(log, "k.conf:9: frobnicate"), "bad line 9 after a continuation (6-8) not named k.conf:9:\n%s",
+	      "after a 3-line continuation (lines 2-4) the bad line 5 must be named k.conf:5; "
+	      "log:\n%s",
 	      log);
-	CHECK(strstr(log, "k.conf:10: options"), "continued bad line 10-11 not named by its first line k.conf:10:\n%s",
-	      log);
+	CHECK(strstr(log, "k.conf:9: frobnicate"),
+	      "bad line 9 after a continuation (6-8) not named k.conf:9:\n%s", log);
+	CHECK(strstr(log, "k.conf:10: options"),
+	      "continued bad line 10-11 not named by its first line k.conf:10:\n%s", log);
 	CHECK(count_lines(log) == 3, "expected 3 warning lines, got:\n%s", log);
 	{
 		const struct cfg_softdep *sd = config_softdep(&c, "m");
 		/* "p1\" joins "p2" with a blank, as kmod does (the backslash becomes a blank) */
-		CHECK(sd && sd->npre == 2, "softdep m pre: '%s', expected p1,p2", sd ? joinlist(sd->pre, sd->npre) : "-");
+		CHECK(sd && sd->npre == 2, "softdep m pre: '%s', expected p1,p2",
+		      sd ? joinlist(sd->pre, sd->npre) : "-");
 	}
 	CHECK(c.nblacklist == 2 && has(c.blacklist, 2, "b"), "blacklist '%s', expected a,b",
 	      joinlist(c.blacklist, c.nblacklist));
@@ -309,14 +319,16 @@ static void t_continuation(void)
 	 * number; a '#' inside the continued text cuts the rest of the logical line. */
 	memset(&c, 0, sizeof c);
 	log = parse(&c, "options q a=1 \\\n# note\nbogus\n", "h.conf");
-	CHECK(strstr(log, "h.conf:3: bogus"), "bad line 3 after continuation into a comment:\n%s", log);
+	CHECK(strstr(log, "h.conf:3: bogus"), "bad line 3 after continuation into a comment:\n%s",
+	      log);
 	CHECK(!strcmp(opts_of(&c, "q", NULL), "a=1"), "options q '%s'", opts_of(&c, "q", NULL));
 	config_free(&c);
 
 	/* A trailing backslash on the last line, with and without a newline. */
 	memset(&c, 0, sizeof c);
 	log = parse(&c, "blacklist z \\\n", "t.conf");
-	CHECK(c.nblacklist == 1 && log[0] == '\0', "'blacklist z \\\\\\n' at EOF: blacklist '%s' log '%s'",
+	CHECK(c.nblacklist == 1 && log[0] == '\0',
+	      "'blacklist z \\\\\\n' at EOF: blacklist '%s' log '%s'",
 	      joinlist(c.blacklist, c.nblacklist), log);
 	config_free(&c);
 }
@@ -327,12 +339,15 @@ static void t_unknown_keyword(void)
 	const char *log;
 	tcase = "unknown";
 	log = parse(&c, "blacklist a\nmodprobe-ng x\nblacklist b\n", "/etc/modload.conf");
-	CHECK(strstr(log, "modload: warning: /etc/modload.conf:2: modprobe-ng: unknown keyword; line ignored\n"),
-	      "expected 'modload: warning: /etc/modload.conf:2: modprobe-ng: unknown keyword; line ignored', got:\n%s",
+	CHECK(strstr(log, "modload: warning: /etc/modload.conf:2: modprobe-ng: unknown keyword; "
+			  "line ignored\n"),
+	      "expected 'modload: warning: /etc/modload.conf:2: modprobe-ng: unknown keyword; line "
+	      "ignored', got:\n%s",
 	      log);
 	CHECK(count_lines(log) == 1, "expected one warning line, got:\n%s", log);
 	CHECK(c.warnings == 1, "warnings=%u", c.warnings);
-	CHECK(c.nblacklist == 2, "the rest must apply: blacklist '%s'", joinlist(c.blacklist, c.nblacklist));
+	CHECK(c.nblacklist == 2, "the rest must apply: blacklist '%s'",
+	      joinlist(c.blacklist, c.nblacklist));
 	config_free(&c);
 }
 
@@ -341,9 +356,13 @@ static void t_install_once(void)
 	struct config c = { 0 };
 	const char *log;
 	tcase = "install";
-	log = parse(&c, "install foo /bin/true\nremove foo /bin/false\ninstall bar x\nblacklist q\n", "i.conf");
-	CHECK(count_lines(log) == 1, "install/remove must be said once, got %d lines:\n%s", count_lines(log), log);
-	CHECK(strstr(log, "not supported"), "install warning does not say 'not supported':\n%s", log);
+	log = parse(&c,
+		    "install foo /bin/true\nremove foo /bin/false\ninstall bar x\nblacklist q\n",
+		    "i.conf");
+	CHECK(count_lines(log) == 1, "install/remove must be said once, got %d lines:\n%s",
+	      count_lines(log), log);
+	CHECK(strstr(log, "not supported"), "install warning does not say 'not supported':\n%s",
+	      log);
 	CHECK(c.nblacklist == 1, "line after install lines not applied");
 	/* once per configuration, also across sources */
 	log = parse(&c, "remove x y\n", "j.conf");
@@ -360,17 +379,19 @@ static void t_options_order(void)
 	parse(&c, "options virtio-blk queue_depth=1 poll_queues=0\n", "build");
 	parse(&c, "options virtio_blk queue_depth=2\noptions other x=1\n", "/etc/modload.conf");
 	parse_cmdline(&c, "root=/dev/vda virtio_blk.queue_depth=3 virtio-blk.num_request_queues=1");
-	CHECK(!strcmp(opts_of(&c, "virtio_blk", NULL),
-		      "queue_depth=1 poll_queues=0 queue_depth=2 queue_depth=3 num_request_queues=1"),
+	CHECK(!strcmp(opts_of(&c, "virtio_blk", NULL), "queue_depth=1 poll_queues=0 queue_depth=2 "
+						       "queue_depth=3 num_request_queues=1"),
 	      "options order: got '%s', expected "
 	      "'queue_depth=1 poll_queues=0 queue_depth=2 queue_depth=3 num_request_queues=1'",
 	      opts_of(&c, "virtio_blk", NULL));
-	CHECK(!strcmp(opts_of(&c, "other", NULL), "x=1"), "other: '%s'", opts_of(&c, "other", NULL));
+	CHECK(!strcmp(opts_of(&c, "other", NULL), "x=1"), "other: '%s'",
+	      opts_of(&c, "other", NULL));
 	/* module options and alias options, in line order */
 	parse(&c, "options myal a=1\noptions virtio_blk b=2\n", "x");
 	{
 		const char *o = opts_of(&c, "virtio_blk", "myal");
-		CHECK(strstr(o, "num_request_queues=1 a=1 b=2") != NULL, "alias options in order: '%s'", o);
+		CHECK(strstr(o, "num_request_queues=1 a=1 b=2") != NULL,
+		      "alias options in order: '%s'", o);
 	}
 	/* config_options appends to what the caller already has in buf */
 	{
@@ -380,7 +401,8 @@ static void t_options_order(void)
 		/* and never overflows a short buffer */
 		char small[8] = "";
 		config_options(&c, "virtio_blk", NULL, small, sizeof small);
-		CHECK(strlen(small) < sizeof small, "short buffer overflow: len %zu", strlen(small));
+		CHECK(strlen(small) < sizeof small, "short buffer overflow: len %zu",
+		      strlen(small));
 	}
 	config_free(&c);
 }
@@ -390,38 +412,41 @@ static void t_cmdline(void)
 	struct config c = { 0 };
 	const char *log;
 	tcase = "cmdline";
-	log = parse_cmdline(&c,
-			    "BOOT_IMAGE=/boot/vmlinuz-6.1.0 root=UUID=1234 ro quiet console=ttyS0,115200n8 "
-			    "e1000e.InterruptThrottleRate=3000,3000 mod.p=\"a b\" mod-name.p=1 "
-			    "modprobe.blacklist=a,b-c rd.driver.blacklist=d rd.driver.pre=x,y-z "
-			    "rd.driver.post=w nodot foo=bar.baz .hidden=1 trailing. bool.flag "
-			    "\tsnd.q=\"x\ty\"\n -- init.arg=1 modprobe.blacklist=after");
+	log = parse_cmdline(
+		&c, "BOOT_IMAGE=/boot/vmlinuz-6.1.0 root=UUID=1234 ro quiet console=ttyS0,115200n8 "
+		    "e1000e.InterruptThrottleRate=3000,3000 mod.p=\"a b\" mod-name.p=1 "
+		    "modprobe.blacklist=a,b-c rd.driver.blacklist=d rd.driver.pre=x,y-z "
+		    "rd.driver.post=w nodot foo=bar.baz .hidden=1 trailing. bool.flag "
+		    "\tsnd.q=\"x\ty\"\n -- init.arg=1 modprobe.blacklist=after");
 	CHECK(log[0] == '\0', "no warnings expected, got: %s", log);
-	CHECK(!strcmp(opts_of(&c, "e1000e", NULL), "InterruptThrottleRate=3000,3000"), "e1000e: '%s'",
-	      opts_of(&c, "e1000e", NULL));
-	CHECK(!strcmp(opts_of(&c, "mod", NULL), "p=\"a b\""), "mod.p=\"a b\" -> '%s', expected 'p=\"a b\"'",
-	      opts_of(&c, "mod", NULL));
+	CHECK(!strcmp(opts_of(&c, "e1000e", NULL), "InterruptThrottleRate=3000,3000"),
+	      "e1000e: '%s'", opts_of(&c, "e1000e", NULL));
+	CHECK(!strcmp(opts_of(&c, "mod", NULL), "p=\"a b\""),
+	      "mod.p=\"a b\" -> '%s', expected 'p=\"a b\"'", opts_of(&c, "mod", NULL));
 	CHECK(!strcmp(opts_of(&c, "mod_name", NULL), "p=1"), "mod-name.p=1 -> mod_name '%s'",
 	      opts_of(&c, "mod_name", NULL));
 	CHECK(c.nblacklist == 3 && has(c.blacklist, 3, "a") && has(c.blacklist, 3, "b_c") &&
 		      has(c.blacklist, 3, "d"),
 	      "blacklist '%s', expected a,b_c,d", joinlist(c.blacklist, c.nblacklist));
-	CHECK(c.npre == 2 && !strcmp(c.pre[0], "x") && !strcmp(c.pre[1], "y_z"), "rd.driver.pre: '%s'",
-	      joinlist(c.pre, c.npre));
-	CHECK(c.npost == 1 && !strcmp(c.post[0], "w"), "rd.driver.post: '%s'", joinlist(c.post, c.npost));
+	CHECK(c.npre == 2 && !strcmp(c.pre[0], "x") && !strcmp(c.pre[1], "y_z"),
+	      "rd.driver.pre: '%s'", joinlist(c.pre, c.npre));
+	CHECK(c.npost == 1 && !strcmp(c.post[0], "w"), "rd.driver.post: '%s'",
+	      joinlist(c.post, c.npost));
 	CHECK(!strcmp(opts_of(&c, "bool", NULL), "flag"), "bool.flag -> '%s', expected 'flag'",
 	      opts_of(&c, "bool", NULL));
-	CHECK(!strcmp(opts_of(&c, "snd", NULL), "q=\"x\ty\""), "tab inside quotes: '%s', expected 'q=\"x<TAB>y\"'",
-	      opts_of(&c, "snd", NULL));
+	CHECK(!strcmp(opts_of(&c, "snd", NULL), "q=\"x\ty\""),
+	      "tab inside quotes: '%s', expected 'q=\"x<TAB>y\"'", opts_of(&c, "snd", NULL));
 	/* nothing from words without a dot, with '=' before the dot, or after -- */
 	for (unsigned i = 0; i < c.noptions; i++) {
 		const char *m = c.options[i].mod;
-		CHECK(strcmp(m, "init") && strcmp(m, "foo") && strcmp(m, "root") && strcmp(m, "console") &&
-			      strcmp(m, "BOOT_IMAGE") && strcmp(m, "") && strcmp(m, "trailing"),
+		CHECK(strcmp(m, "init") && strcmp(m, "foo") && strcmp(m, "root") &&
+			      strcmp(m, "console") && strcmp(m, "BOOT_IMAGE") && strcmp(m, "") &&
+			      strcmp(m, "trailing"),
 		      "unexpected options entry '%s' '%s'", m, c.options[i].opts);
 	}
 	CHECK(!has(c.blacklist, c.nblacklist, "after"), "words after -- were parsed");
-	CHECK(c.noptions == 5, "noptions=%u, expected 5 (e1000e mod mod_name bool snd)", c.noptions);
+	CHECK(c.noptions == 5, "noptions=%u, expected 5 (e1000e mod mod_name bool snd)",
+	      c.noptions);
 	config_free(&c);
 }
 
@@ -432,15 +457,16 @@ static void t_cmdline_values(void)
 	tcase = "cmdline-values";
 	parse_cmdline(&c, "m1.p=\"a  b\" m2.p=x#y m3.p=a\\ m4.p=\"#\"");
 	CHECK(!strcmp(opts_of(&c, "m1", NULL), "p=\"a  b\""),
-	      "input: m1.p=\"a  b\" (two blanks in quotes); expected options 'p=\"a  b\"', got '%s'",
+	      "input: m1.p=\"a  b\" (two blanks in quotes); expected options 'p=\"a  b\"', got "
+	      "'%s'",
 	      opts_of(&c, "m1", NULL));
 	CHECK(!strcmp(opts_of(&c, "m2", NULL), "p=x#y"),
 	      "input: m2.p=x#y; expected options 'p=x#y' (the kernel passes '#' on), got '%s'",
 	      opts_of(&c, "m2", NULL));
-	CHECK(!strcmp(opts_of(&c, "m3", NULL), "p=a\\"), "input: m3.p=a\\ ; expected 'p=a\\', got '%s'",
-	      opts_of(&c, "m3", NULL));
-	CHECK(!strcmp(opts_of(&c, "m4", NULL), "p=\"#\""), "input: m4.p=\"#\"; expected 'p=\"#\"', got '%s'",
-	      opts_of(&c, "m4", NULL));
+	CHECK(!strcmp(opts_of(&c, "m3", NULL), "p=a\\"),
+	      "input: m3.p=a\\ ; expected 'p=a\\', got '%s'", opts_of(&c, "m3", NULL));
+	CHECK(!strcmp(opts_of(&c, "m4", NULL), "p=\"#\""),
+	      "input: m4.p=\"#\"; expected 'p=\"#\"', got '%s'", opts_of(&c, "m4", NULL));
 	config_free(&c);
 
 	tcase = "cmdline-edge";
@@ -448,8 +474,8 @@ static void t_cmdline_values(void)
 	parse_cmdline(&c, "");
 	parse_cmdline(&c, "   \t ");
 	parse_cmdline(&c, "modprobe.blacklist= modprobe.blacklist=,, rd.driver.pre=");
-	CHECK(c.nblacklist == 0 && c.npre == 0 && c.noptions == 0, "empty lists gave bl %u pre %u opts %u",
-	      c.nblacklist, c.npre, c.noptions);
+	CHECK(c.nblacklist == 0 && c.npre == 0 && c.noptions == 0,
+	      "empty lists gave bl %u pre %u opts %u", c.nblacklist, c.npre, c.noptions);
 	parse_cmdline(&c, "\"unterminated.p=1 x.y=2");
 	parse_cmdline(&c, "a.b=\"unterminated value");
 	config_free(&c);
@@ -469,8 +495,10 @@ static void t_long(void)
 	p += big;
 	p += sprintf(p, "=1\nblacklist three\nbogus\n");
 	log = parse(&c, text, "l.conf");
-	CHECK(strstr(log, "l.conf:2: line longer than"), "no 'l.conf:2: line longer than' warning:\n%s", log);
-	CHECK(strstr(log, "l.conf:4: bogus"), "line numbering after a long line: no 'l.conf:4: bogus':\n%s", log);
+	CHECK(strstr(log, "l.conf:2: line longer than"),
+	      "no 'l.conf:2: line longer than' warning:\n%s", log);
+	CHECK(strstr(log, "l.conf:4: bogus"),
+	      "line numbering after a long line: no 'l.conf:4: bogus':\n%s", log);
 	CHECK(c.nblacklist == 2 && c.noptions == 0, "after long line: blacklist '%s', %u options",
 	      joinlist(c.blacklist, c.nblacklist), c.noptions);
 	config_free(&c);
@@ -483,10 +511,10 @@ static void t_long(void)
 		p += sprintf(p, "p%d=1 \\\n", i);
 	sprintf(p, "last=1\nbogus\n");
 	log = parse(&c, text, "lc.conf");
-	CHECK(strstr(log, "lc.conf:1: line longer than"), "continued long line: no 'lc.conf:1: line longer':\n%s",
-	      log);
-	CHECK(strstr(log, "lc.conf:3002: bogus"), "line after 3001 continued lines is not named lc.conf:3002:\n%s",
-	      log);
+	CHECK(strstr(log, "lc.conf:1: line longer than"),
+	      "continued long line: no 'lc.conf:1: line longer':\n%s", log);
+	CHECK(strstr(log, "lc.conf:3002: bogus"),
+	      "line after 3001 continued lines is not named lc.conf:3002:\n%s", log);
 	config_free(&c);
 
 	/* A line just under the limit with many words: every word must arrive,
@@ -501,8 +529,10 @@ static void t_long(void)
 	{
 		const char *o = opts_of(&c, "many", NULL);
 		CHECK(strstr(o, "p299=299") || strstr(log, "w.conf:1:"),
-		      "input: 'options many p0=0 ... p299=299' (301 words, %zu bytes); expected all 300 "
-		      "parameters or a warning, got %zu bytes of options ending '...%s' and log '%s'",
+		      "input: 'options many p0=0 ... p299=299' (301 words, %zu bytes); expected "
+		      "all 300 "
+		      "parameters or a warning, got %zu bytes of options ending '...%s' and log "
+		      "'%s'",
 		      strlen(text), strlen(o), strlen(o) > 20 ? o + strlen(o) - 20 : o, log);
 	}
 	config_free(&c);
@@ -516,7 +546,8 @@ static void t_long(void)
 	sprintf(p + 5000, "\n");
 	log = parse(&c, text, "n.conf");
 	CHECK(c.nblacklist == 0 ? strstr(log, "n.conf:1:") != NULL : strlen(c.blacklist[0]) == 5000,
-	      "5000-byte module name: expected a warning or the whole name; got %u entries of length %zu, log '%s'",
+	      "5000-byte module name: expected a warning or the whole name; got %u entries of "
+	      "length %zu, log '%s'",
 	      c.nblacklist, c.nblacklist ? strlen(c.blacklist[0]) : (size_t)0, log);
 	config_free(&c);
 
@@ -527,10 +558,11 @@ static void t_long(void)
 	memset(p, 'v', 10000);
 	sprintf(p + 10000, " modprobe.blacklist=zz after.q=1");
 	log = parse_cmdline(&c, text);
-	CHECK(strstr(log, "longer than"), "no warning for a 10000-byte command line word:\n%s", log);
+	CHECK(strstr(log, "longer than"), "no warning for a 10000-byte command line word:\n%s",
+	      log);
 	CHECK(has(c.blacklist, c.nblacklist, "zz") && !strcmp(opts_of(&c, "after", NULL), "q=1"),
-	      "words after the long one not parsed: bl '%s', after '%s'", joinlist(c.blacklist, c.nblacklist),
-	      opts_of(&c, "after", NULL));
+	      "words after the long one not parsed: bl '%s', after '%s'",
+	      joinlist(c.blacklist, c.nblacklist), opts_of(&c, "after", NULL));
 	CHECK(!strcmp(opts_of(&c, "huge", NULL), ""), "the long word was used (%zu bytes)",
 	      strlen(opts_of(&c, "huge", NULL)));
 	config_free(&c);
@@ -542,7 +574,8 @@ static void t_long(void)
 	memset(p, 'v', 4000);
 	p[4000] = '\0';
 	log = parse_cmdline(&c, text);
-	CHECK(strlen(opts_of(&c, "big", NULL)) == 4002, "4006-byte word: options of %zu bytes, expected 4002; log '%s'",
+	CHECK(strlen(opts_of(&c, "big", NULL)) == 4002,
+	      "4006-byte word: options of %zu bytes, expected 4002; log '%s'",
 	      strlen(opts_of(&c, "big", NULL)), log);
 	config_free(&c);
 	free(text);
@@ -573,7 +606,8 @@ static void t_file(void)
 	cap_begin();
 	err = config_parse_file(&c, path);
 	cap_end();
-	CHECK(err == -2 && captured[0] == '\0', "missing file: err %d (expected -ENOENT), log '%s'", err, captured);
+	CHECK(err == -2 && captured[0] == '\0', "missing file: err %d (expected -ENOENT), log '%s'",
+	      err, captured);
 	config_free(&c);
 }
 

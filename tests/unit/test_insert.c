@@ -92,9 +92,9 @@ static void write_huge_frame(void)
 {
 	static const unsigned char frame[] = {
 		0x28, 0xb5, 0x2f, 0xfd, /* magic */
-		0xe0, /* 8-byte content size, single segment */
+		0xe0,			/* 8-byte content size, single segment */
 		0x00, 0x00, 0x00, 0x40, 0x00, 0x00, 0x00, 0x00, /* 1 << 30 */
-		0x01, 0x00, 0x00, /* an empty last raw block */
+		0x01, 0x00, 0x00,				/* an empty last raw block */
 	};
 	int fd = open(in_dir("huge.ko.zst"), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 

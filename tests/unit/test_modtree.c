@@ -27,14 +27,14 @@
 
 static int failures;
 
-#define CHECK(cond, ...)                                                       \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);   \
-			fprintf(stderr, __VA_ARGS__);                          \
-			fputc('\n', stderr);                                   \
-			failures++;                                            \
-		}                                                              \
+#define CHECK(cond, ...)                                                     \
+	do {                                                                 \
+		if (!(cond)) {                                               \
+			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
+			fprintf(stderr, __VA_ARGS__);                        \
+			fputc('\n', stderr);                                 \
+			failures++;                                          \
+		}                                                            \
 	} while (0)
 
 static char *path_join(const char *a, const char *b)
@@ -113,7 +113,8 @@ static size_t count_ko(const char *dir)
 		len = strlen(de->d_name);
 		if (de->d_type == DT_DIR)
 			n += count_ko(sub);
-		else if (de->d_type == DT_REG && len > 3 && strcmp(de->d_name + len - 3, ".ko") == 0)
+		else if (de->d_type == DT_REG && len > 3 &&
+			 strcmp(de->d_name + len - 3, ".ko") == 0)
 			n++;
 		free(sub);
 	}
@@ -181,8 +182,8 @@ static void check_ext4(const struct modtree *t, const char *root)
 	CHECK(n == 0 && v == NULL, "mt_values of a missing key");
 
 	order = path_join(root, "modules.order");
-	CHECK(m->order == (unsigned)line_of(order, "kernel/fs/ext4/ext4.ko"),
-	      "ext4 order %u", m->order);
+	CHECK(m->order == (unsigned)line_of(order, "kernel/fs/ext4/ext4.ko"), "ext4 order %u",
+	      m->order);
 	free(order);
 }
 
@@ -259,7 +260,7 @@ static void parse(const unsigned char *img, size_t len)
 	if (modinfo_section(img, len, &sec, &seclen) < 0)
 		return;
 	CHECK((const unsigned char *)sec >= img && seclen <= len &&
-	      (size_t)((const unsigned char *)sec - img) <= len - seclen,
+		      (size_t)((const unsigned char *)sec - img) <= len - seclen,
 	      "section outside the image");
 	while ((ent = modinfo_next(sec, seclen, &pos, &elen))) {
 		sum += (unsigned char)ent[elen - 1];
@@ -291,8 +292,7 @@ static uint64_t rnd(void)
 
 /* Every stride-th length, and every tail_stride-th one in the last 4 KiB,
  * where a module keeps its section header table. */
-static void test_truncation(const unsigned char *img, size_t len, size_t stride,
-			    size_t tail_stride)
+static void test_truncation(const unsigned char *img, size_t len, size_t stride, size_t tail_stride)
 {
 	size_t n;
 
@@ -357,7 +357,8 @@ static size_t build_elf(unsigned char *b, struct synth *s, const char *mi, size_
 {
 	size_t eh = s->is64 ? 64 : 52, a = s->is64 ? 8 : 4;
 	size_t stroff = eh, mioff = stroff + sizeof synth_strtab, i;
-	size_t secs[3][4] = { { 0, 0, 0, 0 }, { 1, 3, stroff, sizeof synth_strtab },
+	size_t secs[3][4] = { { 0, 0, 0, 0 },
+			      { 1, 3, stroff, sizeof synth_strtab },
 			      { 11, 1, mioff, milen } };
 
 	s->shentsize = s->is64 ? 64 : 40;
@@ -436,7 +437,8 @@ static void test_synthetic(void)
 			put(b + s.shoff + 2 * s.shentsize + (s.is64 ? 32 : 20), sizeof mi - 1,
 			    s.is64 ? 8 : 4, s.big);
 			put(b + (s.is64 ? 58 : 46), s.shentsize + 1, 2, s.big);
-			CHECK(modinfo_section(b, len, &sec, &seclen) == -ENOEXEC, "shentsize taken");
+			CHECK(modinfo_section(b, len, &sec, &seclen) == -ENOEXEC,
+			      "shentsize taken");
 			put(b + (s.is64 ? 58 : 46), s.shentsize, 2, s.big);
 			put(b + (s.is64 ? 62 : 50), 3, 2, s.big); /* shstrndx out of range */
 			CHECK(modinfo_section(b, len, &sec, &seclen) == -ENOEXEC, "shstrndx taken");
@@ -444,7 +446,8 @@ static void test_synthetic(void)
 			/* .shstrtab one byte short: ".modinfo" loses its NUL. */
 			put(b + s.shoff + s.shentsize + (s.is64 ? 32 : 20), sizeof synth_strtab - 1,
 			    s.is64 ? 8 : 4, s.big);
-			CHECK(modinfo_section(b, len, &sec, &seclen) == -ENOEXEC, "unterminated name");
+			CHECK(modinfo_section(b, len, &sec, &seclen) == -ENOEXEC,
+			      "unterminated name");
 			put(b + s.shoff + s.shentsize + (s.is64 ? 32 : 20), sizeof synth_strtab,
 			    s.is64 ? 8 : 4, s.big);
 			CHECK(synth_ok(b, len, mi, sizeof mi - 1), "restored synthetic ELF");
@@ -504,7 +507,8 @@ static void write_xz(const char *path, const void *data, size_t len)
 	unsigned char *buf = malloc(cap);
 
 	CHECK(lzma_easy_buffer_encode(6, LZMA_CHECK_CRC32, NULL, data, len, buf, &out, cap) ==
-		      LZMA_OK, "xz encode");
+		      LZMA_OK,
+	      "xz encode");
 	write_file(path, buf, out);
 	free(buf);
 }
@@ -533,7 +537,8 @@ static void check_roundtrip(const char *path, const void *want, size_t wantlen)
 	size_t len;
 
 	CHECK(modtree_read_module(path, &got, &len) == 0 && len == wantlen &&
-		      memcmp(got, want, len) == 0, "round trip %s", path);
+		      memcmp(got, want, len) == 0,
+	      "round trip %s", path);
 	if (len == wantlen)
 		free(got);
 }
@@ -568,7 +573,10 @@ static void test_small_tree(const char *root, const char *scratch)
 	write_file(AT("kernel/bad.ko"), "garbage", 7);
 	write_file(AT("kernel/empty.ko"), "", 0);
 	write_file(AT("kernel/trunc.ko.zst"), "\x28\xb5\x2f\xfd\x04", 5);
-	write_file(AT("kernel/trunc.ko.xz"), "\xfd" "7zXZ", 5);
+	write_file(AT("kernel/trunc.ko.xz"),
+		   "\xfd"
+		   "7zXZ",
+		   5);
 	write_file(AT("kernel/trunc.ko.gz"), "\x1f\x8b\x08", 3);
 	write_file(AT("kernel/notes.txt"), "x", 1);
 	slen = build_elf(synth, &s, mi, sizeof mi - 1); /* no name=: from the file */

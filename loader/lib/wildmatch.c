@@ -1,9 +1,9 @@
-/* glob.c: shell-style matching (see glob.h).
+/* wildmatch.c: shell-style matching (see wildmatch.h).
  *
  * The classic single-backtrack algorithm: on a mismatch, retry from the last
  * '*' one byte further on. Every other token matches exactly one byte, which
  * is what makes remembering only the last '*' enough. */
-#include "glob.h"
+#include "wildmatch.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -14,9 +14,10 @@ static int in_class(const char *name, size_t len, unsigned char c)
 		const char *name;
 		int (*test)(int);
 	} classes[] = {
-		{ "alnum", isalnum }, { "alpha", isalpha }, { "digit", isdigit }, { "lower", islower },
-		{ "upper", isupper }, { "space", isspace }, { "xdigit", isxdigit }, { "punct", ispunct },
-		{ "blank", isblank }, { "cntrl", iscntrl }, { "graph", isgraph },	{ "print", isprint },
+		{ "alnum", isalnum },	{ "alpha", isalpha }, { "digit", isdigit },
+		{ "lower", islower },	{ "upper", isupper }, { "space", isspace },
+		{ "xdigit", isxdigit }, { "punct", ispunct }, { "blank", isblank },
+		{ "cntrl", iscntrl },	{ "graph", isgraph }, { "print", isprint },
 	};
 	for (size_t i = 0; i < sizeof classes / sizeof *classes; i++)
 		if (strlen(classes[i].name) == len && !memcmp(classes[i].name, name, len))
@@ -82,7 +83,7 @@ static int match_one(const char *p, unsigned char c, const char **next)
 	return (unsigned char)*p == c;
 }
 
-int glob_match(const char *p, const char *s)
+int wildmatch(const char *p, const char *s)
 {
 	const char *star_p = NULL, *star_s = NULL, *next;
 

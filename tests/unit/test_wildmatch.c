@@ -1,10 +1,10 @@
-/* test_glob.c: glob_match() must agree with the C library's fnmatch(p, s, 0)
+/* test_wildmatch.c: wildmatch() must agree with the C library's fnmatch(p, s, 0)
  * (glibc here, the reference kmod uses) on hand-picked cases and on random
  * patterns and strings over a small alphabet rich in special characters.
  * Random patterns with a '[' that no ']' closes are left out: aliases with an
  * unbalanced bracket are refused before matching (alias_normalize), and
  * glibc's answer for them depends on what follows. */
-#include "glob.h"
+#include "wildmatch.h"
 
 #include <fnmatch.h>
 #include <stdio.h>
@@ -15,10 +15,11 @@ static int checks, failures;
 
 static void check(const char *p, const char *s)
 {
-	int want = fnmatch(p, s, 0) == 0, got = glob_match(p, s);
+	int want = fnmatch(p, s, 0) == 0, got = wildmatch(p, s);
 	checks++;
 	if (want != got && failures++ < 20)
-		printf("FAIL: pattern '%s' string '%s': fnmatch %d, glob_match %d\n", p, s, want, got);
+		printf("FAIL: pattern '%s' string '%s': fnmatch %d, wildmatch %d\n", p, s, want,
+		       got);
 }
 
 static void random_text(char *out, int len, const char *alphabet)
@@ -32,14 +33,32 @@ static void random_text(char *out, int len, const char *alphabet)
 int main(void)
 {
 	static const char *const fixed[][2] = {
-		{ "pci:v00008086d*sv*sd*bc*sc*i*", "pci:v00008086d00002922sv00001AF4sd00001100bc01sc06i01" },
+		{ "pci:v00008086d*sv*sd*bc*sc*i*",
+		  "pci:v00008086d00002922sv00001AF4sd00001100bc01sc06i01" },
 		{ "usb:v13FDp3940d0[0-2]*dc*", "usb:v13FDp3940d01FFdc00" },
 		{ "usb:v13FDp3940d0[0-2]*dc*", "usb:v13FDp3940d03FFdc00" },
-		{ "a[!b]c", "abc" }, { "a[!b]c", "axc" }, { "a[^b]c", "axc" }, { "a[]]c", "a]c" },
-		{ "a[", "a[" }, { "a[b", "a[b" }, { "a\\*", "a*" }, { "a\\*", "ab" }, { "a\\", "a\\" },
-		{ "[[:digit:]]x", "5x" }, { "[[:alpha:]]x", "5x" }, { "[a-]", "-" }, { "[-a]", "-" },
-		{ "*", "" }, { "", "" }, { "?", "" }, { "**a**", "bab" }, { "a*b*c", "abbbcbc" },
-		{ "[0-9A-E]", "C" }, { "[0-9A-E]", "F" }, { "*[Ll]x", "yLx" }, { "[a\\-z]", "-" },
+		{ "a[!b]c", "abc" },
+		{ "a[!b]c", "axc" },
+		{ "a[^b]c", "axc" },
+		{ "a[]]c", "a]c" },
+		{ "a[", "a[" },
+		{ "a[b", "a[b" },
+		{ "a\\*", "a*" },
+		{ "a\\*", "ab" },
+		{ "a\\", "a\\" },
+		{ "[[:digit:]]x", "5x" },
+		{ "[[:alpha:]]x", "5x" },
+		{ "[a-]", "-" },
+		{ "[-a]", "-" },
+		{ "*", "" },
+		{ "", "" },
+		{ "?", "" },
+		{ "**a**", "bab" },
+		{ "a*b*c", "abbbcbc" },
+		{ "[0-9A-E]", "C" },
+		{ "[0-9A-E]", "F" },
+		{ "*[Ll]x", "yLx" },
+		{ "[a\\-z]", "-" },
 	};
 	char p[16], s[16];
 
@@ -54,6 +73,6 @@ int main(void)
 			continue;
 		check(p, s);
 	}
-	printf("test_glob: %d checks, %d failed\n", checks, failures);
+	printf("test_wildmatch: %d checks, %d failed\n", checks, failures);
 	return failures != 0;
 }
