@@ -33,14 +33,14 @@ $(B)/modload: $(LOADER_OBJ) $(ZSTD_DEC_LIB)
 
 $(B)/target/%.o: %.c $(ZSTD_DEC_LIB)
 	@mkdir -p $(dir $@)
-	$(MUSLCC) $(CFLAGS) $(TARGET_CFLAGS) $(WARN) $(CPPFLAGS) $(ZSTD_CPPFLAGS) -MMD -c -o $@ $<
+	$(MUSLCC) $(CFLAGS) $(TARGET_CFLAGS) $(WARN) $(CPPFLAGS) $(ZSTD_CPPFLAGS) -MMD -MP -c -o $@ $<
 
 $(B)/modpack: $(PACK_OBJ)
 	$(HOSTCC) -o $@ $(PACK_OBJ) -lzstd -llzma -lz
 
 $(B)/host/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(HOSTCC) -O2 -g $(WARN) $(CPPFLAGS) -Iinitramfs/modpack -MMD -c -o $@ $<
+	$(HOSTCC) -O2 -g $(WARN) $(CPPFLAGS) -Iinitramfs/modpack -MMD -MP -c -o $@ $<
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
