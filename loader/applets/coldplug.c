@@ -112,7 +112,7 @@ int coldplug_main(int argc, char **argv)
 	int pipefd[2];
 	pid_t pid;
 
-	log_use_kmsg(1);
+	log_use_kmsg(KMSG_ALL);
 	if (parse(argc, argv, &o) < 0)
 		return EXIT_USAGE;
 	if (pipe(pipefd) < 0) {

@@ -91,6 +91,7 @@ int insmod_main(int argc, char **argv)
 	int err;
 
 	log_init("insmod");
+	log_use_kmsg(KMSG_ERRORS);
 	err = parse(argc, argv);
 	if (err)
 		return err > 0 ? 0 : 1;

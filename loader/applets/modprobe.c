@@ -90,12 +90,16 @@ static int parse(int argc, char **argv, struct mp_opts *o)
 	return 0;
 }
 
-/* The kernel runs request_module's helper with no console: log to kmsg then. */
-static void pick_log(void)
+/* When modules are inserted or removed, errors go to the kernel log too;
+ * everything does when the kernel runs us for request_module, with stderr on
+ * /dev/null. Queries (-R, --show-depends, -n) only print. */
+static void pick_log(const struct mp_opts *o)
 {
 	struct stat st, null;
 	if (fstat(2, &st) < 0 || (stat("/dev/null", &null) == 0 && st.st_rdev == null.st_rdev))
-		log_use_kmsg(1);
+		log_use_kmsg(KMSG_ALL);
+	else if (!o->resolve && !o->show && !(o->flags & CTX_DRY_RUN))
+		log_use_kmsg(KMSG_ERRORS);
 }
 
 static int open_dir(struct ml_ctx *c, const struct mp_opts *o)
@@ -196,9 +200,9 @@ int modprobe_main(int argc, char **argv)
 	char params[4096];
 	int status = 0;
 
-	pick_log();
 	if (parse(argc, argv, &o) < 0)
 		return EXIT_USAGE;
+	pick_log(&o);
 	if (open_dir(&c, &o) < 0)
 		return 1;
 	c.flags = o.flags;

@@ -85,7 +85,7 @@ int rmmod_main(int argc, char **argv)
 		switch (c) {
 		case 'f': force = 1; break;
 		case 'v': log_set_level(LOG_I); break;
-		case 's': log_use_kmsg(1); break;
+		case 's': log_use_kmsg(KMSG_ALL); break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 1;
 		}

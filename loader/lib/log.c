@@ -6,11 +6,13 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 static const char *log_prog = "modload";
 static int log_max = LOG_N;
-static int kmsg_fd = -1;
+static int kmsg_fd = -1, kmsg_mode, stderr_is_console;
 
 void log_init(const char *prog)
 {
@@ -18,14 +20,20 @@ void log_init(const char *prog)
 		log_prog = prog;
 }
 
-void log_use_kmsg(int on)
+void log_use_kmsg(int mode)
 {
-	if (on && kmsg_fd < 0)
+	struct stat st;
+
+	kmsg_mode = mode;
+	if (mode != KMSG_OFF && kmsg_fd < 0)
 		kmsg_fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC | O_NOCTTY);
-	else if (!on && kmsg_fd >= 0) {
+	else if (mode == KMSG_OFF && kmsg_fd >= 0) {
 		close(kmsg_fd);
 		kmsg_fd = -1;
 	}
+	/* /dev/console is character device 5:1. */
+	stderr_is_console = fstat(2, &st) == 0 && S_ISCHR(st.st_mode) && major(st.st_rdev) == 5 &&
+			    minor(st.st_rdev) == 1;
 }
 
 void log_set_level(int level)
@@ -70,9 +78,10 @@ void log_msg(int prio, const char *fmt, ...)
 		     msg);
 	if (n > (int)sizeof line - 1)
 		n = (int)sizeof line - 1;
-	if (kmsg_fd < 0) {
+	int to_kmsg = kmsg_fd >= 0 && (kmsg_mode == KMSG_ALL || prio <= LOG_E);
+	if (!to_kmsg || !stderr_is_console)
 		write_all(2, line, (size_t)n);
-	} else {
+	if (to_kmsg) {
 		/* kmsg takes "<prio>text"; one write is one record. */
 		char rec[640];
 		int m = snprintf(rec, sizeof rec, "<%d>modload: %s\n", prio, msg);

@@ -1,14 +1,16 @@
 /* log.h: the one place where modload's words leave the program.
- * Messages go to stderr, or to /dev/kmsg (prefixed "modload: ") when logging
- * to the kernel log was asked for: early boot has no other persistent log,
- * and the console shows kmsg already, so not both. */
+ * Messages go to stderr and, when asked for, also to /dev/kmsg (prefixed
+ * "modload: "): early boot has no other persistent log. When stderr is the
+ * system console, which shows kmsg already, what goes to kmsg is not written
+ * to stderr twice. */
 #ifndef MODLOAD_LOG_H
 #define MODLOAD_LOG_H
 
 enum { LOG_E = 3, LOG_W = 4, LOG_N = 5, LOG_I = 6, LOG_D = 7 };
 
 void log_init(const char *prog);
-void log_use_kmsg(int on);
+enum { KMSG_OFF, KMSG_ERRORS, KMSG_ALL }; /* what also goes to /dev/kmsg */
+void log_use_kmsg(int mode);
 void log_set_level(int level); /* messages above level are dropped */
 int log_level(void);
 void log_msg(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
