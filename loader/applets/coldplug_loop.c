@@ -204,6 +204,10 @@ int coldplug_run(const struct coldplug_opts *o)
 	l.t0 = l.last_event = now();
 	if (ctx_open(&l.c, applet_dir, NULL) < 0)
 		return -ENOENT;
+	if (ctx_check_kernel(&l.c) < 0) {
+		ctx_close(&l.c);
+		return -EXDEV;
+	}
 	ctx_configure(&l.c, RUNTIME_CONFIG, ctx_read_cmdline(cmdline, sizeof cmdline));
 	ctx_scan_loaded(&l.c);
 	ufd = uevent_open();

@@ -205,6 +205,10 @@ int modprobe_main(int argc, char **argv)
 	pick_log(&o);
 	if (open_dir(&c, &o) < 0)
 		return 1;
+	if (!o.resolve && !o.show && !(o.flags & CTX_DRY_RUN) && ctx_check_kernel(&c) < 0) {
+		ctx_close(&c);
+		return 1;
+	}
 	c.flags = o.flags;
 	if (!o.resolve && !o.show) {
 		char cmdline[4096];

@@ -98,6 +98,17 @@ int ctx_forbidden(const struct ml_ctx *c, unsigned mod)
 		     config_has(c->cfg.forbid, c->cfg.nforbid, blob_str(&c->b, m->name)));
 }
 
+int ctx_check_kernel(const struct ml_ctx *c)
+{
+	struct utsname u;
+
+	if (uname(&u) < 0 || !strcmp(u.release, blob_kver(&c->b)))
+		return 0;
+	log_err("%s/%s: built for kernel %s, but this is %s: its modules would not load", c->dir,
+		BLOB_FILE, blob_kver(&c->b), u.release);
+	return -EXDEV;
+}
+
 void ctx_close(struct ml_ctx *c)
 {
 	config_free(&c->cfg);

@@ -45,6 +45,9 @@ void ctx_close(struct ml_ctx *c);
 /* Add the runtime configuration: a file (missing is fine) and, when
  * cmdline is not NULL, kernel command line text. */
 void ctx_configure(struct ml_ctx *c, const char *file, const char *cmdline);
+/* Before inserting anything: is the blob built for the running kernel?
+ * Returns 0, or -EXDEV after logging which kernel it is for. */
+int ctx_check_kernel(const struct ml_ctx *c);
 /* Read /proc/cmdline into buf; returns buf, or "" when unreadable. */
 const char *ctx_read_cmdline(char *buf, size_t len);
 /* Is mod blacklisted / forbidden by the blob or the runtime configuration? */
