@@ -1,65 +1,40 @@
-/* query.c: `modload resolve ALIAS...` and `modload deps NAME...`: the blob's
- * answers, printed as `modprobe -R` and `modprobe --show-depends` print them. */
+/* query.c: `modload resolve ALIAS...` and `modload deps NAME...`, host-side
+ * questions to a packed directory. They are modprobe's -R and
+ * --show-depends, for several names at once, so they run modprobe. */
 #include "applets.h"
-#include "ctx.h"
-#include "load.h"
-#include "log.h"
-#include "lookup.h"
 
-#include <errno.h>
 #include <stdio.h>
-#include <string.h>
+#include <stdlib.h>
 
-static int open_or_fail(struct ml_ctx *c)
+static int as_modprobe(int argc, char **argv, char *flag, const char *what)
 {
-	return ctx_open(c, applet_dir, NULL) < 0 ? -1 : 0;
+	char **args;
+	int n = 0, status;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: modload %s NAME...\n", what);
+		return EXIT_USAGE;
+	}
+	args = malloc((size_t)(argc + 3) * sizeof *args);
+	if (!args)
+		return EXIT_SYSTEM;
+	args[n++] = (char *)"modprobe";
+	args[n++] = flag;
+	args[n++] = (char *)"-a";
+	for (int i = 1; i < argc; i++)
+		args[n++] = argv[i];
+	args[n] = NULL;
+	status = modprobe_main(n, args);
+	free(args);
+	return status;
 }
 
 int resolve_main(int argc, char **argv)
 {
-	struct ml_ctx c;
-	int status = 0;
-
-	if (argc < 2) {
-		fprintf(stderr, "usage: modload resolve ALIAS...\n");
-		return EXIT_USAGE;
-	}
-	if (open_or_fail(&c) < 0)
-		return 1;
-	for (int i = 1; i < argc; i++) {
-		struct hit h[LOOKUP_MAX];
-		int n = lookup(&c.b, &c.extra, argv[i], h, LOOKUP_MAX);
-		for (int k = 0; k < n; k++)
-			printf("%s\n", h[k].name);
-		if (n <= 0) {
-			log_err("FATAL: Module %s not found in directory %s", argv[i], c.dir);
-			status = 1;
-		}
-	}
-	ctx_close(&c);
-	return status;
+	return as_modprobe(argc, argv, (char *)"-R", "resolve");
 }
 
 int deps_main(int argc, char **argv)
 {
-	struct ml_ctx c;
-	int status = 0;
-
-	if (argc < 2) {
-		fprintf(stderr, "usage: modload deps NAME...\n");
-		return EXIT_USAGE;
-	}
-	if (open_or_fail(&c) < 0)
-		return 1;
-	c.flags |= CTX_SHOW;
-	for (int i = 1; i < argc; i++) {
-		int err = load_name(&c, argv[i], NULL);
-		if (err == -ENOENT) {
-			log_err("FATAL: Module %s not found in directory %s", argv[i], c.dir);
-			status = 1;
-		}
-		memset(c.state, 0, blob_nmods(&c.b)); /* each query stands alone */
-	}
-	ctx_close(&c);
-	return status;
+	return as_modprobe(argc, argv, (char *)"--show-depends", "deps");
 }
