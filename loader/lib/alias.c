@@ -60,11 +60,6 @@ void modname_from_path(const char *path, char *out, size_t cap)
 	out[i] = '\0';
 }
 
-int alias_is_pattern(const char *s)
-{
-	return strpbrk(s, "*?[\\") != NULL;
-}
-
 /* Expand the token-coded bytes at p into buf starting at pos. */
 static int expand(const struct blob *b, const uint8_t *p, const uint8_t *end, char *buf, size_t pos,
 		  size_t cap, const uint8_t **next)

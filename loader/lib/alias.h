@@ -24,9 +24,6 @@ void modname_normalize(const char *in, char *out, size_t cap);
  * its first '.', with '-' -> '_' ("/x/snd-hda-intel.ko.zst" -> snd_hda_intel). */
 void modname_from_path(const char *path, char *out, size_t cap);
 
-/* True when s has a character that makes fnmatch treat it as a pattern. */
-int alias_is_pattern(const char *s);
-
 /* Fill out[0..max) with the indices of modules (loadable and built-in) with
  * a pattern matching the normalised string s, in modules.order order.
  * Returns how many matched (may exceed max: only max are stored). */

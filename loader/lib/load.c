@@ -121,7 +121,9 @@ static int cfg_softdeps(void *ctx, unsigned mod, const char *const **pre, unsign
 	return 1;
 }
 
-int load_module(struct ml_ctx *c, unsigned mod, const char *alias, const char *params)
+/* Load one module and its plan; alias (or NULL) is the name it was asked for
+ * by, whose configured options apply too. */
+static int load_module(struct ml_ctx *c, unsigned mod, const char *alias, const char *params)
 {
 	static struct plan p;
 	const struct blob_mod *m = blob_mod(&c->b, mod);

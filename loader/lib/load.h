@@ -10,10 +10,6 @@
  * another negative errno when some insert failed (already logged). */
 int load_name(struct ml_ctx *c, const char *name, const char *params);
 
-/* Load one module index and its plan; alias (or NULL) is the name it was
- * asked for by, whose configured options apply too. */
-int load_module(struct ml_ctx *c, unsigned mod, const char *alias, const char *params);
-
 /* Insert one module file (no dependencies, no state), with its configured
  * options plus params; for workers that own their decompression buffer. */
 int load_insert(const struct ml_ctx *c, unsigned mod, const char *alias, const char *params,
