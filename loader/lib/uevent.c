@@ -46,7 +46,7 @@ int uevent_open(void)
 	return fd;
 }
 
-static void parse(char *buf, size_t len, struct uevent *ev)
+void uevent_parse(const char *buf, size_t len, struct uevent *ev)
 {
 	memset(ev, 0, sizeof *ev);
 	for (size_t i = strlen(buf) + 1; i < len; i += strlen(buf + i) + 1) {
@@ -97,6 +97,6 @@ int uevent_read(int fd, char *buf, struct uevent *ev)
 	buf[n] = '\0';
 	if (!memchr(buf, '@', strnlen(buf, (size_t)n)))
 		return 0; /* udev's re-broadcasts start with "libudev" */
-	parse(buf, (size_t)n, ev);
+	uevent_parse(buf, (size_t)n, ev);
 	return 1;
 }

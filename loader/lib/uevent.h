@@ -21,4 +21,8 @@ int uevent_open(void);
  * errno on failure. */
 int uevent_read(int fd, char *buf, struct uevent *ev);
 
+/* Parse "ACTION@DEVPATH\0KEY=VALUE\0..." of len bytes; buf[len] must be 0
+ * (the fields of ev point into buf). */
+void uevent_parse(const char *buf, size_t len, struct uevent *ev);
+
 #endif
