@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
@@ -34,7 +35,7 @@ static unsigned read_uint(const char *path)
 		close(fd);
 	if (n > 0) {
 		buf[n] = '\0';
-		sscanf(buf, "%u", &v);
+		v = (unsigned)strtoul(buf, NULL, 10);
 	}
 	return v;
 }
@@ -86,9 +87,11 @@ static unsigned mbr_find(int fd, const char *want)
 	if (pread(fd, s, 4, 440) != 4 || strlen(want) != 11 || want[8] != '-')
 		return 0;
 	snprintf(sig, sizeof sig, "%08x", (unsigned)le(s, 4));
-	if (strncasecmp(sig, want, 8) || sscanf(want + 9, "%2x", &part) != 1)
+	if (strncasecmp(sig, want, 8))
 		return 0;
-	return part;
+	char *end;
+	part = (unsigned)strtoul(want + 9, &end, 16);
+	return *end == '\0' && end == want + 11 ? part : 0;
 }
 
 /* Does disk have partition number n with a /dev node? */

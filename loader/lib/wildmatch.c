@@ -35,8 +35,10 @@ static int match_set(const char *p, unsigned char c, const char **end)
 		p++;
 	for (int first = 1; *p && (*p != ']' || first); first = 0) {
 		if (p[0] == '[' && p[1] == ':') {
-			const char *close = strstr(p + 2, ":]");
-			if (close) {
+			const char *close = p + 2; /* the class's ":]" */
+			while (*close && !(close[0] == ':' && close[1] == ']'))
+				close++;
+			if (*close) {
 				hit |= in_class(p + 2, (size_t)(close - p - 2), c);
 				p = close + 2;
 				continue;
