@@ -165,6 +165,15 @@ qemu_accel() {
 	esac
 }
 
+# q35_argv KERNEL INITRD APPEND MONITOR SERIAL: the machine every test boots
+# (q35, 2 vCPUs, 1 GiB, the kernel's console on the first serial port), as
+# the array Q35; the caller adds its devices.
+q35_argv() {
+	Q35=(qemu-system-x86_64 -M q35 -accel "$(qemu_accel)" -smp 2 -m 1024 -display none
+		-monitor "$4" -no-reboot -serial "$5" -kernel "$1" -initrd "$2"
+		-append "console=ttyS0 panic=-1 $3")
+}
+
 boot_vm() {
 	local name kernel initrd append accel tmo t0 t1 rc
 	[ $# -ge 4 ] || { qt_err "boot_vm: usage: boot_vm NAME KERNEL INITRD APPEND [QEMU ARGS...]"; return 1; }
@@ -178,10 +187,8 @@ boot_vm() {
 	tmo=${MODLOAD_BOOT_TIMEOUT:-120}
 	t0=$(date +%s.%N)
 	rc=0
-	timeout --foreground -k 5 "$tmo" qemu-system-x86_64 -M q35 -accel "$accel" -smp 2 -m 1024 \
-		-display none -monitor none -no-reboot -serial "file:$BOOT_LOG" \
-		-kernel "$kernel" -initrd "$initrd" \
-		-append "console=ttyS0 panic=-1 $append" "$@" </dev/null >"$BOOT_LOG.qemu" 2>&1 || rc=$?
+	q35_argv "$kernel" "$initrd" "$append" none "file:$BOOT_LOG"
+	timeout --foreground -k 5 "$tmo" "${Q35[@]}" "$@" </dev/null >"$BOOT_LOG.qemu" 2>&1 || rc=$?
 	t1=$(date +%s.%N)
 	BOOT_SECONDS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
 	export BOOT_SECONDS

@@ -135,7 +135,7 @@ make_zoo_rootfs() {
 }
 
 boot_vm_mon() {
-	local name kernel initrd append accel
+	local name kernel initrd append
 	[ $# -ge 4 ] || { qt_err "boot_vm_mon: usage: boot_vm_mon NAME KERNEL INITRD APPEND [QEMU ARGS...]"; return 1; }
 	name=$1 kernel=$2 initrd=$3 append=$4
 	shift 4
@@ -144,11 +144,8 @@ boot_vm_mon() {
 	export BOOT_LOG
 	rm -f "$BOOT_LOG" "$MON_SOCK"
 	: >"$BOOT_LOG"
-	accel=$(qemu_accel)
-	timeout -k 5 "${MODLOAD_BOOT_TIMEOUT:-120}" qemu-system-x86_64 -M q35 -accel "$accel" -smp 2 -m 1024 \
-		-display none -monitor "unix:$MON_SOCK,server,nowait" -no-reboot -serial "file:$BOOT_LOG" \
-		-kernel "$kernel" -initrd "$initrd" \
-		-append "console=ttyS0 panic=-1 $append" "$@" </dev/null >"$BOOT_LOG.qemu" 2>&1 &
+	q35_argv "$kernel" "$initrd" "$append" "unix:$MON_SOCK,server,nowait" "file:$BOOT_LOG"
+	timeout -k 5 "${MODLOAD_BOOT_TIMEOUT:-120}" "${Q35[@]}" "$@" </dev/null >"$BOOT_LOG.qemu" 2>&1 &
 	QEMU_PID=$!
 	export QEMU_PID
 }

@@ -105,11 +105,10 @@ static int mark_soft(const struct pack *p, const struct blob *b, unsigned char *
 {
 	int added = 0;
 	for (size_t k = 0; k < n; k++) {
-		struct hit h[LOOKUP_MAX];
-		int nh = lookup(b, NULL, names[k], h, LOOKUP_MAX);
+		unsigned hits[LOOKUP_MAX];
+		int nh = lookup_mods(b, NULL, names[k], hits, LOOKUP_MAX);
 		for (int j = 0; j < nh; j++)
-			if (h[j].kind == HIT_MODULE)
-				added |= mark(p, want, (unsigned)h[j].mod);
+			added |= mark(p, want, hits[j]);
 	}
 	return added;
 }

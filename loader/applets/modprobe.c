@@ -216,8 +216,8 @@ int modprobe_main(int argc, char **argv)
 			      ctx_read_cmdline(cmdline, sizeof cmdline));
 	} else if (o.config)
 		ctx_configure(&c, o.config, NULL);
-	if (!(c.flags & CTX_SHOW))
-		ctx_scan_loaded(&c); /* --show-depends ignores what is loaded, as kmod's does */
+	if (!o.resolve && !(c.flags & CTX_SHOW))
+		ctx_scan_loaded(&c); /* -R and --show-depends ignore what is loaded, as kmod's do */
 	if (o.remove) {
 		for (int i = optind; i < argc && (o.all || i == optind); i++)
 			if (remove_chain(&c, &o, argv[i]) < 0)

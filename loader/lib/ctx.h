@@ -54,6 +54,13 @@ const char *ctx_read_cmdline(char *buf, size_t len);
 int ctx_blacklisted(const struct ml_ctx *c, unsigned mod);
 int ctx_forbidden(const struct ml_ctx *c, unsigned mod);
 
+/* The names in mod's "pre" (post = 0) or "post" softdep: those of the
+ * runtime configuration's first matching softdep line, else the blob's (which
+ * already holds the build-time configuration's). Returns how many, at most max. */
+#define CTX_MAX_SOFTDEPS 64 /* names of one softdep line that are followed */
+unsigned ctx_softdeps(const struct ml_ctx *c, unsigned mod, int post, const char **names,
+		      unsigned max);
+
 /* Mark modules listed in /proc/modules as live (nothing to do for them). */
 void ctx_scan_loaded(struct ml_ctx *c);
 

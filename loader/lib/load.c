@@ -106,21 +106,6 @@ static int insert_one(struct ml_ctx *c, unsigned mod, const char *alias, const c
 	return 0;
 }
 
-/* Softdeps from the runtime configuration replace the blob's. */
-static int cfg_softdeps(void *ctx, unsigned mod, const char *const **pre, unsigned *npre,
-			const char *const **post, unsigned *npost)
-{
-	const struct ml_ctx *c = ctx;
-	const struct cfg_softdep *sd = config_softdep(&c->cfg, blob_mod_name(&c->b, mod));
-	if (!sd)
-		return 0;
-	*pre = (const char *const *)sd->pre;
-	*npre = sd->npre;
-	*post = (const char *const *)sd->post;
-	*npost = sd->npost;
-	return 1;
-}
-
 /* Load one module and its plan; alias (or NULL) is the name it was asked for
  * by, whose configured options apply too. */
 static int load_module(struct ml_ctx *c, unsigned mod, const char *alias, const char *params)
@@ -136,14 +121,7 @@ static int load_module(struct ml_ctx *c, unsigned mod, const char *alias, const 
 		c->skipped++;
 		return -EPERM;
 	}
-	memset(c->visited, 0, blob_nmods(&c->b));
-	p.n = 0;
-	p.overflow = 0;
-	p.visited = c->visited;
-	p.extra = &c->extra;
-	p.softdeps = cfg_softdeps;
-	p.ctx = c;
-	plan_module(&c->b, &p, mod);
+	plan_module(c, &p, mod);
 	if (p.overflow)
 		log_warn("%s: dependency plan longer than %d modules, truncated",
 			 blob_str(&c->b, m->name), PLAN_MAX);

@@ -86,3 +86,15 @@ int lookup(const struct blob *b, const struct alias_list *extra, const char *nam
 		return add(out, 0, max, b, mod, NULL, 0);
 	return 0;
 }
+
+int lookup_mods(const struct blob *b, const struct alias_list *extra, const char *name,
+		unsigned *out, int max)
+{
+	struct hit h[LOOKUP_MAX];
+	int n = lookup(b, extra, name, h, LOOKUP_MAX), k = 0;
+
+	for (int i = 0; i < n && k < max; i++)
+		if (h[i].mod >= 0)
+			out[k++] = (unsigned)h[i].mod;
+	return k;
+}

@@ -33,4 +33,9 @@ struct alias_list {
 int lookup(const struct blob *b, const struct alias_list *extra, const char *name, struct hit *out,
 	   int max);
 
+/* The module indices name resolves to (loadable or built in; a config alias
+ * naming a module the blob lacks gives nothing). Returns how many, at most max. */
+int lookup_mods(const struct blob *b, const struct alias_list *extra, const char *name,
+		unsigned *out, int max);
+
 #endif

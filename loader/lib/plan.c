@@ -17,78 +17,62 @@
 
 enum { VISITED = 1, REQUIRED = 2 };
 
-static void probe(const struct blob *b, struct plan *p, unsigned mod);
+static void probe(struct ml_ctx *c, struct plan *p, unsigned mod);
 
-static void append(struct plan *p, unsigned mod)
+static void append(struct ml_ctx *c, struct plan *p, unsigned mod)
 {
 	if (p->n < PLAN_MAX) {
-		p->required[p->n] = (p->visited[mod] & REQUIRED) != 0;
+		p->required[p->n] = (c->visited[mod] & REQUIRED) != 0;
 		p->mod[p->n++] = mod;
 	} else
 		p->overflow = 1;
 }
 
 /* A softdep names a module or an alias: every module it resolves to. */
-static void soft(const struct blob *b, struct plan *p, const char *name)
+static void soft(struct ml_ctx *c, struct plan *p, unsigned mod, int post)
 {
-	struct hit h[LOOKUP_MAX];
-	int n = lookup(b, p->extra, name, h, LOOKUP_MAX);
-	for (int i = 0; i < n; i++)
-		if (h[i].mod >= 0)
-			probe(b, p, (unsigned)h[i].mod);
-}
+	const char *names[CTX_MAX_SOFTDEPS];
+	unsigned n = ctx_softdeps(c, mod, post, names, CTX_MAX_SOFTDEPS);
 
-static unsigned blob_softdeps(const struct blob *b, unsigned mod, int post, const char **names,
-			      unsigned max)
-{
-	struct blob_extra x = blob_mod_extra(b, mod);
-	uint32_t off = post ? x.soft_post : x.soft_pre, n = blob_slist_count(b, off);
-	unsigned k = 0;
-	for (uint32_t i = 0; i < n && k < max; i++)
-		names[k++] = blob_slist_item(b, off, i);
-	return k;
-}
-
-static void place(const struct blob *b, struct plan *p, unsigned mod)
-{
-	const char *const *pre = NULL, *const *post = NULL;
-	const char *bpre[64], *bpost[64];
-	unsigned npre = 0, npost = 0;
-
-	if (!p->softdeps || !p->softdeps(p->ctx, mod, &pre, &npre, &post, &npost)) {
-		npre = blob_softdeps(b, mod, 0, bpre, 64);
-		npost = blob_softdeps(b, mod, 1, bpost, 64);
-		pre = bpre;
-		post = bpost;
+	for (unsigned i = 0; i < n; i++) {
+		unsigned hits[LOOKUP_MAX];
+		int k = lookup_mods(&c->b, &c->extra, names[i], hits, LOOKUP_MAX);
+		for (int j = 0; j < k; j++)
+			probe(c, p, hits[j]);
 	}
-	for (unsigned i = 0; i < npre; i++)
-		soft(b, p, pre[i]);
-	append(p, mod);
-	for (unsigned i = 0; i < npost; i++)
-		soft(b, p, post[i]);
 }
 
-static void probe(const struct blob *b, struct plan *p, unsigned mod)
+static void place(struct ml_ctx *c, struct plan *p, unsigned mod)
+{
+	soft(c, p, mod, 0);
+	append(c, p, mod);
+	soft(c, p, mod, 1);
+}
+
+static void probe(struct ml_ctx *c, struct plan *p, unsigned mod)
 {
 	uint32_t n;
 	const uint8_t *deps;
 
-	if (mod >= blob_nmods(b) || (p->visited[mod] & VISITED))
+	if (mod >= blob_nmods(&c->b) || (c->visited[mod] & VISITED))
 		return;
-	p->visited[mod] |= VISITED;
-	deps = blob_list(b, blob_mod(b, mod)->deps, &n);
+	c->visited[mod] |= VISITED;
+	deps = blob_list(&c->b, blob_mod(&c->b, mod)->deps, &n);
 	for (uint32_t i = 0; i < n; i++)
-		place(b, p, blob_u16(deps + 2 * i));
-	place(b, p, mod);
+		place(c, p, blob_u16(deps + 2 * i));
+	place(c, p, mod);
 }
 
-void plan_module(const struct blob *b, struct plan *p, unsigned mod)
+void plan_module(struct ml_ctx *c, struct plan *p, unsigned mod)
 {
 	uint32_t n;
-	const uint8_t *deps = blob_list(b, blob_mod(b, mod)->deps, &n);
+	const uint8_t *deps = blob_list(&c->b, blob_mod(&c->b, mod)->deps, &n);
 
-	p->visited[mod] |= REQUIRED;
+	memset(c->visited, 0, blob_nmods(&c->b));
+	p->n = 0;
+	p->overflow = 0;
+	c->visited[mod] |= REQUIRED;
 	for (uint32_t i = 0; i < n; i++)
-		p->visited[blob_u16(deps + 2 * i)] |= REQUIRED;
-	probe(b, p, mod);
+		c->visited[blob_u16(deps + 2 * i)] |= REQUIRED;
+	probe(c, p, mod);
 }

@@ -4,8 +4,7 @@
 #ifndef MODLOAD_PLAN_H
 #define MODLOAD_PLAN_H
 
-#include "blob.h"
-#include "lookup.h"
+#include "ctx.h"
 
 #define PLAN_MAX 1024
 
@@ -14,15 +13,9 @@ struct plan {
 	unsigned char required[PLAN_MAX]; /* 0 for softdeps: their failure is not fatal */
 	int n;
 	int overflow;
-	unsigned char *visited;		/* one byte per blob module, zeroed by the caller */
-	const struct alias_list *extra; /* runtime config aliases, for softdeps */
-	/* Softdep lists for a module: runtime config overrides the blob's. */
-	int (*softdeps)(void *ctx, unsigned mod, const char *const **pre, unsigned *npre,
-			const char *const **post, unsigned *npost);
-	void *ctx;
 };
 
-/* Append the plan for mod (visited must be zeroed by the caller first). */
-void plan_module(const struct blob *b, struct plan *p, unsigned mod);
+/* The plan for mod (uses c->visited as scratch). */
+void plan_module(struct ml_ctx *c, struct plan *p, unsigned mod);
 
 #endif

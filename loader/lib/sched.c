@@ -12,47 +12,20 @@
 
 static void enqueue(struct sched *s, unsigned mod, int required);
 
-/* Pre softdeps resolved to module indices once, at enqueue time. */
-static unsigned *resolve_pre(struct sched *s, unsigned mod)
+/* The modules mod's "pre" (post = 0) or "post" softdeps resolve to: a count
+ * then the indices, malloc'ed; NULL when there are none. */
+static unsigned *softdep_mods(const struct ml_ctx *c, unsigned mod, int post)
 {
-	const struct ml_ctx *c = s->c;
-	const struct cfg_softdep *sd = config_softdep(&c->cfg, blob_mod_name(&c->b, mod));
-	struct blob_extra x = blob_mod_extra(&c->b, mod);
-	unsigned n = sd ? sd->npre : blob_slist_count(&c->b, x.soft_pre);
-	unsigned *out = NULL, k = 0;
+	const char *names[CTX_MAX_SOFTDEPS];
+	unsigned n = ctx_softdeps(c, mod, post, names, CTX_MAX_SOFTDEPS), k = 0;
+	unsigned *out = n ? malloc((LOOKUP_MAX * n + 1) * sizeof *out) : NULL;
 
-	if (n == 0)
-		return NULL;
-	out = malloc((LOOKUP_MAX * n + 1) * sizeof *out);
 	if (!out)
 		return NULL;
-	for (unsigned i = 0; i < n; i++) {
-		struct hit h[LOOKUP_MAX];
-		const char *name = sd ? sd->pre[i] : blob_slist_item(&c->b, x.soft_pre, i);
-		int nh = lookup(&c->b, &c->extra, name, h, LOOKUP_MAX);
-		for (int j = 0; j < nh; j++)
-			if (h[j].mod >= 0)
-				out[1 + k++] = (unsigned)h[j].mod;
-	}
+	for (unsigned i = 0; i < n; i++)
+		k += (unsigned)lookup_mods(&c->b, &c->extra, names[i], out + 1 + k, LOOKUP_MAX);
 	out[0] = k;
 	return out;
-}
-
-static void softdeps_post(struct sched *s, unsigned mod)
-{
-	const struct ml_ctx *c = s->c;
-	const struct cfg_softdep *sd = config_softdep(&c->cfg, blob_mod_name(&c->b, mod));
-	struct blob_extra x = blob_mod_extra(&c->b, mod);
-	unsigned n = sd ? sd->npost : blob_slist_count(&c->b, x.soft_post);
-
-	for (unsigned i = 0; i < n; i++) {
-		struct hit h[LOOKUP_MAX];
-		const char *name = sd ? sd->post[i] : blob_slist_item(&c->b, x.soft_post, i);
-		int nh = lookup(&c->b, &c->extra, name, h, LOOKUP_MAX);
-		for (int j = 0; j < nh; j++)
-			if (h[j].mod >= 0)
-				enqueue(s, (unsigned)h[j].mod, 0);
-	}
 }
 
 /* required: asked for, or a dependency of something required; softdeps are
@@ -88,13 +61,16 @@ static void enqueue(struct sched *s, unsigned mod, int required)
 	}
 	c->state[mod] = MS_QUEUED;
 	s->queue[s->nqueue++] = mod;
-	s->pre[mod] = resolve_pre(s, mod);
+	s->pre[mod] = softdep_mods(c, mod, 0);
 	for (unsigned i = 0; s->pre[mod] && i < s->pre[mod][0]; i++)
 		enqueue(s, s->pre[mod][1 + i], 0);
 	deps = blob_list(&c->b, m->deps, &n);
 	for (uint32_t i = 0; i < n; i++)
 		enqueue(s, blob_u16(deps + 2 * i), required);
-	softdeps_post(s, mod);
+	unsigned *post = softdep_mods(c, mod, 1);
+	for (unsigned i = 0; post && i < post[0]; i++)
+		enqueue(s, post[1 + i], 0);
+	free(post);
 }
 
 void sched_want(struct sched *s, unsigned mod)
