@@ -17,15 +17,22 @@ include mk/zstd.mk
 
 # Mechanisms shared by the loader and the packer: one copy of each.
 SHARED   := loader/lib/blob.c loader/lib/alias.c loader/lib/wildmatch.c loader/lib/lookup.c loader/lib/modinfo.c loader/lib/elf.c loader/lib/log.c \
-            loader/lib/config.c loader/lib/cmdline.c loader/lib/config_query.c
+            loader/lib/config.c loader/lib/cmdline.c loader/lib/config_query.c loader/lib/fmt.c loader/lib/num.c loader/lib/readfile.c
 LIB      := $(filter-out $(SHARED),$(wildcard loader/lib/*.c))
 APPLETS  := $(wildcard loader/applets/*.c)
+# Replacements for parts of musl that are too big for the loader (target only).
+RT       := $(wildcard loader/rt/*.c)
 PACK     := $(wildcard initramfs/modpack/*.c)
 
-LOADER_OBJ := $(patsubst %.c,$(B)/target/%.o,$(SHARED) $(LIB) $(APPLETS))
+LOADER_OBJ := $(patsubst %.c,$(B)/target/%.o,$(SHARED) $(LIB) $(APPLETS) $(RT))
 PACK_OBJ   := $(patsubst %.c,$(B)/host/%.o,$(SHARED) $(PACK))
 
 all: $(B)/modload $(B)/modpack
+
+# On a bare machine: one line saying to run `make deps`, not a compiler error.
+tools:
+	@mk/need-tools "$(MUSLCC)" "$(HOSTCC)"
+$(LOADER_OBJ) $(PACK_OBJ) $(ZSTD_DEC_LIB): | tools
 
 $(B)/modload: $(LOADER_OBJ) $(ZSTD_DEC_LIB)
 	$(MUSLCC) -static $(TARGET_LDFLAGS) -o $@.unstripped $(LOADER_OBJ) $(ZSTD_DEC_LIB) -lpthread
@@ -34,6 +41,12 @@ $(B)/modload: $(LOADER_OBJ) $(ZSTD_DEC_LIB)
 $(B)/target/%.o: %.c $(ZSTD_DEC_LIB)
 	@mkdir -p $(dir $@)
 	$(MUSLCC) $(CFLAGS) $(TARGET_CFLAGS) $(WARN) $(CPPFLAGS) $(ZSTD_CPPFLAGS) -MMD -MP -c -o $@ $<
+
+# loader/rt stands in for libc: system headers only (loader/lib has names
+# that would shadow them).
+$(B)/target/loader/rt/%.o: loader/rt/%.c
+	@mkdir -p $(dir $@)
+	$(MUSLCC) $(CFLAGS) $(TARGET_CFLAGS) $(WARN) -D_GNU_SOURCE -MMD -MP -c -o $@ $<
 
 $(B)/modpack: $(PACK_OBJ)
 	$(HOSTCC) -o $@ $(PACK_OBJ) -lzstd -llzma -lz
@@ -56,4 +69,4 @@ demo: deps all
 clean:
 	rm -rf $(B)
 
-.PHONY: all deps check demo clean
+.PHONY: all tools deps check demo clean
