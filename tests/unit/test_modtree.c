@@ -543,6 +543,14 @@ static void check_roundtrip(const char *path, const void *want, size_t wantlen)
 		free(got);
 }
 
+/* The last component of path (path has no trailing '/'). */
+static const char *basename_of(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
 static void test_small_tree(const char *root, const char *scratch)
 {
 	static const char mi[] = "license=GPL\0depends=";
@@ -588,7 +596,10 @@ static void test_small_tree(const char *root, const char *scratch)
 	CHECK(modtree_load(t_root, &t) == 0, "load small tree");
 	CHECK(t.nmods == 3, "small tree has %zu modules, want 3", t.nmods);
 	CHECK(t.nbuiltins == 0, "small tree builtins %zu", t.nbuiltins);
-	CHECK(t.kver && strcmp(t.kver, "6.1.0-56-amd64") == 0, "kver from vermagic: %s", t.kver);
+	/* The modules came from the real tree, whose directory is named after
+	 * the release their vermagic carries (the small tree's is not). */
+	CHECK(t.kver && strcmp(t.kver, basename_of(root)) == 0, "kver from vermagic: %s, want %s",
+	      t.kver, basename_of(root));
 	m = find_mod(&t, "crc16");
 	/* Like depmod, modules.order is matched by path: the updates/ copy has no line. */
 	CHECK(m && strcmp(m->relpath, "updates/crc16.ko") == 0 && m->order == MT_NO_ORDER,
