@@ -20,10 +20,12 @@
 #include "coldplug.h"
 #include "config.h"
 #include "ctx.h"
+#include "fmt.h"
 #include "log.h"
+#include "num.h"
+#include "opt.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -33,55 +35,78 @@
 #include <time.h>
 #include <unistd.h>
 
-static void usage(FILE *f)
+/* The command line, as opt.h parses it. */
+static struct opt args;
+
+/* --timeout SECS, --idle MS, --jobs N, --settle MS: whole numbers only. */
+static int number_option(int c, const char *arg, struct coldplug_opts *o)
 {
-	fprintf(f,
-		"usage: modload coldplug [--wait SPEC]... [--load NAME]... [--timeout SECS] "
-		"[--idle MS]\n"
-		"                        [--jobs N]\n"
-		"  --wait SPEC     return once SPEC exists: /dev/PATH, UUID=, LABEL=, PARTUUID=\n"
-		"  --load NAME     load NAME too (a module or alias, e.g. the root's fs-ext4)\n"
-		"  --timeout SECS  give up waiting after SECS (default %d)\n"
-		"  --idle MS       without --wait: quiet time that means done (default %d)\n"
-		"  --settle MS     with --wait: also wait for MS without uevents (default 0)\n"
-		"  --jobs N        modules inserted at the same time (default %d)\n",
-		COLDPLUG_TIMEOUT, COLDPLUG_IDLE_MS, COLDPLUG_JOBS);
+	int *v = c == 't'   ? &o->timeout
+		 : c == 'i' ? &o->idle_ms
+		 : c == 'j' ? &o->jobs
+			    : &o->settle_ms;
+	int err = parse_int_word(arg, v);
+
+	if (err)
+		log_err("-%c %s: %s", c, arg, err == -ERANGE ? "too large" : "not a number");
+	return err;
+}
+
+static void usage(int f)
+{
+	fd_printf(f,
+		  "usage: modload coldplug [--wait SPEC]... [--load NAME]... [--timeout SECS] "
+		  "[--idle MS]\n"
+		  "                        [--jobs N]\n"
+		  "  --wait SPEC     return once SPEC exists: /dev/PATH, UUID=, LABEL=, PARTUUID=\n"
+		  "  --load NAME     load NAME too (a module or alias, e.g. the root's fs-ext4)\n"
+		  "  --timeout SECS  give up waiting after SECS (default %d)\n"
+		  "  --idle MS       without --wait: quiet time that means done (default %d)\n"
+		  "  --settle MS     with --wait: also wait for MS without uevents (default 0)\n"
+		  "  --jobs N        modules inserted at the same time (default %d)\n",
+		  COLDPLUG_TIMEOUT, COLDPLUG_IDLE_MS, COLDPLUG_JOBS);
 }
 
 static int parse(int argc, char **argv, struct coldplug_opts *o)
 {
-	static const struct option lo[] = {
-		{ "wait", 1, 0, 'w' }, { "load", 1, 0, 'l' }, { "timeout", 1, 0, 't' },
-		{ "idle", 1, 0, 'i' }, { "jobs", 1, 0, 'j' }, { "settle", 1, 0, 's' },
-		{ "help", 0, 0, 'h' }, { 0, 0, 0, 0 },
+	static const struct opt_long lo[] = {
+		{ "wait", 1, 'w' }, { "load", 1, 'l' },	  { "timeout", 1, 't' }, { "idle", 1, 'i' },
+		{ "jobs", 1, 'j' }, { "settle", 1, 's' }, { "help", 0, 'h' },	 { 0, 0, 0 },
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "w:l:t:i:j:s:h", lo, NULL)) != -1) {
+	opt_begin(&args, argc, argv, "w:l:t:i:j:s:h", lo);
+	while ((c = opt_next(&args)) != -1) {
 		switch (c) {
 		case 'w':
-			if (o->nwait == COLDPLUG_MAX_WAIT || waitspec_valid(optarg) < 0) {
+			if (o->nwait == COLDPLUG_MAX_WAIT || waitspec_valid(args.arg) < 0) {
 				log_err("--wait %s: not a device path, UUID=, LABEL= or PARTUUID=",
-					optarg);
+					args.arg);
 				return -EINVAL;
 			}
-			o->wait[o->nwait++] = optarg;
+			o->wait[o->nwait++] = args.arg;
 			break;
 		case 'l':
-			if (config_push(&o->load, &o->nload, optarg) < 0)
+			if (config_push(&o->load, &o->nload, args.arg) < 0)
 				return -ENOMEM;
 			break;
-		case 't': o->timeout = atoi(optarg); break;
-		case 'i': o->idle_ms = atoi(optarg); break;
-		case 'j': o->jobs = atoi(optarg); break;
-		case 's': o->settle_ms = atoi(optarg); break;
-		case 'h': usage(stdout); exit(0);
-		default: usage(stderr); return -EINVAL;
+		case 't':
+		case 'i':
+		case 'j':
+		case 's':
+			if (number_option(c, args.arg, o) < 0)
+				return -EINVAL;
+			break;
+		case 'h':
+			usage(1);
+			fd_flush();
+			exit(0);
+		default: usage(2); return -EINVAL;
 		}
 	}
-	if (optind != argc || o->timeout <= 0 || o->idle_ms < 0 || o->jobs <= 0 ||
+	if (args.ind != argc || o->timeout <= 0 || o->idle_ms < 0 || o->jobs <= 0 ||
 	    o->settle_ms < 0) {
-		usage(stderr);
+		usage(2);
 		return -EINVAL;
 	}
 	return 0;
@@ -128,6 +153,7 @@ int coldplug_main(int argc, char **argv)
 		unsigned char status;
 		close(pipefd[0]);
 		status = coldplug_run(&o) < 0;
+		fd_flush();
 		if (write(pipefd[1], &status, 1) != 1)
 			_exit(1);
 		_exit(status);

@@ -12,48 +12,53 @@
  * does; -f (force past vermagic/modversions) is refused: insert_module has no
  * way to pass the kernel's ignore flags. */
 #include "applets.h"
+#include "fmt.h"
 #include "insert.h"
 #include "log.h"
+#include "opt.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-static void usage(FILE *f)
+/* The command line, as opt.h parses it. */
+static struct opt args;
+
+static void usage(int f)
 {
-	fprintf(f, "usage: insmod [-h] FILE [param=value ...]\n"
-		   "  insert one module file (.ko, .ko.zst; .ko.xz/.ko.gz if the kernel\n"
-		   "  decompresses them); no dependencies are loaded (use modprobe)\n"
-		   "  -h, --help   show this help\n");
+	fd_printf(f, "usage: insmod [-h] FILE [param=value ...]\n"
+		     "  insert one module file (.ko, .ko.zst; .ko.xz/.ko.gz if the kernel\n"
+		     "  decompresses them); no dependencies are loaded (use modprobe)\n"
+		     "  -h, --help   show this help\n");
 }
 
-/* 0 and optind at FILE, 1 to exit 0 (help), -1 on a usage error. */
+/* 0 and args.ind at FILE, 1 to exit 0 (help), -1 on a usage error. */
 static int parse(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "help", 0, 0, 'h' },
-		{ 0, 0, 0, 0 },
+	static const struct opt_long lo[] = {
+		{ "help", 0, 'h' },
+		{ 0, 0, 0 },
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+psfh", lo, NULL)) != -1) {
+	opt_begin(&args, argc, argv, "+psfh", lo);
+	while ((c = opt_next(&args)) != -1) {
 		switch (c) {
 		case 'p':
 		case 's': break; /* ignored, as kmod ignores them */
 		case 'f': log_err("ERROR: -f (force) is not supported"); return -1;
-		case 'h': usage(stdout); return 1;
-		default: usage(stderr); return -1;
+		case 'h': usage(1); return 1;
+		default: usage(2); return -1;
 		}
 	}
-	if (optind >= argc) {
+	if (args.ind >= argc) {
 		log_err("ERROR: missing filename.");
-		usage(stderr);
+		usage(2);
 		return -1;
 	}
-	if (!strcmp(argv[optind], "-")) {
+	if (!strcmp(argv[args.ind], "-")) {
 		log_err("ERROR: this tool does not support loading from stdin!");
 		return -1;
 	}
@@ -95,13 +100,13 @@ int insmod_main(int argc, char **argv)
 	err = parse(argc, argv);
 	if (err)
 		return err > 0 ? 0 : 1;
-	file = argv[optind];
+	file = argv[args.ind];
 	/* kmod checks the file before anything else; say so the same way. */
 	if (stat(file, &st) < 0) {
 		log_err("ERROR: could not load module %s: %s", file, strerror(errno));
 		return 1;
 	}
-	params = join_params(argc, argv, optind + 1);
+	params = join_params(argc, argv, args.ind + 1);
 	if (!params) {
 		log_err("ERROR: out of memory");
 		return 1;

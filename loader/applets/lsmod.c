@@ -13,18 +13,21 @@
  * fields (kmod reads the same numbers from /sys/module/NAME/coresize and
  * refcnt). Exit 1 when /proc/modules cannot be read. */
 #include "applets.h"
+#include "fmt.h"
 #include "log.h"
+#include "readfile.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static void usage(FILE *f)
+static void usage(int f)
 {
-	fprintf(f, "usage: lsmod\n"
-		   "  list the loaded modules (from /proc/modules)\n");
+	fd_printf(f, "usage: lsmod\n"
+		     "  list the loaded modules (from /proc/modules)\n");
 }
 
 /* The holders in sysfs, each after sep (' ' first, then ','). -1 if the
@@ -36,7 +39,7 @@ static int print_sys_holders(const char *name)
 	char sep = ' ';
 	DIR *dir;
 
-	if ((size_t)snprintf(path, sizeof path, "/sys/module/%s/holders", name) >= sizeof path)
+	if ((size_t)fmt_snprintf(path, sizeof path, "/sys/module/%s/holders", name) >= sizeof path)
 		return -1;
 	dir = opendir(path);
 	if (!dir)
@@ -44,7 +47,7 @@ static int print_sys_holders(const char *name)
 	while ((d = readdir(dir))) {
 		if (d->d_name[0] == '.')
 			continue;
-		printf("%c%s", sep, d->d_name);
+		fd_printf(1, "%c%s", sep, d->d_name);
 		sep = ',';
 	}
 	closedir(dir);
@@ -59,7 +62,7 @@ static void print_proc_users(char *users)
 	for (char *u = strtok(users, ","); u; u = strtok(NULL, ",")) {
 		if (u[0] == '[' || !strcmp(u, "-"))
 			continue;
-		printf("%c%s", sep, u);
+		fd_printf(1, "%c%s", sep, u);
 		sep = ',';
 	}
 }
@@ -85,46 +88,45 @@ static void print_line(char *line)
 	users = strtok_r(NULL, " \n", &save);
 	if (!name || !size || !refs)
 		return;
-	printf("%-19s %8s  %s", name, size, refs);
+	fd_printf(1, "%-19s %8s  %s", name, size, refs);
 	if (users && has_users(users) && print_sys_holders(name) < 0)
 		print_proc_users(users);
-	putchar('\n');
+	fd_putc(1, '\n');
 }
 
 int lsmod_main(int argc, char **argv)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	int status = 0;
-	FILE *f;
+	char *text, *line, *next;
+	size_t len;
+	int err;
 
 	log_init("lsmod");
 	if (argc > 1) {
 		if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-			usage(stdout);
+			usage(1);
 			return 0;
 		}
 		log_err("ERROR: too many arguments provided.");
-		usage(stderr);
+		usage(2);
 		return 1;
 	}
-	f = fopen("/proc/modules", "re");
-	if (!f) {
-		log_err("ERROR: could not get list of modules: %s", strerror(errno));
+	err = read_whole_file(AT_FDCWD, "/proc/modules", 1u << 24, &text, &len);
+	if (err < 0) {
+		log_err("ERROR: could not get list of modules: %s", strerror(-err));
 		return 1;
 	}
-	puts("Module                  Size  Used by");
-	while (getline(&line, &cap, f) > 0)
+	fd_printf(1, "%s\n", "Module                  Size  Used by");
+	for (line = text; *line; line = next) {
+		next = line + strcspn(line, "\n");
+		if (*next)
+			*next++ = '\0';
 		print_line(line);
-	if (ferror(f)) {
-		log_err("ERROR: reading /proc/modules: %s", strerror(errno));
-		status = 1;
 	}
-	free(line);
-	fclose(f);
-	if (fflush(stdout) == EOF) {
-		log_err("ERROR: writing output: %s", strerror(errno));
-		status = 1;
+	free(text);
+	err = fd_flush();
+	if (err < 0) {
+		log_err("ERROR: writing output: %s", strerror(-err));
+		return 1;
 	}
-	return status;
+	return 0;
 }

@@ -1,6 +1,7 @@
 /* main.c: one binary, many programs: chosen by argv[0] (busybox style, e.g.
  * /sbin/modprobe -> modload) or by `modload SUBCOMMAND`. */
 #include "applets.h"
+#include "fmt.h"
 #include "log.h"
 
 #include <stdio.h>
@@ -33,14 +34,23 @@ static const struct applet *find(const char *name)
 	return NULL;
 }
 
-static int usage(FILE *f)
+static int usage(int f)
 {
-	fprintf(f, "usage: modload [-d DIR] [-v] COMMAND [ARGS]\n"
-		   "  -d DIR  packed module directory (default /lib/modules/$(uname -r))\n"
-		   "commands:\n");
+	fd_printf(f, "usage: modload [-d DIR] [-v] COMMAND [ARGS]\n"
+		     "  -d DIR  packed module directory (default /lib/modules/$(uname -r))\n"
+		     "commands:\n");
 	for (size_t i = 0; i < sizeof applets / sizeof *applets; i++)
-		fprintf(f, "  %-9s %s\n", applets[i].name, applets[i].what);
-	return f == stdout ? 0 : EXIT_USAGE;
+		fd_printf(f, "  %-9s %s\n", applets[i].name, applets[i].what);
+	return f == 1 ? 0 : EXIT_USAGE;
+}
+
+/* Run an applet; what it printed is written out before the process ends
+ * (stdout is buffered in fmt.c), and a failed write is a failure. */
+static int run(const struct applet *a, int argc, char **argv)
+{
+	int status = a->main(argc, argv);
+
+	return fd_flush() < 0 && status == 0 ? EXIT_SYSTEM : status;
 }
 
 int main(int argc, char **argv)
@@ -53,7 +63,7 @@ int main(int argc, char **argv)
 	a = find(base);
 	if (a) {
 		log_init(base);
-		return a->main(argc, argv);
+		return run(a, argc, argv);
 	}
 	log_init("modload");
 	for (; i < argc && argv[i][0] == '-'; i++) {
@@ -61,15 +71,16 @@ int main(int argc, char **argv)
 			applet_dir = argv[++i];
 		else if (!strcmp(argv[i], "-v"))
 			log_set_level(log_level() + 1);
-		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
-			return usage(stdout);
-		else
-			return usage(stderr);
+		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			usage(1);
+			return fd_flush() < 0 ? EXIT_SYSTEM : 0;
+		} else
+			return usage(2);
 	}
 	if (i >= argc || !(a = find(argv[i]))) {
 		if (i < argc)
-			fprintf(stderr, "modload: unknown command '%s'\n", argv[i]);
-		return usage(stderr);
+			fd_printf(2, "modload: unknown command '%s'\n", argv[i]);
+		return usage(2);
 	}
-	return a->main(argc - i, argv + i);
+	return run(a, argc - i, argv + i);
 }

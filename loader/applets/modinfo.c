@@ -34,13 +34,14 @@
 #include "alias.h"
 #include "applets.h"
 #include "ctx.h"
+#include "fmt.h"
 #include "insert.h"
 #include "log.h"
 #include "lookup.h"
 #include "modinfo.h"
+#include "opt.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +49,9 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
+
+/* The command line, as opt.h parses it. */
+static struct opt args;
 
 struct mi_opts {
 	const char *field; /* NULL: everything */
@@ -83,43 +87,44 @@ struct mi_run {
 	struct insert_buf buf;
 };
 
-static void usage(FILE *f)
+static void usage(int f)
 {
-	fprintf(f, "usage: modinfo [options] MODULE|FILE...\n"
-		   "  -F, --field FIELD    print only FIELD's values\n"
-		   "  -n, --filename       print only the file name (-F filename)\n"
-		   "  -a, -d, -l, -p       only author, description, license, parm\n"
-		   "  -0, --null           end items with NUL instead of newline\n"
-		   "  -m, --modname        MODULE is a module name, not an alias\n"
-		   "  -b, --basedir ROOT   modules are in ROOT/lib/modules/KVER\n"
-		   "  -k, --set-version KVER\n"
-		   "      --dir DIR        the packed module directory\n"
-		   "Signature fields (sig_id, signer, sig_key, sig_hashalgo, signature)\n"
-		   "are not shown; .ko.xz and .ko.gz files cannot be read.\n");
+	fd_printf(f, "usage: modinfo [options] MODULE|FILE...\n"
+		     "  -F, --field FIELD    print only FIELD's values\n"
+		     "  -n, --filename       print only the file name (-F filename)\n"
+		     "  -a, -d, -l, -p       only author, description, license, parm\n"
+		     "  -0, --null           end items with NUL instead of newline\n"
+		     "  -m, --modname        MODULE is a module name, not an alias\n"
+		     "  -b, --basedir ROOT   modules are in ROOT/lib/modules/KVER\n"
+		     "  -k, --set-version KVER\n"
+		     "      --dir DIR        the packed module directory\n"
+		     "Signature fields (sig_id, signer, sig_key, sig_hashalgo, signature)\n"
+		     "are not shown; .ko.xz and .ko.gz files cannot be read.\n");
 }
 
 static int parse(int argc, char **argv, struct mi_opts *o)
 {
-	static const struct option lo[] = {
-		{ "author", 0, 0, 'a' },
-		{ "description", 0, 0, 'd' },
-		{ "license", 0, 0, 'l' },
-		{ "parameters", 0, 0, 'p' },
-		{ "filename", 0, 0, 'n' },
-		{ "null", 0, 0, '0' },
-		{ "modname", 0, 0, 'm' },
-		{ "field", 1, 0, 'F' },
-		{ "set-version", 1, 0, 'k' },
-		{ "basedir", 1, 0, 'b' },
-		{ "dir", 1, 0, 'D' },
-		{ "help", 0, 0, 'h' },
-		{ 0, 0, 0, 0 },
+	static const struct opt_long lo[] = {
+		{ "author", 0, 'a' },
+		{ "description", 0, 'd' },
+		{ "license", 0, 'l' },
+		{ "parameters", 0, 'p' },
+		{ "filename", 0, 'n' },
+		{ "null", 0, '0' },
+		{ "modname", 0, 'm' },
+		{ "field", 1, 'F' },
+		{ "set-version", 1, 'k' },
+		{ "basedir", 1, 'b' },
+		{ "dir", 1, 'D' },
+		{ "help", 0, 'h' },
+		{ 0, 0, 0 },
 	};
 	int c;
 
 	memset(o, 0, sizeof *o);
 	o->sep = '\n';
-	while ((c = getopt_long(argc, argv, "adlpn0mF:k:b:h", lo, NULL)) != -1) {
+	opt_begin(&args, argc, argv, "adlpn0mF:k:b:h", lo);
+	while ((c = opt_next(&args)) != -1) {
 		switch (c) {
 		case 'a': o->field = "author"; break;
 		case 'd': o->field = "description"; break;
@@ -128,17 +133,17 @@ static int parse(int argc, char **argv, struct mi_opts *o)
 		case 'n': o->field = "filename"; break;
 		case '0': o->sep = '\0'; break;
 		case 'm': o->modname = 1; break;
-		case 'F': o->field = optarg; break;
-		case 'k': o->kver = optarg; break;
-		case 'b': o->root = optarg; break;
-		case 'D': o->dir = optarg; break;
-		case 'h': usage(stdout); return 1;
-		default: usage(stderr); return -1;
+		case 'F': o->field = args.arg; break;
+		case 'k': o->kver = args.arg; break;
+		case 'b': o->root = args.arg; break;
+		case 'D': o->dir = args.arg; break;
+		case 'h': usage(1); return 1;
+		default: usage(2); return -1;
 		}
 	}
-	if (optind >= argc) {
+	if (args.ind >= argc) {
 		log_err("ERROR: missing module or filename.");
-		usage(stderr);
+		usage(2);
 		return -1;
 	}
 	return 0;
@@ -155,10 +160,10 @@ static int absolute(const char *path, char *out, size_t cap)
 	char cwd[PATH_MAX];
 
 	if (path[0] == '/')
-		return (size_t)snprintf(out, cap, "%s", path) < cap ? 0 : -ENAMETOOLONG;
+		return (size_t)fmt_snprintf(out, cap, "%s", path) < cap ? 0 : -ENAMETOOLONG;
 	if (!getcwd(cwd, sizeof cwd))
 		return -errno;
-	return (size_t)snprintf(out, cap, "%s/%s", cwd, path) < cap ? 0 : -ENAMETOOLONG;
+	return (size_t)fmt_snprintf(out, cap, "%s/%s", cwd, path) < cap ? 0 : -ENAMETOOLONG;
 }
 
 /* ---- entries ---------------------------------------------------------- */
@@ -253,15 +258,15 @@ static int print_params(const struct mi_opts *o, const struct mi_src *s, int pre
 	for (int i = n - 1; i >= 0; i--) {
 		p = &ps[i];
 		if (prefix)
-			printf("%-16s", "parm:");
-		printf("%.*s:", p->nlen, p->name);
+			fd_printf(1, "%-16s", "parm:");
+		fd_printf(1, "%.*s:", p->nlen, p->name);
 		if (p->desc && p->type)
-			printf("%.*s (%.*s)", p->dlen, p->desc, p->tlen, p->type);
+			fd_printf(1, "%.*s (%.*s)", p->dlen, p->desc, p->tlen, p->type);
 		else if (p->desc)
-			printf("%.*s", p->dlen, p->desc);
+			fd_printf(1, "%.*s", p->dlen, p->desc);
 		else
-			printf(prefix ? "%.*s" : " (%.*s)", p->tlen, p->type);
-		putchar(o->sep);
+			fd_printf(1, prefix ? "%.*s" : " (%.*s)", p->tlen, p->type);
+		fd_putc(1, o->sep);
 	}
 	free(ps);
 	return 0;
@@ -276,16 +281,16 @@ static void print_entry(const struct mi_opts *o, const struct mi_entry *e)
 	if (o->field) {
 		if ((size_t)e->klen == strlen(o->field) &&
 		    !memcmp(e->key, o->field, (size_t)e->klen))
-			printf("%.*s%c", e->vlen, e->val, o->sep);
+			fd_printf(1, "%.*s%c", e->vlen, e->val, o->sep);
 		return;
 	}
 	if (o->sep == '\0') {
-		printf("%.*s=%.*s%c", e->klen, e->key, e->vlen, e->val, o->sep);
+		fd_printf(1, "%.*s=%.*s%c", e->klen, e->key, e->vlen, e->val, o->sep);
 		return;
 	}
 	/* printf's negative width: left-justified in |width| columns. */
-	printf("%.*s:%*s%.*s%c", e->klen, e->key, pad < 0 ? -pad : pad, "", e->vlen, e->val,
-	       o->sep);
+	fd_printf(1, "%.*s:%*s%.*s%c", e->klen, e->key, pad < 0 ? -pad : pad, "", e->vlen, e->val,
+		  o->sep);
 }
 
 /* Everything after the file name line. */
@@ -318,11 +323,11 @@ static int show_file(struct mi_run *r, const char *name, const char *path)
 	int err;
 
 	if (field_is(&r->o, "filename")) {
-		printf("%s%c", path, r->o.sep);
+		fd_printf(1, "%s%c", path, r->o.sep);
 		return 0;
 	}
 	if (!r->o.field)
-		printf("%-16s%s%c", "filename:", path, r->o.sep);
+		fd_printf(1, "%-16s%s%c", "filename:", path, r->o.sep);
 	err = module_read(path, &r->buf, &data, &len);
 	if (!err) {
 		err = modinfo_section(data, len, &s.sec, &s.len);
@@ -345,16 +350,16 @@ static int show_builtin(struct mi_run *r, const char *name)
 	int err;
 
 	if (!r->o.field)
-		printf("%-16s%s%c", "name:", name, r->o.sep);
+		fd_printf(1, "%-16s%s%c", "name:", name, r->o.sep);
 	else if (field_is(&r->o, "name"))
-		printf("%s%c", name, r->o.sep);
+		fd_printf(1, "%s%c", name, r->o.sep);
 	if (field_is(&r->o, "filename")) {
-		printf("(builtin)%c", r->o.sep);
+		fd_printf(1, "(builtin)%c", r->o.sep);
 		return 0;
 	}
 	if (!r->o.field)
-		printf("%-16s%s%c", "filename:", "(builtin)", r->o.sep);
-	snprintf(path, sizeof path, "%s/modules.builtin.modinfo", r->c.dir);
+		fd_printf(1, "%-16s%s%c", "filename:", "(builtin)", r->o.sep);
+	fmt_snprintf(path, sizeof path, "%s/modules.builtin.modinfo", r->c.dir);
 	err = module_read(path, NULL, &data, &len);
 	if (err == -ENOENT)
 		return 0; /* as kmod: a tree without the file has no such info */
@@ -364,7 +369,7 @@ static int show_builtin(struct mi_run *r, const char *name)
 	}
 	s.sec = data;
 	s.len = len;
-	s.plen = (size_t)snprintf(s.prefix, sizeof s.prefix, "%s.", name);
+	s.plen = (size_t)fmt_snprintf(s.prefix, sizeof s.prefix, "%s.", name);
 	err = print_entries(&r->o, &s);
 	module_unmap(data, len, NULL);
 	return err;
@@ -390,7 +395,8 @@ static int open_dir(struct mi_run *r)
 			}
 			kver = u.release;
 		}
-		snprintf(dir, sizeof dir, "%s/lib/modules/%s", r->o.root ? r->o.root : "", kver);
+		fmt_snprintf(dir, sizeof dir, "%s/lib/modules/%s", r->o.root ? r->o.root : "",
+			     kver);
 		d = dir;
 	}
 	if (d && absolute(d, abs, sizeof abs) < 0) {
@@ -414,7 +420,7 @@ static int show_mod(struct mi_run *r, int mod)
 		log_err("ERROR: Module %s has no file", name);
 		return -ENOENT;
 	}
-	snprintf(path, sizeof path, "%s/%s", r->c.dir, rel);
+	fmt_snprintf(path, sizeof path, "%s/%s", r->c.dir, rel);
 	return show_file(r, name, path);
 }
 
@@ -488,7 +494,7 @@ int modinfo_main(int argc, char **argv)
 	err = parse(argc, argv, &r.o);
 	if (err)
 		return err > 0 ? 0 : 1;
-	for (int i = optind; i < argc; i++) {
+	for (int i = args.ind; i < argc; i++) {
 		if (!r.o.modname && looks_like_file(argv[i]))
 			err = show_path(&r, argv[i]);
 		else
@@ -499,8 +505,8 @@ int modinfo_main(int argc, char **argv)
 	if (r.ctx_open > 0)
 		ctx_close(&r.c);
 	insert_buf_free(&r.buf);
-	if (fflush(stdout) == EOF) {
-		log_err("ERROR: writing output: %s", strerror(errno));
+	if ((err = fd_flush()) < 0) {
+		log_err("ERROR: writing output: %s", strerror(-err));
 		status = 1;
 	}
 	return status;

@@ -2,17 +2,21 @@
  * administrators call it. */
 #include "applets.h"
 #include "ctx.h"
+#include "fmt.h"
 #include "load.h"
 #include "log.h"
 #include "lookup.h"
+#include "opt.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+
+/* The command line, as opt.h parses it. */
+static struct opt args;
 
 struct mp_opts {
 	int all, quiet, resolve, show, remove;
@@ -20,44 +24,46 @@ struct mp_opts {
 	const char *root, *kver, *config;
 };
 
-static void usage(FILE *f)
+static void usage(int f)
 {
-	fprintf(f, "usage: modprobe [-q] [-v] [-n] [-b] MODULE [param=value ...]\n"
-		   "       modprobe [-q] [-v] [-n] [-b] -a MODULE...\n"
-		   "       modprobe -r [-a] MODULE... remove a module and its unused dependencies\n"
-		   "       modprobe -R ALIAS      print the modules an alias resolves to\n"
-		   "       modprobe --show-depends MODULE\n"
-		   "  -a, --all             load every MODULE given\n"
-		   "  -b, --use-blacklist   apply blacklist to the names given too\n"
-		   "  -n, --dry-run         do not insert (with -v: show what would be)\n"
-		   "  -q, --quiet           say nothing when a module is not found\n"
-		   "  -v, --verbose         say what is done\n"
-		   "  -d, --dirname ROOT    modules are in ROOT/lib/modules/KVER\n"
-		   "  -S, --set-version KVER\n"
-		   "  -C, --config FILE     runtime configuration (default " RUNTIME_CONFIG ")\n");
+	fd_printf(f,
+		  "usage: modprobe [-q] [-v] [-n] [-b] MODULE [param=value ...]\n"
+		  "       modprobe [-q] [-v] [-n] [-b] -a MODULE...\n"
+		  "       modprobe -r [-a] MODULE... remove a module and its unused dependencies\n"
+		  "       modprobe -R ALIAS      print the modules an alias resolves to\n"
+		  "       modprobe --show-depends MODULE\n"
+		  "  -a, --all             load every MODULE given\n"
+		  "  -b, --use-blacklist   apply blacklist to the names given too\n"
+		  "  -n, --dry-run         do not insert (with -v: show what would be)\n"
+		  "  -q, --quiet           say nothing when a module is not found\n"
+		  "  -v, --verbose         say what is done\n"
+		  "  -d, --dirname ROOT    modules are in ROOT/lib/modules/KVER\n"
+		  "  -S, --set-version KVER\n"
+		  "  -C, --config FILE     runtime configuration (default " RUNTIME_CONFIG ")\n");
 }
 
 static int parse(int argc, char **argv, struct mp_opts *o)
 {
-	static const struct option lo[] = {
-		{ "all", 0, 0, 'a' },
-		{ "quiet", 0, 0, 'q' },
-		{ "verbose", 0, 0, 'v' },
-		{ "dry-run", 0, 0, 'n' },
-		{ "use-blacklist", 0, 0, 'b' },
-		{ "resolve-alias", 0, 0, 'R' },
-		{ "show-depends", 0, 0, 'D' },
-		{ "dirname", 1, 0, 'd' },
-		{ "set-version", 1, 0, 'S' },
-		{ "remove", 0, 0, 'r' },
-		{ "config", 1, 0, 'C' },
-		{ "help", 0, 0, 'h' },
-		{ 0, 0, 0, 0 },
+	static const struct opt_long lo[] = {
+		{ "all", 0, 'a' },
+		{ "quiet", 0, 'q' },
+		{ "verbose", 0, 'v' },
+		{ "dry-run", 0, 'n' },
+		{ "use-blacklist", 0, 'b' },
+		{ "resolve-alias", 0, 'R' },
+		{ "show-depends", 0, 'D' },
+		{ "dirname", 1, 'd' },
+		{ "set-version", 1, 'S' },
+		{ "remove", 0, 'r' },
+		{ "config", 1, 'C' },
+		{ "help", 0, 'h' },
+		{ 0, 0, 0 },
 	};
 	int c;
 
 	memset(o, 0, sizeof *o);
-	while ((c = getopt_long(argc, argv, "aqvnbRDd:S:rC:h", lo, NULL)) != -1) {
+	opt_begin(&args, argc, argv, "aqvnbRDd:S:rC:h", lo);
+	while ((c = opt_next(&args)) != -1) {
 		switch (c) {
 		case 'a': o->all = 1; break;
 		case 'q':
@@ -75,16 +81,19 @@ static int parse(int argc, char **argv, struct mp_opts *o)
 			o->show = 1;
 			o->flags |= CTX_SHOW;
 			break;
-		case 'd': o->root = optarg; break;
-		case 'S': o->kver = optarg; break;
+		case 'd': o->root = args.arg; break;
+		case 'S': o->kver = args.arg; break;
 		case 'r': o->remove = 1; break;
-		case 'C': o->config = optarg; break;
-		case 'h': usage(stdout); exit(0);
-		default: usage(stderr); return -EINVAL;
+		case 'C': o->config = args.arg; break;
+		case 'h':
+			usage(1);
+			fd_flush();
+			exit(0);
+		default: usage(2); return -EINVAL;
 		}
 	}
-	if (optind >= argc) {
-		usage(stderr);
+	if (args.ind >= argc) {
+		usage(2);
 		return -EINVAL;
 	}
 	return 0;
@@ -115,7 +124,7 @@ static int open_dir(struct ml_ctx *c, const struct mp_opts *o)
 			return -errno;
 		kver = u.release;
 	}
-	snprintf(dir, sizeof dir, "%s/lib/modules/%s", o->root, kver);
+	fmt_snprintf(dir, sizeof dir, "%s/lib/modules/%s", o->root, kver);
 	return ctx_open(c, dir, NULL);
 }
 
@@ -124,7 +133,7 @@ static int print_resolve(struct ml_ctx *c, const char *name)
 	struct hit h[LOOKUP_MAX];
 	int n = lookup(&c->b, &c->extra, name, h, LOOKUP_MAX);
 	for (int k = 0; k < n; k++)
-		printf("%s\n", h[k].name);
+		fd_printf(1, "%s\n", h[k].name);
 	return n > 0 ? 0 : -ENOENT;
 }
 
@@ -168,7 +177,7 @@ static int remove_chain(struct ml_ctx *c, const struct mp_opts *o, const char *n
 		const uint8_t *deps =
 			blob_list(&c->b, blob_mod(&c->b, (unsigned)h[i].mod)->deps, &nd);
 		if (c->flags & CTX_DRY_RUN) {
-			printf("rmmod %s\n", h[i].name);
+			fd_printf(1, "rmmod %s\n", h[i].name);
 			continue;
 		}
 		enum remove_result r = h[i].kind == HIT_BUILTIN
@@ -190,7 +199,8 @@ static void join_params(int argc, char **argv, int from, char *buf, size_t len)
 	size_t used = 0;
 	buf[0] = '\0';
 	for (int i = from; i < argc && used < len; i++)
-		used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? " " : "", argv[i]);
+		used += (size_t)fmt_snprintf(buf + used, len - used, "%s%s", used ? " " : "",
+					     argv[i]);
 }
 
 int modprobe_main(int argc, char **argv)
@@ -219,16 +229,16 @@ int modprobe_main(int argc, char **argv)
 	if (!o.resolve && !(c.flags & CTX_SHOW))
 		ctx_scan_loaded(&c); /* -R and --show-depends ignore what is loaded, as kmod's do */
 	if (o.remove) {
-		for (int i = optind; i < argc && (o.all || i == optind); i++)
+		for (int i = args.ind; i < argc && (o.all || i == args.ind); i++)
 			if (remove_chain(&c, &o, argv[i]) < 0)
 				status = 1;
 	} else if (o.all || o.resolve) {
-		for (int i = optind; i < argc; i++)
+		for (int i = args.ind; i < argc; i++)
 			if (one(&c, &o, argv[i], NULL) < 0)
 				status = 1;
 	} else {
-		join_params(argc, argv, optind + 1, params, sizeof params);
-		status = one(&c, &o, argv[optind], params) < 0;
+		join_params(argc, argv, args.ind + 1, params, sizeof params);
+		status = one(&c, &o, argv[args.ind], params) < 0;
 	}
 	ctx_close(&c);
 	return status;

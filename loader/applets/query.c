@@ -2,6 +2,7 @@
  * questions to a packed directory. They are modprobe's -R and
  * --show-depends, for several names at once, so they run modprobe. */
 #include "applets.h"
+#include "fmt.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +13,7 @@ static int as_modprobe(int argc, char **argv, char *flag, const char *what)
 	int n = 0, status;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: modload %s NAME...\n", what);
+		fd_printf(2, "usage: modload %s NAME...\n", what);
 		return EXIT_USAGE;
 	}
 	args = malloc((size_t)(argc + 3) * sizeof *args);

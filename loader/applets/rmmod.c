@@ -17,25 +17,29 @@
  * status, not modload's 100). */
 #include "alias.h"
 #include "applets.h"
+#include "fmt.h"
 #include "log.h"
+#include "opt.h"
 #include "remove.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
+/* The command line, as opt.h parses it. */
+static struct opt args;
+
 #define NAME_MAX_ 256
 
-static void usage(FILE *f)
+static void usage(int f)
 {
-	fprintf(f, "usage: rmmod [-f] [-v] NAME...\n"
-		   "  remove modules (names or paths to module files)\n"
-		   "  -f, --force     remove even if in use (needs CONFIG_MODULE_FORCE_UNLOAD;\n"
-		   "                  may crash the machine)\n"
-		   "  -v, --verbose   say what is removed\n"
-		   "  -s, --syslog    also log to the kernel log\n"
-		   "  -h, --help      show this help\n");
+	fd_printf(f, "usage: rmmod [-f] [-v] NAME...\n"
+		     "  remove modules (names or paths to module files)\n"
+		     "  -f, --force     remove even if in use (needs CONFIG_MODULE_FORCE_UNLOAD;\n"
+		     "                  may crash the machine)\n"
+		     "  -v, --verbose   say what is removed\n"
+		     "  -s, --syslog    also log to the kernel log\n"
+		     "  -h, --help      show this help\n");
 }
 
 int remove_report(const char *name, const char *arg, enum remove_result r, const char *who, int err)
@@ -74,28 +78,29 @@ static int remove_one(const char *arg, int force)
 
 int rmmod_main(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "force", 0, 0, 'f' }, { "verbose", 0, 0, 'v' }, { "syslog", 0, 0, 's' },
-		{ "help", 0, 0, 'h' },	{ 0, 0, 0, 0 },
+	static const struct opt_long lo[] = {
+		{ "force", 0, 'f' }, { "verbose", 0, 'v' }, { "syslog", 0, 's' },
+		{ "help", 0, 'h' },  { 0, 0, 0 },
 	};
 	int c, force = 0, failed = 0;
 
 	log_init("rmmod");
-	while ((c = getopt_long(argc, argv, "fvsh", lo, NULL)) != -1) {
+	opt_begin(&args, argc, argv, "fvsh", lo);
+	while ((c = opt_next(&args)) != -1) {
 		switch (c) {
 		case 'f': force = 1; break;
 		case 'v': log_set_level(LOG_I); break;
 		case 's': log_use_kmsg(KMSG_ALL); break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 1;
+		case 'h': usage(1); return 0;
+		default: usage(2); return 1;
 		}
 	}
-	if (optind >= argc) {
+	if (args.ind >= argc) {
 		log_err("ERROR: missing module name.");
-		usage(stderr);
+		usage(2);
 		return 1;
 	}
-	for (int i = optind; i < argc; i++)
+	for (int i = args.ind; i < argc; i++)
 		if (remove_one(argv[i], force) < 0)
 			failed++;
 	return failed ? 1 : 0;

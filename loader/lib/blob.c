@@ -2,6 +2,7 @@
  * Validation happens once at open; accessors still clamp, so a blob that
  * passed the check cannot make a reader step outside the mapping. */
 #include "blob.h"
+#include "fmt.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -252,7 +253,7 @@ int blob_mod_path(const struct blob *b, uint32_t idx, char *buf, size_t len)
 		return -ENOENT;
 	dir = blob_str(b, blob_u32(dirs + 4 * m->dir));
 	stem = x.file ? blob_str(b, x.file) : blob_str(b, m->name);
-	n = (size_t)snprintf(buf, len, "%s%s%s%s", dir, *dir ? "/" : "", stem, mod_ext[ext]);
+	n = (size_t)fmt_snprintf(buf, len, "%s%s%s%s", dir, *dir ? "/" : "", stem, mod_ext[ext]);
 	if (n >= len)
 		return -ENAMETOOLONG;
 	if (m->flags & BM_DASHFILE && !x.file)

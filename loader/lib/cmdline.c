@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "alias.h"
+#include "fmt.h"
 #include "log.h"
 
 #include <errno.h>
@@ -42,7 +43,7 @@ static const char *next_word(const char *s, char *w, size_t cap, int *truncated)
 static int add_list(char ***v, unsigned *n, const char *csv)
 {
 	char buf[MAX_WORD], *save = NULL;
-	snprintf(buf, sizeof buf, "%s", csv);
+	fmt_snprintf(buf, sizeof buf, "%s", csv);
 	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
 		char norm[ALIAS_MAX];
 		modname_normalize(t, norm, sizeof norm);

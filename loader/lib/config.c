@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "alias.h"
+#include "fmt.h"
 #include "log.h"
 
 #include <errno.h>
@@ -50,8 +51,8 @@ int config_add_options(struct config *c, const char *mod, char **w, int nw)
 	c->options = no;
 	buf[0] = '\0';
 	for (int i = 0; i < nw && used < sizeof buf; i++)
-		used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s", used ? " " : "",
-					 w[i]);
+		used += (size_t)fmt_snprintf(buf + used, sizeof buf - used, "%s%s", used ? " " : "",
+					     w[i]);
 	modname_normalize(mod, norm, sizeof norm);
 	no[c->noptions].mod = strdup(norm);
 	no[c->noptions].opts = strdup(buf);

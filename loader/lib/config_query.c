@@ -1,6 +1,7 @@
 /* config_query.c: answers from a parsed configuration, and its release. */
 #include "config.h"
 
+#include "fmt.h"
 #include "wildmatch.h"
 
 #include <stdio.h>
@@ -23,8 +24,8 @@ void config_options(const struct config *c, const char *mod, const char *alias, 
 		const char *m = c->options[i].mod;
 		if (strcmp(m, mod) && !(alias && !strcmp(m, alias)))
 			continue;
-		used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? " " : "",
-					 c->options[i].opts);
+		used += (size_t)fmt_snprintf(buf + used, len - used, "%s%s", used ? " " : "",
+					     c->options[i].opts);
 	}
 }
 

@@ -2,7 +2,9 @@
 #include "ctx.h"
 
 #include "alias.h"
+#include "fmt.h"
 #include "log.h"
+#include "readfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -40,10 +42,10 @@ int ctx_open(struct ml_ctx *c, const char *dir, const char *kver)
 				return -errno;
 			kver = u.release;
 		}
-		snprintf(c->dir, sizeof c->dir, "/lib/modules/%s", kver);
+		fmt_snprintf(c->dir, sizeof c->dir, "/lib/modules/%s", kver);
 	} else
-		snprintf(c->dir, sizeof c->dir, "%s", dir);
-	snprintf(path, sizeof path, "%s/%s", c->dir, BLOB_FILE);
+		fmt_snprintf(c->dir, sizeof c->dir, "%s", dir);
+	fmt_snprintf(path, sizeof path, "%s/%s", c->dir, BLOB_FILE);
 	err = blob_open(&c->b, path, &why);
 	if (err) {
 		log_err("%s: %s", path, why ? why : strerror(-err));
@@ -134,18 +136,21 @@ void ctx_close(struct ml_ctx *c)
 
 void ctx_scan_loaded(struct ml_ctx *c)
 {
-	FILE *f = fopen("/proc/modules", "re");
-	char line[512];
+	char *text, *line, *next;
+	size_t len;
 
-	if (!f)
+	if (read_whole_file(AT_FDCWD, "/proc/modules", 1u << 24, &text, &len) < 0)
 		return;
-	while (fgets(line, sizeof line, f)) {
+	for (line = text; *line; line = next) {
 		char name[ALIAS_MAX];
-		line[strcspn(line, " \n")] = '\0';
+		next = line + strcspn(line, "\n");
+		if (*next)
+			*next++ = '\0';
+		line[strcspn(line, " ")] = '\0';
 		modname_normalize(line, name, sizeof name);
 		int m = blob_find_mod(&c->b, name);
 		if (m >= 0)
 			c->state[m] = MS_LIVE;
 	}
-	fclose(f);
+	free(text);
 }

@@ -2,6 +2,7 @@
 #include "load.h"
 
 #include "alias.h"
+#include "fmt.h"
 #include "log.h"
 #include "plan.h"
 
@@ -20,7 +21,7 @@ static const char *module_options(const struct ml_ctx *c, unsigned mod, const ch
 	config_options(&c->cfg, blob_mod_name(&c->b, mod), alias, buf, len);
 	used = strlen(buf);
 	if (params && *params)
-		snprintf(buf + used, len - used, "%s%s", used ? " " : "", params);
+		fmt_snprintf(buf + used, len - used, "%s%s", used ? " " : "", params);
 	return buf;
 }
 
@@ -28,7 +29,7 @@ void load_report(const struct ml_ctx *c, unsigned mod, int err)
 {
 	char rel[PATH_MAX];
 	if (blob_mod_path(&c->b, mod, rel, sizeof rel) < 0)
-		snprintf(rel, sizeof rel, "?");
+		fmt_snprintf(rel, sizeof rel, "?");
 	log_err("could not insert '%s' (%s/%s): %s", blob_mod_name(&c->b, mod), c->dir, rel,
 		insert_strerror(err));
 }
@@ -40,7 +41,7 @@ int load_insert(const struct ml_ctx *c, unsigned mod, const char *alias, const c
 
 	if (blob_mod_path(&c->b, mod, rel, sizeof rel) < 0)
 		return -ENAMETOOLONG;
-	snprintf(path, sizeof path, "%s/%s", c->dir, rel);
+	fmt_snprintf(path, sizeof path, "%s/%s", c->dir, rel);
 	module_options(c, mod, alias, params, opts, sizeof opts);
 	if (c->flags & CTX_VERBOSE)
 		log_msg(LOG_N, "insmod %s %s", path, opts);
@@ -59,13 +60,13 @@ static void show_one(const struct ml_ctx *c, unsigned mod, const char *alias, co
 	if (!(c->flags & (CTX_SHOW | CTX_VERBOSE)))
 		return;
 	if (m->flags & BM_BUILTIN) {
-		printf("builtin %s\n", blob_str(&c->b, m->name));
+		fd_printf(1, "builtin %s\n", blob_str(&c->b, m->name));
 		return;
 	}
 	if (blob_mod_path(&c->b, mod, rel, sizeof rel) < 0)
 		return;
 	module_options(c, mod, alias, params, opts, sizeof opts);
-	printf("insmod %s/%s %s%s\n", c->dir, rel, opts, *opts ? " " : "");
+	fd_printf(1, "insmod %s/%s %s%s\n", c->dir, rel, opts, *opts ? " " : "");
 }
 
 static int insert_one(struct ml_ctx *c, unsigned mod, const char *alias, const char *params,

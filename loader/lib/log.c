@@ -1,10 +1,10 @@
 /* log.c: stderr and /dev/kmsg output with one prefix and one level filter. */
 #include "log.h"
+#include "fmt.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -46,19 +46,6 @@ int log_level(void)
 	return log_max;
 }
 
-static void write_all(int fd, const char *s, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, s, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return;
-		s += w;
-		n -= (size_t)w;
-	}
-}
-
 void log_msg(int prio, const char *fmt, ...)
 {
 	char msg[512], line[600];
@@ -68,23 +55,25 @@ void log_msg(int prio, const char *fmt, ...)
 	if (prio > log_max)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	fmt_vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 
-	n = snprintf(line, sizeof line, "%s: %s%s\n", log_prog,
-		     prio <= LOG_E   ? ""
-		     : prio == LOG_W ? "warning: "
-				     : "",
-		     msg);
+	n = fmt_snprintf(line, sizeof line, "%s: %s%s\n", log_prog,
+			 prio <= LOG_E	 ? ""
+			 : prio == LOG_W ? "warning: "
+					 : "",
+			 msg);
 	if (n > (int)sizeof line - 1)
 		n = (int)sizeof line - 1;
 	int to_kmsg = kmsg_fd >= 0 && (kmsg_mode == KMSG_ALL || prio <= LOG_E);
-	if (!to_kmsg || !stderr_is_console)
+	if (!to_kmsg || !stderr_is_console) {
+		fd_flush(); /* what stdout holds comes first, as with a line-buffered stdout */
 		write_all(2, line, (size_t)n);
+	}
 	if (to_kmsg) {
 		/* kmsg takes "<prio>text"; one write is one record. */
 		char rec[640];
-		int m = snprintf(rec, sizeof rec, "<%d>modload: %s\n", prio, msg);
+		int m = fmt_snprintf(rec, sizeof rec, "<%d>modload: %s\n", prio, msg);
 		if (m > (int)sizeof rec - 1)
 			m = (int)sizeof rec - 1;
 		write_all(kmsg_fd, rec, (size_t)m);

@@ -2,7 +2,11 @@
  * table, since kernels before 6.3 do not put it in the uevent. GPT: the
  * entry's unique GUID (first three fields little-endian on disk). MBR: the
  * disk signature and the partition number, "SSSSSSSS-PP". */
+#include "fmt.h"
+#include "num.h"
 #include "waitspec.h"
+
+#include <limits.h>
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -34,8 +38,10 @@ static unsigned read_uint(const char *path)
 	if (fd >= 0)
 		close(fd);
 	if (n > 0) {
+		unsigned long u;
 		buf[n] = '\0';
-		v = (unsigned)strtoul(buf, NULL, 10);
+		if (parse_ulong(buf, 10, &u, NULL) == 0 && u <= UINT_MAX)
+			v = (unsigned)u;
 	}
 	return v;
 }
@@ -43,16 +49,16 @@ static unsigned read_uint(const char *path)
 static unsigned sector_size(const char *disk)
 {
 	char path[320];
-	snprintf(path, sizeof path, "/sys/class/block/%s/queue/logical_block_size", disk);
+	fmt_snprintf(path, sizeof path, "/sys/class/block/%s/queue/logical_block_size", disk);
 	unsigned v = read_uint(path);
 	return v == 512 || v == 1024 || v == 2048 || v == 4096 ? v : 512;
 }
 
 static void guid_text(const unsigned char *g, char *out, size_t len)
 {
-	snprintf(out, len, "%08x-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x", (unsigned)le(g, 4),
-		 (unsigned)le(g + 4, 2), (unsigned)le(g + 6, 2), g[8], g[9], g[10], g[11], g[12],
-		 g[13], g[14], g[15]);
+	fmt_snprintf(out, len, "%08x-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		     (unsigned)le(g, 4), (unsigned)le(g + 4, 2), (unsigned)le(g + 6, 2), g[8], g[9],
+		     g[10], g[11], g[12], g[13], g[14], g[15]);
 }
 
 /* The number of the partition of disk fd whose PARTUUID is want, or 0. */
@@ -82,16 +88,17 @@ static unsigned mbr_find(int fd, const char *want)
 {
 	unsigned char s[4];
 	char sig[16];
-	unsigned part;
 
 	if (pread(fd, s, 4, 440) != 4 || strlen(want) != 11 || want[8] != '-')
 		return 0;
-	snprintf(sig, sizeof sig, "%08x", (unsigned)le(s, 4));
+	fmt_snprintf(sig, sizeof sig, "%08x", (unsigned)le(s, 4));
 	if (strncasecmp(sig, want, 8))
 		return 0;
-	char *end;
-	part = (unsigned)strtoul(want + 9, &end, 16);
-	return *end == '\0' && end == want + 11 ? part : 0;
+	const char *end;
+	unsigned long p;
+	if (parse_ulong(want + 9, 16, &p, &end) < 0)
+		return 0;
+	return *end == '\0' && end == want + 11 ? (unsigned)p : 0;
 }
 
 /* Does disk have partition number n with a /dev node? */
@@ -102,16 +109,17 @@ static int partition_present(const char *disk, unsigned n)
 	struct dirent *e;
 	int found = 0;
 
-	snprintf(path, sizeof path, "/sys/class/block/%s", disk);
+	fmt_snprintf(path, sizeof path, "/sys/class/block/%s", disk);
 	if (!(d = opendir(path)))
 		return 0;
 	while (!found && (e = readdir(d))) {
 		if (strncmp(e->d_name, disk, strlen(disk)))
 			continue;
-		snprintf(path, sizeof path, "/sys/class/block/%s/%s/partition", disk, e->d_name);
+		fmt_snprintf(path, sizeof path, "/sys/class/block/%s/%s/partition", disk,
+			     e->d_name);
 		if (read_uint(path) != n)
 			continue;
-		snprintf(path, sizeof path, "/dev/%s", e->d_name);
+		fmt_snprintf(path, sizeof path, "/dev/%s", e->d_name);
 		found = access(path, F_OK) == 0;
 	}
 	closedir(d);
@@ -124,10 +132,10 @@ static int disk_has(const char *name, void *ctx)
 	char path[320];
 	unsigned n;
 
-	snprintf(path, sizeof path, "/sys/class/block/%s/partition", name);
+	fmt_snprintf(path, sizeof path, "/sys/class/block/%s/partition", name);
 	if (access(path, F_OK) == 0)
 		return 0;
-	snprintf(path, sizeof path, "/dev/%s", name);
+	fmt_snprintf(path, sizeof path, "/dev/%s", name);
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return 0;

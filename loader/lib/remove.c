@@ -3,6 +3,9 @@
  * delete_module(O_NONBLOCK). Without /sys the kernel's answer decides. */
 #include "remove.h"
 
+#include "fmt.h"
+#include "num.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -25,10 +28,10 @@ static enum sys_state sys_state(const char *name)
 
 	if (stat("/sys/module", &st) < 0)
 		return SYS_UNKNOWN;
-	snprintf(path, sizeof path, "/sys/module/%s", name);
+	fmt_snprintf(path, sizeof path, "/sys/module/%s", name);
 	if (stat(path, &st) < 0)
 		return errno == ENOENT ? SYS_ABSENT : SYS_UNKNOWN;
-	snprintf(path, sizeof path, "/sys/module/%s/initstate", name);
+	fmt_snprintf(path, sizeof path, "/sys/module/%s/initstate", name);
 	if (stat(path, &st) < 0)
 		return errno == ENOENT ? SYS_BUILTIN : SYS_UNKNOWN;
 	return SYS_LOADED;
@@ -45,7 +48,7 @@ static int holders(const char *name, char *out, size_t cap)
 	int n = 0;
 
 	out[0] = '\0';
-	snprintf(path, sizeof path, "/sys/module/%s/holders", name);
+	fmt_snprintf(path, sizeof path, "/sys/module/%s/holders", name);
 	dir = opendir(path);
 	if (!dir)
 		return 0;
@@ -53,7 +56,7 @@ static int holders(const char *name, char *out, size_t cap)
 		if (d->d_name[0] == '.')
 			continue;
 		if (used < cap)
-			used += (size_t)snprintf(out + used, cap - used, " %s", d->d_name);
+			used += (size_t)fmt_snprintf(out + used, cap - used, " %s", d->d_name);
 		n++;
 	}
 	closedir(dir);
@@ -67,7 +70,7 @@ static long refcnt(const char *name)
 	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof path, "/sys/module/%s/refcnt", name);
+	fmt_snprintf(path, sizeof path, "/sys/module/%s/refcnt", name);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
@@ -78,7 +81,8 @@ static long refcnt(const char *name)
 	if (n <= 0)
 		return -1;
 	num[n] = '\0';
-	return strtol(num, NULL, 10);
+	int v;
+	return parse_int_word(num, &v) == 0 ? v : -1;
 }
 
 static int sys_delete_module(const char *name, unsigned flags)

@@ -1,6 +1,7 @@
 /* waitspec.c: find a block device by path, filesystem UUID/LABEL or
  * partition UUID, with nothing but /sys and /dev (no udev, no blkid). */
 #include "waitspec.h"
+#include "fmt.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -25,10 +26,10 @@ static int ext_matches(const char *dev, const char *uuid, const char *label)
 	if (label)
 		return !strncmp((const char *)sb + 120, label, 16) && strlen(label) <= 16;
 	const unsigned char *u = sb + 104;
-	snprintf(text, sizeof text,
-		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", u[0], u[1],
-		 u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14],
-		 u[15]);
+	fmt_snprintf(text, sizeof text,
+		     "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", u[0],
+		     u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12],
+		     u[13], u[14], u[15]);
 	return !strcasecmp(text, uuid);
 }
 
@@ -55,7 +56,7 @@ static int fs_matches(const char *name, void *ctx)
 {
 	const struct fs_want *w = ctx;
 	char dev[300];
-	snprintf(dev, sizeof dev, "/dev/%s", name);
+	fmt_snprintf(dev, sizeof dev, "/dev/%s", name);
 	return ext_matches(dev, w->uuid, w->label);
 }
 

@@ -1,0 +1,175 @@
+/* opt.c: the option parser of opt.h.
+ *
+ * Permutation is done once, up front: a stable partition of argv into
+ * options (with their separate arguments) and operands. Parsing is then a
+ * plain left-to-right walk over the option words. */
+#include "opt.h"
+
+#include "fmt.h"
+
+#include <string.h>
+
+static const struct opt_long *find_long(const struct opt *o, const char *name, size_t n)
+{
+	const struct opt_long *hit = NULL;
+
+	for (const struct opt_long *l = o->longs; l && l->name; l++) {
+		if (strncmp(l->name, name, n))
+			continue;
+		if (!l->name[n])
+			return l; /* exact */
+		if (hit)
+			return NULL; /* ambiguous prefix: treated as unknown */
+		hit = l;
+	}
+	return hit;
+}
+
+/* Does the option word w take the next word as its argument? */
+static int wants_next(const struct opt *o, const char *w)
+{
+	if (w[1] == '-') {
+		const char *eq = strchr(w + 2, '=');
+		const struct opt_long *l =
+			find_long(o, w + 2, eq ? (size_t)(eq - w - 2) : strlen(w + 2));
+		return l && l->has_arg && !eq;
+	}
+	for (const char *c = w + 1; *c; c++) {
+		const char *s = strchr(o->shorts, *c);
+		if (s && *c != ':' && s[1] == ':')
+			return c[1] == '\0'; /* the rest of the word is the argument */
+	}
+	return 0;
+}
+
+static int is_option(const char *w)
+{
+	return w[0] == '-' && w[1] != '\0';
+}
+
+/* Move options (and their arguments) before operands, keeping both orders;
+ * drop a "--" at the boundary. */
+static void permute(struct opt *o)
+{
+	char **v = o->argv;
+	int n = 0, i;
+
+	for (i = 1; i < o->argc && strcmp(v[i], "--"); i++) {
+		if (!is_option(v[i]))
+			continue;
+		int take = 1 + (wants_next(o, v[i]) && i + 1 < o->argc);
+		/* rotate v[i .. i+take) down to position 1 + n */
+		for (int k = 0; k < take; k++) {
+			char *w = v[i + k];
+			memmove(&v[1 + n + 1], &v[1 + n], (size_t)(i + k - 1 - n) * sizeof *v);
+			v[1 + n++] = w;
+		}
+		i += take - 1;
+	}
+	o->nopts = n;
+	if (i < o->argc && !strcmp(v[i], "--")) {
+		/* the "--" itself: skip it by moving it to the boundary */
+		char *w = v[i];
+		memmove(&v[1 + n + 1], &v[1 + n], (size_t)(i - 1 - n) * sizeof *v);
+		v[1 + n] = w;
+		o->nopts = n + 1;
+	}
+}
+
+void opt_begin(struct opt *o, int argc, char **argv, const char *shorts,
+	       const struct opt_long *longs)
+{
+	memset(o, 0, sizeof *o);
+	o->argc = argc;
+	o->argv = argv;
+	o->longs = longs;
+	o->ind = 1;
+	if (*shorts == '+') {
+		/* Options end at the first operand; a "--" there is consumed. */
+		int i = 1;
+		o->shorts = shorts + 1;
+		while (i < argc && is_option(argv[i]) && strcmp(argv[i], "--"))
+			i += 1 + (wants_next(o, argv[i]) && i + 1 < argc);
+		if (i > argc)
+			i = argc;
+		o->nopts = i < argc && !strcmp(argv[i], "--") ? i : i - 1;
+	} else {
+		o->shorts = shorts;
+		permute(o);
+	}
+}
+
+static const char *prog(const struct opt *o)
+{
+	const char *s = strrchr(o->argv[0], '/');
+	return s ? s + 1 : o->argv[0];
+}
+
+static int long_option(struct opt *o, char *w)
+{
+	char *eq = strchr(w, '=');
+	const struct opt_long *l = find_long(o, w, eq ? (size_t)(eq - w) : strlen(w));
+
+	o->ind++;
+	if (!l) {
+		fd_printf(2, "%s: unrecognized option '--%s'\n", prog(o), w);
+		return '?';
+	}
+	if (!l->has_arg) {
+		if (eq) {
+			fd_printf(2, "%s: option '--%s' takes no argument\n", prog(o), l->name);
+			return '?';
+		}
+		return l->val;
+	}
+	if (eq)
+		o->arg = eq + 1;
+	else if (o->ind <= o->nopts)
+		o->arg = o->argv[o->ind++];
+	else {
+		fd_printf(2, "%s: option '--%s' requires an argument\n", prog(o), l->name);
+		return '?';
+	}
+	return l->val;
+}
+
+int opt_next(struct opt *o)
+{
+	char *w;
+
+	o->arg = NULL;
+	if (o->ind > o->nopts)
+		return -1;
+	w = o->argv[o->ind];
+	if (!strcmp(w, "--")) {
+		o->ind++;
+		return -1;
+	}
+	if (o->pos == 0) {
+		if (w[1] == '-')
+			return long_option(o, w + 2);
+		o->pos = 1;
+	}
+	char c = w[o->pos++];
+	const char *s = c == ':' ? NULL : strchr(o->shorts, c);
+	char *rest = w + o->pos; /* what follows the letter in this word */
+	if (*rest == '\0' || (s && s[1] == ':')) {
+		o->ind++; /* this word is used up */
+		o->pos = 0;
+	}
+	if (!s) {
+		fd_printf(2, "%s: invalid option -- '%c'\n", prog(o), c);
+		return '?';
+	}
+	if (s[1] != ':')
+		return c;
+	if (*rest)
+		o->arg = rest;
+	else if (o->ind <= o->nopts)
+		o->arg = o->argv[o->ind++];
+	else {
+		fd_printf(2, "%s: option requires an argument -- '%c'\n", prog(o), c);
+		return '?';
+	}
+	return c;
+}

@@ -1,0 +1,265 @@
+/* fmt.c: the printf subset described in fmt.h, and buffered output to fd 1.
+ *
+ * One formatter, emit(), writes through a sink: a bounded buffer for
+ * fmt_vsnprintf, the fd-1 buffer or a stack buffer for fd_printf. A sink
+ * counts every byte offered, so the snprintf return value (the untruncated
+ * length) comes for free. */
+#include "fmt.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+#include <unistd.h>
+
+struct sink {
+	char *buf;
+	size_t cap, len; /* bytes kept in buf */
+	size_t total;	 /* bytes offered, kept or not: snprintf's return value */
+	int fd;		 /* >= 0: flush to this fd when full */
+	int err;	 /* first write error, as -errno */
+};
+
+int write_all(int fd, const void *s, size_t n)
+{
+	const char *p = s;
+
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -errno;
+		if (w == 0)
+			return -EIO;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static void sink_flush(struct sink *k)
+{
+	if (k->fd >= 0 && k->len > 0) {
+		int r = write_all(k->fd, k->buf, k->len);
+		if (r < 0 && !k->err)
+			k->err = r;
+		k->len = 0;
+	}
+}
+
+static void put(struct sink *k, const char *s, size_t n)
+{
+	k->total += n;
+	while (n > 0) {
+		if (k->len >= k->cap) {
+			if (k->fd < 0)
+				return; /* counted, not kept */
+			sink_flush(k);
+		}
+		size_t room = k->cap - k->len, m = n < room ? n : room;
+		memcpy(k->buf + k->len, s, m);
+		k->len += m;
+		s += m;
+		n -= m;
+	}
+}
+
+static void pad(struct sink *k, char c, int n)
+{
+	while (n-- > 0)
+		put(k, &c, 1);
+}
+
+/* One integer conversion: digits of v (already made non-negative) in base,
+ * with sign, zero padding and width. */
+static void put_int(struct sink *k, uint64_t v, int neg, unsigned base, int upper, int width,
+		    int left, int zero)
+{
+	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+	char tmp[24];
+	int n = 0, len;
+
+	do {
+		tmp[sizeof tmp - 1 - n++] = digits[v % base];
+		v /= base;
+	} while (v);
+	len = n + neg;
+	if (!left && !zero)
+		pad(k, ' ', width - len);
+	if (neg)
+		put(k, "-", 1);
+	if (!left && zero)
+		pad(k, '0', width - len);
+	put(k, tmp + sizeof tmp - n, (size_t)n);
+	if (left)
+		pad(k, ' ', width - len);
+}
+
+static int read_num(const char **f, va_list *ap)
+{
+	int n = 0;
+
+	if (**f == '*') {
+		(*f)++;
+		return va_arg(*ap, int);
+	}
+	while (**f >= '0' && **f <= '9')
+		n = n * 10 + (*(*f)++ - '0');
+	return n;
+}
+
+static void emit(struct sink *k, const char *f, va_list ap0)
+{
+	va_list ap;
+
+	va_copy(ap, ap0);
+	while (*f) {
+		const char *pct = strchr(f, '%');
+		if (!pct) {
+			put(k, f, strlen(f));
+			break;
+		}
+		put(k, f, (size_t)(pct - f));
+		f = pct + 1;
+		int left = 0, zero = 0, width = 0, prec = -1, lng = 0;
+		for (;; f++) {
+			if (*f == '-')
+				left = 1;
+			else if (*f == '0')
+				zero = 1;
+			else
+				break;
+		}
+		width = read_num(&f, &ap);
+		if (width < 0) {
+			left = 1;
+			width = -width;
+		}
+		if (*f == '.') {
+			f++;
+			prec = read_num(&f, &ap);
+		}
+		for (; *f == 'l' || *f == 'z'; f++)
+			lng += *f == 'z' ? 2 : 1;
+		uint64_t u;
+		int64_t s;
+		switch (*f) {
+		case 's': {
+			const char *str = va_arg(ap, const char *);
+			size_t n;
+			if (!str)
+				str = "(null)";
+			n = prec >= 0 ? strnlen(str, (size_t)prec) : strlen(str);
+			if (!left)
+				pad(k, ' ', width - (int)n);
+			put(k, str, n);
+			if (left)
+				pad(k, ' ', width - (int)n);
+			break;
+		}
+		case 'c': {
+			char ch = (char)va_arg(ap, int);
+			if (!left)
+				pad(k, ' ', width - 1);
+			put(k, &ch, 1);
+			if (left)
+				pad(k, ' ', width - 1);
+			break;
+		}
+		case 'd':
+		case 'i':
+			s = lng >= 2 ? va_arg(ap, long long)
+			    : lng    ? va_arg(ap, long)
+				     : va_arg(ap, int);
+			u = s < 0 ? (uint64_t)0 - (uint64_t)s : (uint64_t)s;
+			put_int(k, u, s < 0, 10, 0, width, left, zero);
+			break;
+		case 'u':
+		case 'x':
+		case 'X':
+			u = lng >= 2 ? va_arg(ap, unsigned long long)
+			    : lng    ? va_arg(ap, unsigned long)
+				     : va_arg(ap, unsigned);
+			put_int(k, u, 0, *f == 'u' ? 10 : 16, *f == 'X', width, left, zero);
+			break;
+		case '%': put(k, "%", 1); break;
+		default: /* not ours: print the directive as written */
+			put(k, pct, (size_t)(f - pct) + (*f != 0));
+			if (!*f)
+				goto out;
+		}
+		f++;
+	}
+out:
+	va_end(ap);
+}
+
+int fmt_vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap)
+{
+	struct sink k = { .buf = buf, .cap = cap ? cap - 1 : 0, .fd = -1 };
+
+	emit(&k, fmt, ap);
+	if (cap)
+		buf[k.len] = 0;
+	return k.total > INT32_MAX ? INT32_MAX : (int)k.total;
+}
+
+int fmt_snprintf(char *buf, size_t cap, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = fmt_vsnprintf(buf, cap, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+static char out_buf[4096];
+static struct sink out = { .buf = out_buf, .cap = sizeof out_buf, .fd = 1 };
+int fd_flush(void)
+{
+	sink_flush(&out);
+	return out.err;
+}
+
+static int vprint(int fd, const char *fmt, va_list ap)
+{
+	if (fd == 1) {
+		size_t before = out.total;
+		int err0 = out.err;
+		emit(&out, fmt, ap);
+		return out.err && !err0 ? -1 : (int)(out.total - before);
+	}
+	/* Unbuffered: one write per message, so lines from threads stay whole
+	 * (a message longer than the stack buffer goes out in pieces). What fd
+	 * 1 holds goes first, so that the two keep their order on a terminal. */
+	char buf[1024];
+	struct sink k = { .buf = buf, .cap = sizeof buf, .fd = fd };
+	sink_flush(&out);
+	emit(&k, fmt, ap);
+	sink_flush(&k);
+	return k.err ? -1 : (int)k.total;
+}
+
+int fd_printf(int fd, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vprint(fd, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+int fd_putc(int fd, int c)
+{
+	char ch = (char)c;
+
+	if (fd == 1) {
+		put(&out, &ch, 1);
+		return out.err ? -1 : c;
+	}
+	return write_all(fd, &ch, 1) < 0 ? -1 : c;
+}
