@@ -34,8 +34,8 @@ tools:
 	@mk/need-tools "$(MUSLCC)" "$(HOSTCC)"
 $(LOADER_OBJ) $(PACK_OBJ) $(ZSTD_DEC_LIB): | tools
 
-$(B)/modload: $(LOADER_OBJ) $(ZSTD_DEC_LIB)
-	$(MUSLCC) -static $(TARGET_LDFLAGS) -o $@.unstripped $(LOADER_OBJ) $(ZSTD_DEC_LIB) -lpthread
+$(B)/modload: $(LOADER_OBJ) $(ZSTD_DEC_LIB) Makefile
+	$(MUSLCC) -static $(TARGET_LDFLAGS) -Wl,-Map=$@.map -o $@.unstripped $(LOADER_OBJ) $(ZSTD_DEC_LIB) -lpthread
 	strip -R .comment -o $@.tmp $@.unstripped && mv -f $@.tmp $@
 
 $(B)/target/%.o: %.c $(ZSTD_DEC_LIB)
@@ -43,10 +43,12 @@ $(B)/target/%.o: %.c $(ZSTD_DEC_LIB)
 	$(MUSLCC) $(CFLAGS) $(TARGET_CFLAGS) $(WARN) $(CPPFLAGS) $(ZSTD_CPPFLAGS) -MMD -MP -c -o $@ $<
 
 # loader/rt stands in for libc: system headers only (loader/lib has names
-# that would shadow them).
+# that would shadow them), and no builtin knowledge of malloc (GCC turns
+# calloc's malloc + memset into a call to calloc: itself).
+RT_CFLAGS := -fno-builtin-malloc -fno-builtin-calloc -fno-builtin-memset
 $(B)/target/loader/rt/%.o: loader/rt/%.c
 	@mkdir -p $(dir $@)
-	$(MUSLCC) $(CFLAGS) $(TARGET_CFLAGS) $(WARN) -D_GNU_SOURCE -MMD -MP -c -o $@ $<
+	$(MUSLCC) $(CFLAGS) $(TARGET_CFLAGS) $(RT_CFLAGS) $(WARN) -D_GNU_SOURCE -MMD -MP -c -o $@ $<
 
 $(B)/modpack: $(PACK_OBJ)
 	$(HOSTCC) -o $@ $(PACK_OBJ) -lzstd -llzma -lz
@@ -56,6 +58,10 @@ $(B)/host/%.o: %.c
 	$(HOSTCC) -O2 -g $(WARN) $(CPPFLAGS) -Iinitramfs/modpack -MMD -MP -c -o $@ $<
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
+
+# Where the loader's bytes go, from the link map (the README's size table).
+size: $(B)/modload
+	@mk/size-table $(B)/modload.map $(B)/modload
 
 deps:
 	tests/ensure-deps
@@ -69,4 +75,4 @@ demo: deps all
 clean:
 	rm -rf $(B)
 
-.PHONY: all tools deps check demo clean
+.PHONY: all tools size deps check demo clean

@@ -16,7 +16,8 @@
  *     allocate rarely; contention is negligible).
  *
  * Built into the musl target only (the host build keeps the system malloc,
- * and sanitizers keep theirs). */
+ * and sanitizers keep theirs), with -fno-builtin-malloc and friends: GCC
+ * otherwise turns calloc's malloc + memset into a call to calloc, itself. */
 #include <errno.h>
 #include <sched.h>
 #include <stdint.h>
