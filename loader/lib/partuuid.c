@@ -101,8 +101,14 @@ static unsigned mbr_find(int fd, const char *want)
 	return *end == '\0' && end == want + 11 ? (unsigned)p : 0;
 }
 
-/* Does disk have partition number n with a /dev node? */
-static int partition_present(const char *disk, unsigned n)
+struct part_want {
+	const char *partuuid;
+	char *dev;
+	size_t len;
+};
+
+/* Does disk have partition number n with a /dev node? Its path goes to w. */
+static int partition_present(const char *disk, unsigned n, struct part_want *w)
 {
 	char path[600];
 	DIR *d;
@@ -121,6 +127,8 @@ static int partition_present(const char *disk, unsigned n)
 			continue;
 		fmt_snprintf(path, sizeof path, "/dev/%s", e->d_name);
 		found = access(path, F_OK) == 0;
+		if (found)
+			fmt_snprintf(w->dev, w->len, "%s", path);
 	}
 	closedir(d);
 	return found;
@@ -129,6 +137,7 @@ static int partition_present(const char *disk, unsigned n)
 /* Whole disks only: partitions are found through their disk's table. */
 static int disk_has(const char *name, void *ctx)
 {
+	struct part_want *w = ctx;
 	char path[320];
 	unsigned n;
 
@@ -139,14 +148,15 @@ static int disk_has(const char *name, void *ctx)
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return 0;
-	n = gpt_find(fd, sector_size(name), ctx);
+	n = gpt_find(fd, sector_size(name), w->partuuid);
 	if (!n)
-		n = mbr_find(fd, ctx);
+		n = mbr_find(fd, w->partuuid);
 	close(fd);
-	return n && partition_present(name, n);
+	return n && partition_present(name, n, w);
 }
 
-int partuuid_present(const char *want)
+int partuuid_find(const char *want, char *dev, size_t len)
 {
-	return waitspec_each_block(disk_has, (void *)want);
+	struct part_want w = { want, dev, len };
+	return waitspec_each_block(disk_has, &w);
 }

@@ -1,0 +1,156 @@
+/* findroot.c: see findroot.h. UUID= and LABEL= probe every block device's
+ * superblock (partitions and whole disks alike), in /sys/class/block order. */
+#include "findroot.h"
+
+#include "fmt.h"
+#include "fsprobe.h"
+#include "readfile.h"
+#include "waitspec.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct want {
+	const char *uuid, *label, *partlabel;
+	char *dev;
+	size_t len;
+};
+
+static int is_block(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISBLK(st.st_mode);
+}
+
+static int fs_matches(const char *name, void *ctx)
+{
+	struct want *w = ctx;
+	struct fs_id id;
+	char dev[300];
+
+	fmt_snprintf(dev, sizeof dev, "/dev/%s", name);
+	if (fs_probe(dev, &id) < 0)
+		return 0;
+	if (w->uuid ? strcasecmp(id.uuid, w->uuid) : strcmp(id.label, w->label))
+		return 0;
+	fmt_snprintf(w->dev, w->len, "%s", dev);
+	return 1;
+}
+
+/* The value of KEY= in a uevent file's text, or NULL. */
+static const char *uevent_value(const char *text, const char *key, size_t *n)
+{
+	size_t kl = strlen(key);
+
+	for (const char *l = text; *l; l += strcspn(l, "\n"), l += *l == '\n') {
+		if (!strncmp(l, key, kl) && l[kl] == '=') {
+			*n = strcspn(l + kl + 1, "\n");
+			return l + kl + 1;
+		}
+	}
+	return NULL;
+}
+
+static int partlabel_matches(const char *name, void *ctx)
+{
+	struct want *w = ctx;
+	char path[300], *text;
+	const char *v;
+	size_t len, n;
+	int hit = 0;
+
+	fmt_snprintf(path, sizeof path, "/sys/class/block/%s/uevent", name);
+	if (read_whole_file(AT_FDCWD, path, 1u << 16, &text, &len) < 0)
+		return 0;
+	v = uevent_value(text, "PARTNAME", &n);
+	if (v && n == strlen(w->partlabel) && !memcmp(v, w->partlabel, n)) {
+		fmt_snprintf(path, sizeof path, "/dev/%s", name);
+		hit = is_block(path);
+		if (hit)
+			fmt_snprintf(w->dev, w->len, "%s", path);
+	}
+	free(text);
+	return hit;
+}
+
+/* MAJ:MIN -> /dev/DEVNAME through /sys/dev/block/MAJ:MIN/uevent. */
+static int by_number(const char *spec, char *dev, size_t len)
+{
+	char path[300], *text;
+	const char *v;
+	size_t tl, n;
+	int hit = 0;
+
+	fmt_snprintf(path, sizeof path, "/sys/dev/block/%s/uevent", spec);
+	if (read_whole_file(AT_FDCWD, path, 1u << 16, &text, &tl) < 0)
+		return 0;
+	v = uevent_value(text, "DEVNAME", &n);
+	if (v) {
+		fmt_snprintf(path, sizeof path, "/dev/%.*s", (int)n, v);
+		hit = is_block(path);
+		if (hit)
+			fmt_snprintf(dev, len, "%s", path);
+	}
+	free(text);
+	return hit;
+}
+
+static int is_number_pair(const char *s)
+{
+	size_t a = strspn(s, "0123456789");
+	return a > 0 && s[a] == ':' && s[a + 1] && s[a + 1 + strspn(s + a + 1, "0123456789")] == 0;
+}
+
+int findroot_valid(const char *spec)
+{
+	if (!spec[0])
+		return -EINVAL;
+	if (spec[0] == '/' || is_number_pair(spec))
+		return 0;
+	if (!strncmp(spec, "UUID=", 5) || !strncmp(spec, "LABEL=", 6) ||
+	    !strncmp(spec, "PARTUUID=", 9) || !strncmp(spec, "PARTLABEL=", 10))
+		return strchr(spec, '=')[1] ? 0 : -EINVAL;
+	/* A bare kernel device name: no '=', '/' or ':'. */
+	return spec[strcspn(spec, "=/:")] ? -EINVAL : 0;
+}
+
+int findroot(const char *spec, char *dev, size_t len)
+{
+	struct want w = { .dev = dev, .len = len };
+	char path[300];
+
+	if (findroot_valid(spec) < 0)
+		return -EINVAL;
+	if (spec[0] == '/') {
+		if (!is_block(spec))
+			return 0;
+		fmt_snprintf(dev, len, "%s", spec);
+		return 1;
+	}
+	if (is_number_pair(spec))
+		return by_number(spec, dev, len);
+	if (!strncmp(spec, "UUID=", 5)) {
+		w.uuid = spec + 5;
+		return waitspec_each_block(fs_matches, &w);
+	}
+	if (!strncmp(spec, "LABEL=", 6)) {
+		w.label = spec + 6;
+		return waitspec_each_block(fs_matches, &w);
+	}
+	if (!strncmp(spec, "PARTUUID=", 9))
+		return partuuid_find(spec + 9, dev, len);
+	if (!strncmp(spec, "PARTLABEL=", 10)) {
+		w.partlabel = spec + 10;
+		return waitspec_each_block(partlabel_matches, &w);
+	}
+	fmt_snprintf(path, sizeof path, "/dev/%s", spec);
+	if (!is_block(path))
+		return 0;
+	fmt_snprintf(dev, len, "%s", path);
+	return 1;
+}

@@ -1,0 +1,110 @@
+/* fsprobe.c: superblock signatures, UUIDs and labels.
+ *
+ * Each known filesystem is one row: where its magic is and what it is, where
+ * its UUID and label are and how they are written. ext2/3/4 are all called
+ * "ext4": the ext4 driver mounts the three (and it is what /init always
+ * tried). FAT's "UUID" is its volume serial number, "XXXX-XXXX" in capitals
+ * as blkid prints it; its label is the boot sector's (blkid prefers the root
+ * directory's volume entry; a "NO NAME" boot-sector label counts as none). */
+#include "fsprobe.h"
+
+#include "fmt.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <string.h>
+#include <unistd.h>
+
+enum uuid_form { UUID_NONE, UUID_16, UUID_FAT };
+enum label_form { LABEL_NONE, LABEL_ASCII, LABEL_UTF16LE };
+
+struct fs_kind {
+	const char *type;
+	uint32_t magic_off;
+	const char *magic;
+	uint8_t magic_len;
+	uint32_t uuid_off;
+	uint8_t uuid_form;
+	uint32_t label_off;
+	uint16_t label_len; /* bytes on disk */
+	uint8_t label_form;
+};
+
+/* Superblock offsets are absolute, from the start of the device. */
+static const struct fs_kind kinds[] = {
+	{ "ext4", 1024 + 56, "\x53\xef", 2, 1024 + 104, UUID_16, 1024 + 120, 16, LABEL_ASCII },
+	{ "xfs", 0, "XFSB", 4, 32, UUID_16, 108, 12, LABEL_ASCII },
+	{ "btrfs", 65536 + 64, "_BHRfS_M", 8, 65536 + 32, UUID_16, 65536 + 299, 256, LABEL_ASCII },
+	{ "f2fs", 1024, "\x10\x20\xf5\xf2", 4, 1024 + 108, UUID_16, 1024 + 124, 512,
+	  LABEL_UTF16LE },
+	{ "erofs", 1024, "\xe2\xe1\xf5\xe0", 4, 1024 + 48, UUID_16, 1024 + 64, 16, LABEL_ASCII },
+	{ "squashfs", 0, "hsqs", 4, 0, UUID_NONE, 0, 0, LABEL_NONE },
+	{ "vfat", 82, "FAT32   ", 8, 67, UUID_FAT, 71, 11, LABEL_ASCII },
+	{ "vfat", 54, "FAT1", 4, 39, UUID_FAT, 43, 11, LABEL_ASCII },
+};
+
+static int read_at(int fd, void *buf, size_t n, uint32_t off)
+{
+	ssize_t r = pread(fd, buf, n, off);
+	return r == (ssize_t)n ? 0 : r < 0 ? -errno : -ENOENT;
+}
+
+static void uuid_text(const struct fs_kind *k, const unsigned char *u, char *out, size_t len)
+{
+	if (k->uuid_form == UUID_FAT) {
+		fmt_snprintf(out, len, "%02X%02X-%02X%02X", u[3], u[2], u[1], u[0]);
+		return;
+	}
+	fmt_snprintf(out, len,
+		     "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", u[0],
+		     u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12],
+		     u[13], u[14], u[15]);
+}
+
+/* The label as ASCII: UTF-16 reduced to its low bytes (non-ASCII becomes
+ * '?'), trailing blanks and NULs cut. */
+static void label_text(const struct fs_kind *k, const unsigned char *raw, char *out, size_t len)
+{
+	size_t n = 0, step = k->label_form == LABEL_UTF16LE ? 2 : 1;
+
+	for (size_t i = 0; i + step <= k->label_len && n + 1 < len; i += step) {
+		unsigned c = raw[i] | (step == 2 ? raw[i + 1] << 8 : 0);
+		if (!c)
+			break;
+		out[n++] = c < 0x80 ? (char)c : '?';
+	}
+	while (n > 0 && out[n - 1] == ' ')
+		n--;
+	out[n] = '\0';
+	if (k->uuid_form == UUID_FAT && !strcmp(out, "NO NAME"))
+		out[0] = '\0';
+}
+
+int fs_probe(const char *path, struct fs_id *id)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	unsigned char buf[512];
+	int err = -ENOENT;
+
+	if (fd < 0)
+		return -errno;
+	memset(id, 0, sizeof *id);
+	for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
+		const struct fs_kind *k = &kinds[i];
+		int r = read_at(fd, buf, k->magic_len, k->magic_off);
+		if (r < 0 || memcmp(buf, k->magic, k->magic_len))
+			continue;
+		if (k->uuid_form != UUID_NONE &&
+		    read_at(fd, buf, k->uuid_form == UUID_FAT ? 4 : 16, k->uuid_off) == 0)
+			uuid_text(k, buf, id->uuid, sizeof id->uuid);
+		if (k->label_form != LABEL_NONE &&
+		    read_at(fd, buf, k->label_len, k->label_off) == 0)
+			label_text(k, buf, id->label, sizeof id->label);
+		id->type = k->type;
+		err = 0;
+		break;
+	}
+	close(fd);
+	return err;
+}
