@@ -353,12 +353,20 @@ static const char *fk_path(const char *p, char *buf)
 		}                                        \
 	} while (0)
 
+/* /dev/kmsg takes one record per write, never overwriting: a plain file
+ * behaves so only when opened for appending. */
+static int kmsg_flags(const char *p, int flags)
+{
+	return p && !strcmp(p, "/dev/kmsg") && (flags & O_ACCMODE) != O_RDONLY ? flags | O_APPEND
+									       : flags;
+}
+
 int open(const char *p, int flags, ...)
 {
 	char b[FK_PATH];
 	mode_t mode = 0;
 	MODE_ARG(flags, mode);
-	return get_open()(fk_path(p, b), flags, mode);
+	return get_open()(fk_path(p, b), kmsg_flags(p, flags), mode);
 }
 
 int open64(const char *p, int flags, ...)
@@ -366,7 +374,7 @@ int open64(const char *p, int flags, ...)
 	char b[FK_PATH];
 	mode_t mode = 0;
 	MODE_ARG(flags, mode);
-	return get_open64()(fk_path(p, b), flags, mode);
+	return get_open64()(fk_path(p, b), kmsg_flags(p, flags), mode);
 }
 
 int __open_2(const char *p, int flags)
@@ -386,7 +394,7 @@ int openat(int dfd, const char *p, int flags, ...)
 	char b[FK_PATH];
 	mode_t mode = 0;
 	MODE_ARG(flags, mode);
-	return get_openat()(dfd, fk_path(p, b), flags, mode);
+	return get_openat()(dfd, fk_path(p, b), kmsg_flags(p, flags), mode);
 }
 
 int openat64(int dfd, const char *p, int flags, ...)
@@ -394,7 +402,7 @@ int openat64(int dfd, const char *p, int flags, ...)
 	char b[FK_PATH];
 	mode_t mode = 0;
 	MODE_ARG(flags, mode);
-	return get_openat64()(dfd, fk_path(p, b), flags, mode);
+	return get_openat64()(dfd, fk_path(p, b), kmsg_flags(p, flags), mode);
 }
 
 int __openat_2(int dfd, const char *p, int flags)
