@@ -13,6 +13,7 @@ FK_PACK=$FK_TOP/build/fake/modpack
 FK_SHIM=$FK_TOP/build/fake/shim.so
 FK_GEN=$FK_TOP/tests/fakekernel/fkgen.py
 FK_PY=${FK_PY:-python3}
+fkgen() { "$FK_PY" -S "$FK_GEN" "$@"; }
 [ -n "${FK_ASAN:-}" ] || FK_ASAN=$(gcc -print-file-name=libasan.so)
 export FK_ASAN
 FK_FAILED=0
@@ -64,7 +65,7 @@ fk_spec() {
 	done
 	cat >"$FK_DIR/spec"
 	rm -rf "$FK_DIR/tree"
-	FK_KVER=$("$FK_PY" "$FK_GEN" tree "$FK_DIR/spec" "$FK_DIR/tree" $gcc) || {
+	FK_KVER=$(fkgen tree "$FK_DIR/spec" "$FK_DIR/tree" $gcc) || {
 		fail "fkgen tree failed"
 		return 1
 	}
@@ -79,8 +80,10 @@ fk_spec() {
 	echo "release $FK_KVER" >>"$FAKE_ROOT/fake-kernel.conf"
 }
 
-# fk_kconf < LINES: outcomes and state for the fake kernel (fake-kernel.conf).
+# fk_kconf [--reset] < LINES: outcomes and state for the fake kernel
+# (fake-kernel.conf); --reset drops the earlier lines but the release.
 fk_kconf() {
+	[ "${1:-}" = --reset ] && echo "release $FK_KVER" >"$FAKE_ROOT/fake-kernel.conf"
 	cat >>"$FAKE_ROOT/fake-kernel.conf"
 }
 
@@ -223,6 +226,6 @@ expect_faster() {
 # expect_graph [fkgen check options]: the whole log against FK_DIR/spec.
 expect_graph() {
 	local out
-	out=$("$FK_PY" "$FK_GEN" check "${FK_SPEC:-$FK_DIR/spec}" "$(FK_LOG)" "$@") ||
+	out=$(fkgen check "${FK_SPEC:-$FK_DIR/spec}" "$(FK_LOG)" "$@") ||
 		fail "graph check ($*):"$'\n'"$out"
 }

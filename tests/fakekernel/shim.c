@@ -206,6 +206,8 @@ static void conf_line(char *line)
 		if ((a = strtok_r(NULL, " \t\n", &save)))
 			snprintf(fk.release, sizeof fk.release, "%s", a);
 	} else if (!strcmp(w, "ksym")) {
+		if (!fk.ksyms)
+			fk.ksyms = strdup(" "); /* " a b ": word_in wants a space before each */
 		while ((a = strtok_r(NULL, " \t\n", &save)))
 			append(&fk.ksyms, a, " ");
 	} else if (!strcmp(w, "loaded")) {
