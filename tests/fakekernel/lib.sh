@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034 # variables for the sourcing driver
 # tests/fakekernel/lib.sh: helpers for fake-kernel tests (sourced by
 # tests/unit/run-fakekernel; see tests/fakekernel/README).
 #
