@@ -17,14 +17,7 @@ HOSTCC   ?= cc
 .DEFAULT_GOAL := all
 include mk/zstd.mk
 
-# Mechanisms shared by the loader and the packer: one copy of each.
-SHARED   := loader/lib/blob.c loader/lib/alias.c loader/lib/wildmatch.c loader/lib/lookup.c loader/lib/modinfo.c loader/lib/elf.c loader/lib/log.c \
-            loader/lib/config.c loader/lib/cmdline.c loader/lib/config_query.c loader/lib/fmt.c loader/lib/num.c loader/lib/readfile.c
-LIB      := $(filter-out $(SHARED),$(wildcard loader/lib/*.c))
-APPLETS  := $(wildcard loader/applets/*.c)
-# Replacements for parts of musl that are too big for the loader (target only).
-RT       := $(wildcard loader/rt/*.c)
-PACK     := $(wildcard initramfs/modpack/*.c)
+include mk/sources.mk
 
 LOADER_OBJ := $(patsubst %.c,$(B)/target/%.o,$(SHARED) $(LIB) $(APPLETS) $(RT))
 PACK_OBJ   := $(patsubst %.c,$(B)/host/%.o,$(SHARED) $(PACK))

@@ -19,11 +19,9 @@ SAN      := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-om
 FCFLAGS  := -O1 -g $(SAN) $(WARN) -D_GNU_SOURCE -iquote loader/lib
 HOSTCC   ?= cc
 
-SHARED   := loader/lib/blob.c loader/lib/alias.c loader/lib/wildmatch.c loader/lib/lookup.c \
-            loader/lib/modinfo.c loader/lib/elf.c loader/lib/log.c loader/lib/config.c \
-            loader/lib/cmdline.c loader/lib/config_query.c
-LOADER_SRC := $(wildcard loader/lib/*.c) $(wildcard loader/applets/*.c)
-PACK_SRC   := $(SHARED) $(wildcard initramfs/modpack/*.c)
+include mk/sources.mk
+LOADER_SRC := $(SHARED) $(LIB) $(APPLETS)
+PACK_SRC   := $(SHARED) $(PACK)
 
 LOADER_OBJ := $(patsubst %.c,$(FB)/obj/%.o,$(LOADER_SRC))
 PACK_OBJ   := $(patsubst %.c,$(FB)/obj/%.o,$(PACK_SRC))

@@ -437,16 +437,25 @@ DIR *opendir(const char *p)
 	return get_opendir()(fk_path(p, b));
 }
 
+/* A regular file the fake kernel made under /dev stands for a block device
+ * (the loader checks S_ISBLK for root= paths; tests cannot mknod). */
+static int as_block_dev(const char *p, int r, mode_t *mode)
+{
+	if (r == 0 && p && has_prefix(p, "/dev") && redirected(p) && S_ISREG(*mode))
+		*mode = (*mode & ~(mode_t)S_IFMT) | S_IFBLK;
+	return r;
+}
+
 int stat(const char *p, struct stat *st)
 {
 	char b[FK_PATH];
-	return get_stat()(fk_path(p, b), st);
+	return as_block_dev(p, get_stat()(fk_path(p, b), st), &st->st_mode);
 }
 
 int stat64(const char *p, struct stat64 *st)
 {
 	char b[FK_PATH];
-	return get_stat64()(fk_path(p, b), st);
+	return as_block_dev(p, get_stat64()(fk_path(p, b), st), &st->st_mode);
 }
 
 int lstat(const char *p, struct stat *st)
@@ -464,13 +473,13 @@ int lstat64(const char *p, struct stat64 *st)
 int fstatat(int dfd, const char *p, struct stat *st, int flags)
 {
 	char b[FK_PATH];
-	return get_fstatat()(dfd, fk_path(p, b), st, flags);
+	return as_block_dev(p, get_fstatat()(dfd, fk_path(p, b), st, flags), &st->st_mode);
 }
 
 int fstatat64(int dfd, const char *p, struct stat64 *st, int flags)
 {
 	char b[FK_PATH];
-	return get_fstatat64()(dfd, fk_path(p, b), st, flags);
+	return as_block_dev(p, get_fstatat64()(dfd, fk_path(p, b), st, flags), &st->st_mode);
 }
 
 int statx(int dfd, const char *p, int flags, unsigned mask, struct statx *st)
