@@ -1,8 +1,9 @@
 /* fuzz_cmdline.c: the kernel command line parser (config_parse_cmdline), then
  * every query over its result (config_query.c).
  *
- * fuzz-link: loader/lib/cmdline.c loader/lib/config.c loader/lib/config_query.c loader/lib/alias.c
- * loader/lib/wildmatch.c loader/lib/log.c loader/lib/blob.c fuzz-args: -max_len=12000
+ * fuzz-link: loader/lib/cmdline.c loader/lib/config.c loader/lib/config_query.c
+ * fuzz-link: loader/lib/alias.c loader/lib/wildmatch.c loader/lib/log.c loader/lib/blob.c
+ * fuzz-args: -max_len=12000
  *
  * The input is the command line (up to its first NUL, as /proc/cmdline
  * would be read). Besides the sanitizers: every warning starts with

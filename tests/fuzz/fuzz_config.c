@@ -1,8 +1,9 @@
 /* fuzz_config.c: the modprobe.d-style configuration parser (config_parse),
  * then every query over its result (config_query.c).
  *
- * fuzz-link: loader/lib/config.c loader/lib/config_query.c loader/lib/alias.c
- * loader/lib/wildmatch.c loader/lib/log.c loader/lib/blob.c fuzz-args: -max_len=20000
+ * fuzz-link: loader/lib/config.c loader/lib/config_query.c
+ * fuzz-link: loader/lib/alias.c loader/lib/wildmatch.c loader/lib/log.c loader/lib/blob.c
+ * fuzz-args: -max_len=20000
  *
  * Besides the sanitizers, three checks (config_check.h for the third):
  *   - every logical line with a word in it (an independent model of the
