@@ -104,8 +104,10 @@ static int add_softdep(struct config *c, char **w, int nw)
 	return err;
 }
 
-/* One logical line, split into words. Returns 0, -EINVAL (bad line) or -ENOMEM. */
-static int apply(struct config *c, char **w, int nw, const char **why)
+/* One logical line, split into words; src and lineno name it. Returns 0,
+ * -EINVAL (bad line) or -ENOMEM. */
+static int apply(struct config *c, char **w, int nw, const char **why, const char *src,
+		 unsigned lineno)
 {
 	const char *k = w[0];
 
@@ -141,9 +143,9 @@ static int apply(struct config *c, char **w, int nw, const char **why)
 	}
 	if (!strcmp(k, "install") || !strcmp(k, "remove")) {
 		if (!c->said_install)
-			log_warn("'%s' commands are not supported by modload (no shell commands "
-				 "are run); ignored",
-				 k);
+			log_warn("%s:%u: '%s' commands are not supported by modload (no shell "
+				 "commands are run); ignored",
+				 src, lineno, k);
 		c->said_install = 1;
 		return 0;
 	}
@@ -177,7 +179,7 @@ static int do_line(struct config *c, char *line, const char *src, unsigned linen
 		if (strlen(w[i]) >= ALIAS_MAX)
 			err = -EINVAL, why = "a word is longer than a module name or alias can be";
 	if (!err)
-		err = apply(c, w, nw, &why);
+		err = apply(c, w, nw, &why, src, lineno);
 	if (err == -EINVAL) {
 		log_warn("%s:%u: %s: %s; line ignored", src, lineno, w[0], why ? why : "invalid");
 		c->warnings++;

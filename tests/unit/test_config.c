@@ -363,6 +363,8 @@ static void t_install_once(void)
 	      count_lines(log), log);
 	CHECK(strstr(log, "not supported"), "install warning does not say 'not supported':\n%s",
 	      log);
+	CHECK(strstr(log, "i.conf:1: 'install'"), "install warning does not name i.conf:1:\n%s",
+	      log);
 	CHECK(c.nblacklist == 1, "line after install lines not applied");
 	/* once per configuration, also across sources */
 	log = parse(&c, "remove x y\n", "j.conf");
