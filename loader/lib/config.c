@@ -193,11 +193,12 @@ int config_parse(struct config *c, const char *text, size_t len, const char *src
 	char line[MAX_LINE] = "";
 	size_t used = 0;
 	unsigned lineno = 0, start = 1;
-	int too_long = 0;
+	int too_long = 0, nul = 0;
 
 	for (size_t i = 0; i <= len; i++) {
 		char ch = i < len ? text[i] : '\n';
 		if (ch != '\n') {
+			nul |= ch == '\0'; /* would end the line early: refuse it */
 			if (used + 1 < sizeof line)
 				line[used++] = ch;
 			else
@@ -210,13 +211,17 @@ int config_parse(struct config *c, const char *text, size_t len, const char *src
 			continue;
 		}
 		line[used] = '\0';
-		if (too_long) {
-			log_warn("%s:%u: line longer than %d bytes; ignored", src, start, MAX_LINE);
+		if (too_long || nul) {
+			if (too_long)
+				log_warn("%s:%u: line longer than %d bytes; ignored", src, start,
+					 MAX_LINE);
+			else
+				log_warn("%s:%u: line contains a NUL byte; ignored", src, start);
 			c->warnings++;
 		} else if (do_line(c, line, src, start) < 0)
 			return -ENOMEM;
 		used = 0;
-		too_long = 0;
+		too_long = nul = 0;
 		start = lineno + 1;
 	}
 	return 0;

@@ -483,6 +483,27 @@ static void t_cmdline_values(void)
 	config_free(&c);
 }
 
+/* A NUL byte would end a line early: such a line is refused, named, and the
+ * lines around it still apply. */
+static void t_nul(void)
+{
+	static const char text[] = "blacklist a\nblacklist b\0 c\nblacklist d\n";
+	struct config c = { 0 };
+	int err;
+
+	tcase = "nul-byte";
+	cap_begin();
+	err = config_parse(&c, text, sizeof text - 1, "z.conf");
+	cap_end();
+	CHECK(err == 0, "config_parse returned %d", err);
+	CHECK(strstr(captured, "z.conf:2: line contains a NUL byte"),
+	      "no 'z.conf:2: line contains a NUL byte' warning:\n%s", captured);
+	CHECK(c.nblacklist == 2 && c.warnings == 1,
+	      "around a NUL line: blacklist '%s', %u warnings", joinlist(c.blacklist, c.nblacklist),
+	      c.warnings);
+	config_free(&c);
+}
+
 static void t_long(void)
 {
 	struct config c = { 0 };
@@ -626,6 +647,7 @@ int main(void)
 	t_options_order();
 	t_cmdline();
 	t_cmdline_values();
+	t_nul();
 	t_long();
 	t_file();
 	printf("test_config: %d checks, %d failed\n", ncheck, nfail);
