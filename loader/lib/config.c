@@ -193,12 +193,14 @@ int config_parse(struct config *c, const char *text, size_t len, const char *src
 	char line[MAX_LINE] = "";
 	size_t used = 0;
 	unsigned lineno = 0, start = 1;
-	int too_long = 0, nul = 0;
+	int too_long = 0, nul = 0, comment = 0;
 
 	for (size_t i = 0; i <= len; i++) {
 		char ch = i < len ? text[i] : '\n';
 		if (ch != '\n') {
-			nul |= ch == '\0'; /* would end the line early: refuse it */
+			/* A NUL would end the line early: refuse it, unless in a comment. */
+			comment |= ch == '#';
+			nul |= ch == '\0' && !comment;
 			if (used + 1 < sizeof line)
 				line[used++] = ch;
 			else
@@ -221,7 +223,7 @@ int config_parse(struct config *c, const char *text, size_t len, const char *src
 		} else if (do_line(c, line, src, start) < 0)
 			return -ENOMEM;
 		used = 0;
-		too_long = nul = 0;
+		too_long = nul = comment = 0;
 		start = lineno + 1;
 	}
 	return 0;

@@ -8,10 +8,11 @@
  * Besides the sanitizers, three checks (config_check.h for the third):
  *   - every logical line with a word in it (an independent model of the
  *     format: '\n' ends a line, a trailing '\' joins the next, '#' starts a
- *     comment, blanks are ' ', '\t' and '\r', any other byte is part of a word)
- *     is either applied (one entry more in the result) or reported once
- *     ("install"/"remove" lines: ignored); a line silently dropped or cut
- *     shows as a mismatch;
+ *     comment, blanks are ' ', '\t' and '\r', any other byte is part of a word;
+ *     a line too long or with a NUL outside a comment is refused) is either
+ *     applied (one entry more in the result) or reported once ("install" and
+ *     "remove" lines: ignored); a line silently dropped or cut shows as a
+ *     mismatch;
  *   - every warning has the form "fuzz.conf:LINE: ...", with LINE the first
  *     line of a logical line that has a word, and is not cut by the log's
  *     buffer;
@@ -72,11 +73,17 @@ static void model_line(struct model *m, const unsigned char *p, size_t n, unsign
 		m->start[first] = 1;
 		return;
 	}
-	for (size_t k = 0; k < n; k++)
+	for (size_t k = 0; k < n; k++) {
 		if (p[k] == '#') {
 			n = k;
 			break;
 		}
+		if (p[k] == '\0') { /* a NUL outside a comment: refused whole */
+			m->lines++;
+			m->start[first] = 1;
+			return;
+		}
+	}
 	while (i < n && blank(p[i]))
 		i++;
 	if (i == n)

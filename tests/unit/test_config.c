@@ -484,10 +484,10 @@ static void t_cmdline_values(void)
 }
 
 /* A NUL byte would end a line early: such a line is refused, named, and the
- * lines around it still apply. */
+ * lines around it still apply; in a comment it does no harm. */
 static void t_nul(void)
 {
-	static const char text[] = "blacklist a\nblacklist b\0 c\nblacklist d\n";
+	static const char text[] = "blacklist a\nblacklist b\0 c\nblacklist d # \0\n";
 	struct config c = { 0 };
 	int err;
 
