@@ -194,10 +194,12 @@ int config_parse(struct config *c, const char *text, size_t len, const char *src
 	size_t used = 0;
 	unsigned lineno = 0, start = 1;
 	int too_long = 0, nul = 0, comment = 0;
+	char last = 0; /* the physical line's last byte, stored or not */
 
 	for (size_t i = 0; i <= len; i++) {
 		char ch = i < len ? text[i] : '\n';
 		if (ch != '\n') {
+			last = ch;
 			/* A NUL would end the line early: refuse it, unless in a comment. */
 			comment |= ch == '#';
 			nul |= ch == '\0' && !comment;
@@ -208,8 +210,10 @@ int config_parse(struct config *c, const char *text, size_t len, const char *src
 			continue;
 		}
 		lineno++;
-		if (used > 0 && line[used - 1] == '\\' && i < len) {
-			line[used - 1] = ' '; /* continuation: keep collecting */
+		if (last == '\\' && i < len) { /* continuation: keep collecting */
+			if (!too_long)
+				line[used - 1] = ' ';
+			last = 0;
 			continue;
 		}
 		line[used] = '\0';
@@ -224,6 +228,7 @@ int config_parse(struct config *c, const char *text, size_t len, const char *src
 			return -ENOMEM;
 		used = 0;
 		too_long = nul = comment = 0;
+		last = 0;
 		start = lineno + 1;
 	}
 	return 0;

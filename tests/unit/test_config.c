@@ -540,6 +540,25 @@ static void t_long(void)
 	      "line after 3001 continued lines is not named lc.conf:3002:\n%s", log);
 	config_free(&c);
 
+	/* Continuation is decided by the line's real last byte, also when the
+	 * line is too long to keep: a long line ending in '\' takes the next
+	 * one with it, and a '\' where the kept part ends is no continuation. */
+	tcase = "long-continuation";
+	memset(&c, 0, sizeof c);
+	p = text;
+	memset(p, 'x', 9000);
+	p += 9000;
+	p += sprintf(p, "\\\nblacklist foo\noptions a ");
+	memset(p, 'y', 8170);
+	p += 8170;
+	sprintf(p, "\\zzzzzzzzzzzzzzzzzzzz\nblacklist bar\n");
+	log = parse(&c, text, "k.conf");
+	CHECK(strstr(log, "k.conf:1: line longer") && strstr(log, "k.conf:3: line longer") &&
+		      c.nblacklist == 1 && !strcmp(c.blacklist[0], "bar"),
+	      "long lines with '\\': blacklist '%s', log '%s'", joinlist(c.blacklist, c.nblacklist),
+	      log);
+	config_free(&c);
+
 	/* A line just under the limit with many words: every word must arrive,
 	 * or the line must be refused with a warning (never silently cut). */
 	tcase = "many-words";
