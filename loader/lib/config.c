@@ -16,6 +16,7 @@
 
 #define MAX_LINE 8192
 #define MAX_WORDS (MAX_LINE / 2 + 1) /* a full line of one-letter words */
+#define KEY_SHOWN 64		     /* bytes of a bad line's first word in its warning */
 
 int config_push(char ***v, unsigned *n, const char *s)
 {
@@ -181,7 +182,12 @@ static int do_line(struct config *c, char *line, const char *src, unsigned linen
 	if (!err)
 		err = apply(c, w, nw, &why, src, lineno);
 	if (err == -EINVAL) {
-		log_warn("%s:%u: %s: %s; line ignored", src, lineno, w[0], why ? why : "invalid");
+		/* The keyword may be any long word: name at most KEY_SHOWN bytes of
+		 * it, so the reason is never cut off the message. */
+		int klen = (int)strlen(w[0]);
+		log_warn("%s:%u: %.*s%s: %s; line ignored", src, lineno,
+			 klen > KEY_SHOWN ? KEY_SHOWN : klen, w[0], klen > KEY_SHOWN ? "..." : "",
+			 why ? why : "invalid");
 		c->warnings++;
 		return 0;
 	}

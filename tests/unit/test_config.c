@@ -559,6 +559,17 @@ static void t_long(void)
 	      log);
 	config_free(&c);
 
+	/* An unknown keyword of 5000 bytes: the warning names its start and
+	 * still gives the reason (the log cuts messages at 512 bytes). */
+	tcase = "long-keyword";
+	memset(&c, 0, sizeof c);
+	memset(text, 'k', 4000);
+	sprintf(text + 4000, " x\n");
+	log = parse(&c, text, "q.conf");
+	CHECK(strstr(log, "q.conf:1: kkkk") && strstr(log, "...: unknown keyword; line ignored"),
+	      "4000-byte keyword: warning '%s'", log);
+	config_free(&c);
+
 	/* A line just under the limit with many words: every word must arrive,
 	 * or the line must be refused with a warning (never silently cut). */
 	tcase = "many-words";
