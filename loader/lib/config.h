@@ -58,10 +58,10 @@ int config_add_options(struct config *c, const char *mod, char **w, int nw);
 /* Append a copy of s to a string list. */
 int config_push(char ***v, unsigned *n, const char *s);
 
-/* Queries (name normalised). Options of every matching entry, in order,
- * joined by spaces into buf. */
-void config_options(const struct config *c, const char *mod, const char *alias, char *buf,
-		    size_t len);
+/* Queries (name normalised). Options of every entry for mod or alias, in
+ * order, joined by spaces into *out (malloc'd, "" when none; the caller frees
+ * it). Returns 0 or -ENOMEM. */
+int config_options(const struct config *c, const char *mod, const char *alias, char **out);
 int config_has(char *const *list, unsigned n, const char *mod);
 /* The softdeps of the first softdep line whose pattern (a glob) matches mod. */
 const struct cfg_softdep *config_softdep(const struct config *c, const char *mod);
