@@ -462,6 +462,7 @@ static void t_cmdline(void)
 static void t_cmdline_values(void)
 {
 	struct config c = { 0 };
+	const char *log;
 	tcase = "cmdline-values";
 	parse_cmdline(&c, "m1.p=\"a  b\" m2.p=x#y m3.p=a\\ m4.p=\"#\"");
 	CHECK(!strcmp(opts_of(&c, "m1", NULL), "p=\"a  b\""),
@@ -486,6 +487,20 @@ static void t_cmdline_values(void)
 	      "empty lists gave bl %u pre %u opts %u", c.nblacklist, c.npre, c.noptions);
 	parse_cmdline(&c, "\"unterminated.p=1 x.y=2");
 	parse_cmdline(&c, "a.b=\"unterminated value");
+	config_free(&c);
+
+	/* A quoted list value, as the kernel takes it; names with blanks or
+	 * quotes are said and skipped. */
+	tcase = "cmdline-quoted-list";
+	memset(&c, 0, sizeof c);
+	log = parse_cmdline(&c, "modprobe.blacklist=\"floppy,virtio-net\" rd.driver.pre=\"a b\",c");
+	CHECK(c.nblacklist == 2 && has(c.blacklist, c.nblacklist, "floppy") &&
+		      has(c.blacklist, c.nblacklist, "virtio_net"),
+	      "quoted blacklist: '%s'", joinlist(c.blacklist, c.nblacklist));
+	CHECK(c.npre == 1 && !strcmp(c.pre[0], "c"), "rd.driver.pre with a blank: '%s'",
+	      joinlist(c.pre, c.npre));
+	CHECK(strstr(log, "kernel command line: rd.driver.pre='a b\"' is not a module name"),
+	      "no warning for 'a b\"': '%s'", log);
 	config_free(&c);
 }
 
