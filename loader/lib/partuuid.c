@@ -15,6 +15,11 @@
 
 #define MAX_GPT_ENTRIES 256
 
+struct mem_disk {
+	const unsigned char *p;
+	size_t len;
+};
+
 static uint64_t le(const unsigned char *p, int n)
 {
 	uint64_t v = 0;
@@ -55,21 +60,21 @@ static void guid_text(const unsigned char *g, char *out, size_t len)
 		 g[13], g[14], g[15]);
 }
 
-/* The number of the partition of disk fd whose PARTUUID is want, or 0. */
-static unsigned gpt_find(int fd, unsigned ss, const char *want)
+/* The number of the partition of d whose GPT entry has PARTUUID want, or 0. */
+static unsigned gpt_find(const struct partuuid_disk *d, const char *want)
 {
 	unsigned char h[92], e[128];
+	unsigned ss = d->sector;
 	char text[40];
 
-	if (pread(fd, h, sizeof h, ss) != (ssize_t)sizeof h || memcmp(h, "EFI PART", 8))
+	if (d->read(d->ctx, h, sizeof h, ss) < 0 || memcmp(h, "EFI PART", 8))
 		return 0;
 	uint64_t lba = le(h + 72, 8);
 	uint32_t count = (uint32_t)le(h + 80, 4), esz = (uint32_t)le(h + 84, 4);
 	if (esz < 128 || esz > 4096 || count > MAX_GPT_ENTRIES || lba > (UINT64_MAX >> 13))
 		return 0;
 	for (uint32_t i = 0; i < count; i++) {
-		if (pread(fd, e, sizeof e, (off_t)(lba * ss + (uint64_t)i * esz)) !=
-		    (ssize_t)sizeof e)
+		if (d->read(d->ctx, e, sizeof e, lba * ss + (uint64_t)i * esz) < 0)
 			return 0;
 		guid_text(e + 16, text, sizeof text);
 		if (!strcasecmp(text, want))
@@ -78,13 +83,13 @@ static unsigned gpt_find(int fd, unsigned ss, const char *want)
 	return 0;
 }
 
-static unsigned mbr_find(int fd, const char *want)
+static unsigned mbr_find(const struct partuuid_disk *d, const char *want)
 {
 	unsigned char s[4];
 	char sig[16];
 	unsigned part;
 
-	if (pread(fd, s, 4, 440) != 4 || strlen(want) != 11 || want[8] != '-')
+	if (d->read(d->ctx, s, 4, 440) < 0 || strlen(want) != 11 || want[8] != '-')
 		return 0;
 	snprintf(sig, sizeof sig, "%08x", (unsigned)le(s, 4));
 	if (strncasecmp(sig, want, 8))
@@ -92,6 +97,37 @@ static unsigned mbr_find(int fd, const char *want)
 	char *end;
 	part = (unsigned)strtoul(want + 9, &end, 16);
 	return *end == '\0' && end == want + 11 ? part : 0;
+}
+
+unsigned partuuid_find(const struct partuuid_disk *d, const char *want)
+{
+	unsigned n = gpt_find(d, want);
+	return n ? n : mbr_find(d, want);
+}
+
+static int mem_read(void *ctx, void *buf, size_t len, uint64_t off)
+{
+	const struct mem_disk *m = ctx;
+
+	if (off > m->len || len > m->len - off)
+		return -1;
+	memcpy(buf, m->p + off, len);
+	return 0;
+}
+
+unsigned partuuid_find_mem(const void *img, size_t len, unsigned sector, const char *want)
+{
+	struct mem_disk m = { img, len };
+	struct partuuid_disk d = { mem_read, &m, sector };
+	return partuuid_find(&d, want);
+}
+
+static int fd_read(void *ctx, void *buf, size_t len, uint64_t off)
+{
+	int fd = *(int *)ctx;
+	if (off > (uint64_t)INT64_MAX - len)
+		return -1;
+	return pread(fd, buf, len, (off_t)off) == (ssize_t)len ? 0 : -1;
 }
 
 /* Does disk have partition number n with a /dev node? */
@@ -131,9 +167,8 @@ static int disk_has(const char *name, void *ctx)
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return 0;
-	n = gpt_find(fd, sector_size(name), ctx);
-	if (!n)
-		n = mbr_find(fd, ctx);
+	struct partuuid_disk d = { fd_read, &fd, sector_size(name) };
+	n = partuuid_find(&d, ctx);
 	close(fd);
 	return n && partition_present(name, n);
 }
