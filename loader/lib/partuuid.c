@@ -83,15 +83,15 @@ static unsigned gpt_find(const struct partuuid_disk *d, const char *want)
 	return 0;
 }
 
-static unsigned mbr_find(const struct partuuid_disk *d, const char *want)
+/* An MBR's disk signature (at 440) names its partitions "SSSSSSSS-PP". */
+static unsigned mbr_find(const unsigned char *mbr, const char *want)
 {
-	unsigned char s[4];
 	char sig[16];
 	unsigned part;
 
-	if (d->read(d->ctx, s, 4, 440) < 0 || strlen(want) != 11 || want[8] != '-')
+	if (strlen(want) != 11 || want[8] != '-')
 		return 0;
-	snprintf(sig, sizeof sig, "%08x", (unsigned)le(s, 4));
+	snprintf(sig, sizeof sig, "%08x", (unsigned)le(mbr + 440, 4));
 	if (strncasecmp(sig, want, 8))
 		return 0;
 	char *end;
@@ -99,10 +99,19 @@ static unsigned mbr_find(const struct partuuid_disk *d, const char *want)
 	return *end == '\0' && end == want + 11 ? part : 0;
 }
 
+/* As the kernel decides (block/partitions): no table without the MBR's
+ * 55 AA signature; an MBR with a protective entry (type 0xEE) means the
+ * partitions are the GPT's, never the MBR's. */
 unsigned partuuid_find(const struct partuuid_disk *d, const char *want)
 {
-	unsigned n = gpt_find(d, want);
-	return n ? n : mbr_find(d, want);
+	unsigned char mbr[512];
+	int gpt = 0;
+
+	if (d->read(d->ctx, mbr, sizeof mbr, 0) < 0 || mbr[510] != 0x55 || mbr[511] != 0xaa)
+		return 0;
+	for (int i = 0; i < 4; i++)
+		gpt |= mbr[446 + 16 * i + 4] == 0xee;
+	return gpt ? gpt_find(d, want) : mbr_find(mbr, want);
 }
 
 static int mem_read(void *ctx, void *buf, size_t len, uint64_t off)

@@ -11,10 +11,11 @@
  *   - a match is a partition number the format can have: GPT 1..256 (the
  *     entries read), MBR 1..255 ("SSSSSSSS-PP", two hex digits);
  *   - a PARTUUID of any other length never matches;
+ *   - there is no match without the MBR boot signature 55 AA;
  *   - a GPT match is an entry in use (type GUID not zero), on a disk whose
- *     GPT header is there;
- *   - an MBR match is on a disk with the MBR boot signature 55 AA and no
- *     GPT header (the kernel reads a GPT disk's partitions from the GPT). */
+ *     GPT header is there and whose MBR is protective (an entry of type 0xEE);
+ *   - an MBR match is on a disk without a protective entry (the kernel reads
+ *     such a disk's partitions from the GPT, or not at all). */
 #include "waitspec.h"
 
 #include <stddef.h>
@@ -46,6 +47,14 @@ static int has_gpt(const unsigned char *img, size_t len, unsigned ss)
 	return len >= ss + 92 && !memcmp(img + ss, "EFI PART", 8);
 }
 
+static int protective(const unsigned char *img)
+{
+	for (int i = 0; i < 4; i++)
+		if (img[446 + 16 * i + 4] == 0xee)
+			return 1;
+	return 0;
+}
+
 static void one(const unsigned char *img, size_t len, unsigned ss, const char *want)
 {
 	unsigned n = partuuid_find_mem(img, len, ss, want);
@@ -55,7 +64,12 @@ static void one(const unsigned char *img, size_t len, unsigned ss, const char *w
 		return;
 	if (wl != 36 && wl != 11)
 		FAIL("sector %u: '%s' (%zu chars) matched partition %u", ss, want, wl, n);
+	if (len < 512 || img[510] != 0x55 || img[511] != 0xaa)
+		FAIL("sector %u: match %u for '%s' without the 55 AA signature", ss, n, want);
 	if (wl == 36) {
+		if (!protective(img))
+			FAIL("sector %u: GPT match %u for '%s' without a protective MBR", ss, n,
+			     want);
 		if (n > 256 || !has_gpt(img, len, ss))
 			FAIL("sector %u: GPT match %u for '%s' without a GPT header or past 256",
 			     ss, n, want);
@@ -66,10 +80,7 @@ static void one(const unsigned char *img, size_t len, unsigned ss, const char *w
 	} else {
 		if (n > 255)
 			FAIL("sector %u: MBR match on partition %u for '%s'", ss, n, want);
-		if (len < 512 || img[510] != 0x55 || img[511] != 0xaa)
-			FAIL("sector %u: MBR match %u for '%s' without the 55 AA signature", ss, n,
-			     want);
-		if (has_gpt(img, len, ss))
+		if (protective(img))
 			FAIL("sector %u: MBR match %u for '%s' on a GPT disk", ss, n, want);
 	}
 }
