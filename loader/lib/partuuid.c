@@ -74,8 +74,11 @@ static unsigned gpt_find(const struct partuuid_disk *d, const char *want)
 	if (esz < 128 || esz > 4096 || count > MAX_GPT_ENTRIES || lba > (UINT64_MAX >> 13))
 		return 0;
 	for (uint32_t i = 0; i < count; i++) {
+		static const unsigned char unused[16];
 		if (d->read(d->ctx, e, sizeof e, lba * ss + (uint64_t)i * esz) < 0)
 			return 0;
+		if (!memcmp(e, unused, sizeof unused))
+			continue; /* no type GUID: an empty slot, no partition (as the kernel) */
 		guid_text(e + 16, text, sizeof text);
 		if (!strcasecmp(text, want))
 			return i + 1;
