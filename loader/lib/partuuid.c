@@ -4,6 +4,7 @@
  * disk signature and the partition number, "SSSSSSSS-PP". */
 #include "waitspec.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -90,16 +91,14 @@ static unsigned gpt_find(const struct partuuid_disk *d, const char *want)
 static unsigned mbr_find(const unsigned char *mbr, const char *want)
 {
 	char sig[16];
-	unsigned part;
 
 	if (strlen(want) != 11 || want[8] != '-')
 		return 0;
 	snprintf(sig, sizeof sig, "%08x", (unsigned)le(mbr + 440, 4));
-	if (strncasecmp(sig, want, 8))
-		return 0;
-	char *end;
-	part = (unsigned)strtoul(want + 9, &end, 16);
-	return *end == '\0' && end == want + 11 ? part : 0;
+	if (strncasecmp(sig, want, 8) || !isxdigit((unsigned char)want[9]) ||
+	    !isxdigit((unsigned char)want[10]))
+		return 0; /* two hex digits, not strtoul's "-5", " 5" or "+5" */
+	return (unsigned)strtoul(want + 9, NULL, 16);
 }
 
 /* As the kernel decides (block/partitions): no table without the MBR's
