@@ -48,7 +48,8 @@ struct config {
  * warnings ("src:line: reason"). Returns 0 or -ENOMEM. */
 int config_parse(struct config *c, const char *text, size_t len, const char *src);
 /* Read and parse a file; a missing file is not an error (returns -ENOENT
- * quietly); other read errors are logged. */
+ * quietly); other errors (unreadable, a directory, over 1 MiB, out of
+ * memory) are returned and logged once, naming the file. */
 int config_parse_file(struct config *c, const char *path);
 /* Kernel command line words (quote-aware). */
 int config_parse_cmdline(struct config *c, const char *cmdline);

@@ -9,6 +9,7 @@
 #include "config.h"
 #include "log.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -682,6 +683,30 @@ static void t_file(void)
 	cap_end();
 	CHECK(err == -2 && captured[0] == '\0', "missing file: err %d (expected -ENOENT), log '%s'",
 	      err, captured);
+	/* Other errors are returned and said once, naming the file. */
+	cap_begin();
+	err = config_parse_file(&c, "/");
+	cap_end();
+	CHECK(err == -EISDIR && count_lines(captured) == 1 && strstr(captured, "/: cannot read: "),
+	      "a directory: err %d (expected -EISDIR), log '%s'", err, captured);
+	/* st_size 0 is no reason to read nothing: /dev/null is empty, a pipe is read */
+	cap_begin();
+	err = config_parse_file(&c, "/dev/null");
+	cap_end();
+	CHECK(err == 0 && captured[0] == '\0', "/dev/null: err %d, log '%s'", err, captured);
+	{
+		int p[2];
+		char dev[64];
+		CHECK(pipe(p) == 0, "pipe");
+		CHECK(write(p[1], "blacklist from_pipe\n", 20) == 20, "write");
+		close(p[1]);
+		snprintf(dev, sizeof dev, "/dev/fd/%d", p[0]);
+		err = config_parse_file(&c, dev);
+		close(p[0]);
+		CHECK(err == 0 && has(c.blacklist, c.nblacklist, "from_pipe"),
+		      "a pipe (st_size 0): err %d, blacklist '%s'", err,
+		      joinlist(c.blacklist, c.nblacklist));
+	}
 	config_free(&c);
 }
 
