@@ -211,9 +211,9 @@ int modprobe_main(int argc, char **argv)
 	}
 	c.flags = o.flags;
 	if (!o.resolve && !o.show) {
-		char cmdline[4096];
-		ctx_configure(&c, o.config ? o.config : RUNTIME_CONFIG,
-			      ctx_read_cmdline(cmdline, sizeof cmdline));
+		char *cmdline = ctx_read_cmdline();
+		ctx_configure(&c, o.config ? o.config : RUNTIME_CONFIG, cmdline);
+		free(cmdline);
 	} else if (o.config)
 		ctx_configure(&c, o.config, NULL);
 	if (!o.resolve && !(c.flags & CTX_SHOW))

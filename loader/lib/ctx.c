@@ -73,14 +73,33 @@ void ctx_configure(struct ml_ctx *c, const char *file, const char *cmdline)
 	c->extra.n = c->cfg.nalias;
 }
 
-const char *ctx_read_cmdline(char *buf, size_t len)
+char *ctx_read_cmdline(void)
 {
 	int fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd >= 0 ? read(fd, buf, len - 1) : -1;
+	size_t len = 0, cap = 4096;
+	char *buf = malloc(cap), *nb;
+	ssize_t n = 0;
 
+	while (fd >= 0 && buf) {
+		if (len + 1 == cap) { /* longer than the kernel's own limit can be: grow */
+			if (!(nb = cap < (1 << 20) ? realloc(buf, 2 * cap) : NULL))
+				break;
+			buf = nb;
+			cap *= 2;
+		}
+		n = read(fd, buf + len, cap - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
 	if (fd >= 0)
 		close(fd);
-	buf[n > 0 ? n : 0] = '\0';
+	if (buf && len + 1 == cap && n > 0)
+		log_warn("/proc/cmdline: longer than %zu bytes; the rest is ignored", cap - 1);
+	if (buf)
+		buf[len] = '\0';
 	return buf;
 }
 

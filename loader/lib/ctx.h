@@ -48,8 +48,9 @@ void ctx_configure(struct ml_ctx *c, const char *file, const char *cmdline);
 /* Before inserting anything: is the blob built for the running kernel?
  * Returns 0, or -EXDEV after logging which kernel it is for. */
 int ctx_check_kernel(const struct ml_ctx *c);
-/* Read /proc/cmdline into buf; returns buf, or "" when unreadable. */
-const char *ctx_read_cmdline(char *buf, size_t len);
+/* /proc/cmdline, all of it, malloc'd ("" when unreadable; NULL when out of
+ * memory); the caller frees it. */
+char *ctx_read_cmdline(void);
 /* Is mod blacklisted / forbidden by the blob or the runtime configuration? */
 int ctx_blacklisted(const struct ml_ctx *c, unsigned mod);
 int ctx_forbidden(const struct ml_ctx *c, unsigned mod);
