@@ -128,17 +128,20 @@ int ctx_check_kernel(const struct ml_ctx *c)
 	return -EXDEV;
 }
 
-unsigned ctx_softdeps(const struct ml_ctx *c, unsigned mod, int post, const char **names,
-		      unsigned max)
+unsigned ctx_softdeps(const struct ml_ctx *c, unsigned mod, int post, const char ***names)
 {
 	const struct cfg_softdep *sd = config_softdep(&c->cfg, blob_mod_name(&c->b, mod));
 	struct blob_extra x = blob_mod_extra(&c->b, mod);
 	uint32_t off = post ? x.soft_post : x.soft_pre;
-	unsigned n = sd ? (post ? sd->npost : sd->npre) : blob_slist_count(&c->b, off), k;
+	unsigned n = sd ? (post ? sd->npost : sd->npre) : blob_slist_count(&c->b, off);
 
-	for (k = 0; k < n && k < max; k++)
-		names[k] = sd ? (post ? sd->post[k] : sd->pre[k]) : blob_slist_item(&c->b, off, k);
-	return k;
+	*names = n ? malloc(n * sizeof **names) : NULL;
+	if (!*names)
+		return 0;
+	for (unsigned k = 0; k < n; k++)
+		(*names)[k] =
+			sd ? (post ? sd->post[k] : sd->pre[k]) : blob_slist_item(&c->b, off, k);
+	return n;
 }
 
 void ctx_close(struct ml_ctx *c)

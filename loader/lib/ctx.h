@@ -57,10 +57,10 @@ int ctx_forbidden(const struct ml_ctx *c, unsigned mod);
 
 /* The names in mod's "pre" (post = 0) or "post" softdep: those of the
  * runtime configuration's first matching softdep line, else the blob's (which
- * already holds the build-time configuration's). Returns how many, at most max. */
-#define CTX_MAX_SOFTDEPS 64 /* names of one softdep line that are followed */
-unsigned ctx_softdeps(const struct ml_ctx *c, unsigned mod, int post, const char **names,
-		      unsigned max);
+ * already holds the build-time configuration's). Returns how many, all of
+ * them, in *names (malloc'd: the caller frees it; NULL and 0 when there are
+ * none or memory ran out). */
+unsigned ctx_softdeps(const struct ml_ctx *c, unsigned mod, int post, const char ***names);
 
 /* Mark modules listed in /proc/modules as live (nothing to do for them). */
 void ctx_scan_loaded(struct ml_ctx *c);
