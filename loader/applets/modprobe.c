@@ -184,20 +184,10 @@ static int remove_chain(struct ml_ctx *c, const struct mp_opts *o, const char *n
 	return status;
 }
 
-/* Parameters given after the module name, joined by spaces. */
-static void join_params(int argc, char **argv, int from, char *buf, size_t len)
-{
-	size_t used = 0;
-	buf[0] = '\0';
-	for (int i = from; i < argc && used < len; i++)
-		used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? " " : "", argv[i]);
-}
-
 int modprobe_main(int argc, char **argv)
 {
 	struct mp_opts o;
 	struct ml_ctx c;
-	char params[4096];
 	int status = 0;
 
 	if (parse(argc, argv, &o) < 0)
@@ -227,8 +217,13 @@ int modprobe_main(int argc, char **argv)
 			if (one(&c, &o, argv[i], NULL) < 0)
 				status = 1;
 	} else {
-		join_params(argc, argv, optind + 1, params, sizeof params);
-		status = one(&c, &o, argv[optind], params) < 0;
+		char *params = applet_join_args(argc, argv, optind + 1);
+		if (!params) {
+			log_err("%s", strerror(ENOMEM));
+			status = 1;
+		} else
+			status = one(&c, &o, argv[optind], params) < 0;
+		free(params);
 	}
 	ctx_close(&c);
 	return status;
