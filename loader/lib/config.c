@@ -43,23 +43,30 @@ static int push_name(char ***v, unsigned *n, const char *s)
 
 int config_add_options(struct config *c, const char *mod, char **w, int nw)
 {
-	char buf[MAX_LINE], norm[ALIAS_MAX];
-	size_t used = 0;
+	char norm[ALIAS_MAX], *opts;
+	size_t len = 1, used = 0;
 	struct cfg_options *no = realloc(c->options, (c->noptions + 1) * sizeof *no);
 
 	if (!no)
 		return -ENOMEM;
 	c->options = no;
-	buf[0] = '\0';
-	for (int i = 0; i < nw && used < sizeof buf; i++)
-		used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s", used ? " " : "",
-					 w[i]);
+	for (int i = 0; i < nw; i++)
+		len += strlen(w[i]) + 1;
+	if (!(opts = malloc(len)))
+		return -ENOMEM;
+	opts[0] = '\0';
+	for (int i = 0; i < nw; i++) { /* the words joined by single spaces, all of them */
+		size_t n = strlen(w[i]);
+		if (used)
+			opts[used++] = ' ';
+		memcpy(opts + used, w[i], n + 1);
+		used += n;
+	}
 	modname_normalize(mod, norm, sizeof norm);
 	no[c->noptions].mod = strdup(norm);
-	no[c->noptions].opts = strdup(buf);
-	if (!no[c->noptions].mod || !no[c->noptions].opts) {
-		free(no[c->noptions].mod);
-		free(no[c->noptions].opts);
+	no[c->noptions].opts = opts;
+	if (!no[c->noptions].mod) {
+		free(opts);
 		return -ENOMEM;
 	}
 	c->noptions++;
