@@ -75,12 +75,15 @@ void ctx_configure(struct ml_ctx *c, const char *file, const char *cmdline)
 
 char *ctx_read_cmdline(void)
 {
-	int fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
 	size_t len = 0, cap = 4096;
 	char *buf = malloc(cap), *nb;
 	ssize_t n = 0;
+	int fd;
 
-	while (fd >= 0 && buf) {
+	if (!buf)
+		return NULL;
+	fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
+	while (fd >= 0) {
 		if (len + 1 == cap) { /* longer than the kernel's own limit can be: grow */
 			if (!(nb = cap < (1 << 20) ? realloc(buf, 2 * cap) : NULL))
 				break;
@@ -96,10 +99,9 @@ char *ctx_read_cmdline(void)
 	}
 	if (fd >= 0)
 		close(fd);
-	if (buf && len + 1 == cap && n > 0)
+	if (len + 1 == cap && n > 0)
 		log_warn("/proc/cmdline: longer than %zu bytes; the rest is ignored", cap - 1);
-	if (buf)
-		buf[len] = '\0';
+	buf[len] = '\0';
 	return buf;
 }
 
