@@ -3,7 +3,7 @@
  *
  * fuzz-link: loader/lib/config.c loader/lib/config_query.c
  * fuzz-link: loader/lib/alias.c loader/lib/wildmatch.c loader/lib/log.c loader/lib/blob.c
- * fuzz-args: -max_len=20000
+ * fuzz-args: -max_len=20000 -dict=tests/fuzz/config.dict
  *
  * Besides the sanitizers, three checks (config_check.h for the third):
  *   - every logical line with a word in it (an independent model of the

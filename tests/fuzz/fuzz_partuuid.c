@@ -3,6 +3,7 @@
  * reads real disks, on a disk image in memory.
  *
  * fuzz-link: loader/lib/partuuid.c loader/lib/waitspec.c
+ * fuzz-args: -dict=tests/fuzz/partuuid.dict
  *
  * Input: byte 0 picks a third sector size (1024 or 2048; 512 and 4096 are
  * always tried), bytes 1..40 are the PARTUUID asked for (up to the first
