@@ -1,5 +1,6 @@
 # modload: static musl loader (build/modload) and host packer (build/modpack).
-# `make` builds both; `make check` runs every test; `make demo` boots the test kernel.
+# `make` builds both; `make check` runs every test; `make demo` boots the test kernel;
+# `make fuzz` runs every libFuzzer harness (tests/fuzz) for FUZZ_SECONDS each.
 
 B        := build
 WARN     := -Wall -Wextra -Werror
@@ -67,7 +68,13 @@ check: deps all
 demo: deps all
 	qemu-tests/demo
 
+# Long fuzzing runs: each harness FUZZ_SECONDS, corpora grown and kept in
+# build/fuzz/corpus-NAME (never in the repository). FUZZ=NAME picks one.
+FUZZ_SECONDS ?= 600
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_CORPUS=grow tests/test-fuzz $(FUZZ)
+
 clean:
 	rm -rf $(B)
 
-.PHONY: all tools size deps check demo clean
+.PHONY: all tools size deps check demo fuzz clean

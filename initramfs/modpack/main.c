@@ -191,9 +191,13 @@ static int read_config(const struct opts *o, struct config *c)
 			globfree(&g);
 		}
 	}
-	if (o->config && config_parse_file(c, o->config) < 0) {
-		log_err("%s: cannot read the configuration", o->config);
-		return -ENOENT;
+	if (o->config) {
+		int err = config_parse_file(c, o->config);
+		if (err == -ENOENT) /* the only error config_parse_file does not report */
+			log_err("%s: cannot read the configuration: %s", o->config,
+				strerror(ENOENT));
+		if (err)
+			return err;
 	}
 	return 0;
 }

@@ -34,6 +34,8 @@ static int exports_from_strings(const struct elf_section *s, struct mt_module *m
 		size_t len = strnlen(p, (size_t)(end - p));
 		if (len && push(&m->exports, &m->nexports, p, len) < 0)
 			return -ENOMEM;
+		if (len == (size_t)(end - p))
+			break; /* unterminated last name: p + len + 1 would point past the end */
 		p += len + 1;
 	}
 	return 0;

@@ -21,6 +21,10 @@ int findroot_main(int argc, char **argv);
 int remove_report(const char *name, const char *arg, enum remove_result r, const char *who,
 		  int err);
 
+/* insmod.c: argv[from..argc) joined by spaces in a new string ("" for none;
+ * NULL when out of memory): module parameters as given, however long. */
+char *applet_join_args(int argc, char **argv, int from);
+
 /* Exit codes, as skarnet's tools use them. */
 enum { EXIT_USAGE = 100, EXIT_SYSTEM = 111 };
 

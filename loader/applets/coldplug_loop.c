@@ -197,7 +197,7 @@ static void summary(struct loop *l, int timed_out)
 int coldplug_run(const struct coldplug_opts *o)
 {
 	static struct loop l;
-	char cmdline[4096];
+	char *cmdline;
 	int notify[2], ufd, err;
 
 	l.o = o;
@@ -208,7 +208,9 @@ int coldplug_run(const struct coldplug_opts *o)
 		ctx_close(&l.c);
 		return -EXDEV;
 	}
-	ctx_configure(&l.c, RUNTIME_CONFIG, ctx_read_cmdline(cmdline, sizeof cmdline));
+	cmdline = ctx_read_cmdline();
+	ctx_configure(&l.c, RUNTIME_CONFIG, cmdline);
+	free(cmdline);
 	ctx_scan_loaded(&l.c);
 	ufd = uevent_open();
 	if (ufd < 0)

@@ -65,8 +65,7 @@ static int parse(int argc, char **argv)
 	return 0;
 }
 
-/* argv[from..argc) joined by spaces in a new string ("" for none). */
-static char *join_params(int argc, char **argv, int from)
+char *applet_join_args(int argc, char **argv, int from)
 {
 	size_t len = 1, used = 0;
 	char *s;
@@ -106,7 +105,7 @@ int insmod_main(int argc, char **argv)
 		log_err("ERROR: could not load module %s: %s", file, strerror(errno));
 		return 1;
 	}
-	params = join_params(argc, argv, args.ind + 1);
+	params = applet_join_args(argc, argv, args.ind + 1);
 	if (!params) {
 		log_err("ERROR: out of memory");
 		return 1;

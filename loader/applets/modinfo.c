@@ -69,17 +69,6 @@ struct mi_src {
 	size_t plen;
 };
 
-struct mi_entry {
-	const char *key, *val;
-	int klen, vlen;
-};
-
-/* A parameter merged from parm= and parmtype= entries. */
-struct mi_param {
-	const char *name, *desc, *type;
-	int nlen, dlen, tlen;
-};
-
 struct mi_run {
 	struct mi_opts o;
 	struct ml_ctx c;
@@ -168,90 +157,30 @@ static int absolute(const char *path, char *out, size_t cap)
 
 /* ---- entries ---------------------------------------------------------- */
 
-static int next_entry(const struct mi_src *s, size_t *pos, struct mi_entry *e)
+/* A length for printf's "%.*s" (entries come from files far below 2 GiB). */
+static int plen_of(size_t n)
 {
-	const char *ent, *eq;
-	size_t len;
-
-	while ((ent = modinfo_next(s->sec, s->len, pos, &len))) {
-		if (len < s->plen || memcmp(ent, s->prefix, s->plen))
-			continue;
-		ent += s->plen;
-		len -= s->plen;
-		eq = memchr(ent, '=', len);
-		e->key = ent;
-		e->klen = (int)(eq ? (size_t)(eq - ent) : len);
-		e->val = eq ? eq + 1 : "";
-		e->vlen = eq ? (int)(len - (size_t)e->klen - 1) : 0;
-		return 1;
-	}
-	return 0;
+	return n > INT_MAX ? INT_MAX : (int)n;
 }
 
-static int key_is(const struct mi_entry *e, const char *key)
+static int next_entry(const struct mi_src *s, size_t *pos, struct modinfo_entry *e)
 {
-	return (size_t)e->klen == strlen(key) && !memcmp(e->key, key, (size_t)e->klen);
+	return modinfo_entry_next(s->sec, s->len, s->prefix, s->plen, pos, e);
+}
+
+static int key_is(const struct modinfo_entry *e, const char *key)
+{
+	return e->klen == strlen(key) && !memcmp(e->key, key, e->klen);
 }
 
 /* ---- parameters ------------------------------------------------------- */
-
-/* Merge one parm=/parmtype= entry into ps[0..*n). */
-static void add_param(const struct mi_entry *e, struct mi_param *ps, int *n)
-{
-	const char *colon = memchr(e->val, ':', (size_t)e->vlen);
-	int nlen, i;
-
-	if (!colon) {
-		log_err("ERROR: Found invalid \"%.*s=%.*s\": missing ':'", e->klen, e->key, e->vlen,
-			e->val);
-		return;
-	}
-	nlen = (int)(colon - e->val);
-	for (i = 0; i < *n; i++)
-		if (ps[i].nlen == nlen && !memcmp(ps[i].name, e->val, (size_t)nlen))
-			break;
-	if (i == *n) {
-		memset(&ps[i], 0, sizeof ps[i]);
-		ps[i].name = e->val;
-		ps[i].nlen = nlen;
-		(*n)++;
-	}
-	if (key_is(e, "parm")) {
-		ps[i].desc = colon + 1;
-		ps[i].dlen = e->vlen - nlen - 1;
-	} else {
-		ps[i].type = colon + 1;
-		ps[i].tlen = e->vlen - nlen - 1;
-	}
-}
-
-/* All parameters of s, merged; *ps is malloc'd (free it), NULL when none. */
-static int collect_params(const struct mi_src *s, struct mi_param **ps)
-{
-	struct mi_entry e;
-	size_t pos = 0;
-	int max = 0, n = 0;
-
-	*ps = NULL;
-	while (next_entry(s, &pos, &e))
-		max += key_is(&e, "parm") || key_is(&e, "parmtype");
-	if (!max)
-		return 0;
-	*ps = malloc((size_t)max * sizeof **ps);
-	if (!*ps)
-		return -ENOMEM;
-	for (pos = 0; next_entry(s, &pos, &e);)
-		if (key_is(&e, "parm") || key_is(&e, "parmtype"))
-			add_param(&e, *ps, &n);
-	return n;
-}
 
 /* kmod lists a parameter first the last time it was first seen, so print
  * from the end. With prefix (no -F), the "parm:" column is put first. */
 static int print_params(const struct mi_opts *o, const struct mi_src *s, int prefix)
 {
-	struct mi_param *ps, *p;
-	int n = collect_params(s, &ps);
+	struct modinfo_param *ps, *p;
+	int n = modinfo_params(s->sec, s->len, s->prefix, s->plen, &ps);
 
 	if (n < 0)
 		return n;
@@ -259,13 +188,14 @@ static int print_params(const struct mi_opts *o, const struct mi_src *s, int pre
 		p = &ps[i];
 		if (prefix)
 			fd_printf(1, "%-16s", "parm:");
-		fd_printf(1, "%.*s:", p->nlen, p->name);
+		fd_printf(1, "%.*s:", plen_of(p->nlen), p->name);
 		if (p->desc && p->type)
-			fd_printf(1, "%.*s (%.*s)", p->dlen, p->desc, p->tlen, p->type);
+			fd_printf(1, "%.*s (%.*s)", plen_of(p->dlen), p->desc, plen_of(p->tlen),
+				  p->type);
 		else if (p->desc)
-			fd_printf(1, "%.*s", p->dlen, p->desc);
+			fd_printf(1, "%.*s", plen_of(p->dlen), p->desc);
 		else
-			fd_printf(1, prefix ? "%.*s" : " (%.*s)", p->tlen, p->type);
+			fd_printf(1, prefix ? "%.*s" : " (%.*s)", plen_of(p->tlen), p->type);
 		fd_putc(1, o->sep);
 	}
 	free(ps);
@@ -274,29 +204,28 @@ static int print_params(const struct mi_opts *o, const struct mi_src *s, int pre
 
 /* ---- one module --------------------------------------------------------- */
 
-static void print_entry(const struct mi_opts *o, const struct mi_entry *e)
+static void print_entry(const struct mi_opts *o, const struct modinfo_entry *e)
 {
-	int pad = 15 - e->klen;
+	int klen = plen_of(e->klen), vlen = plen_of(e->vlen), pad = 15 - klen;
 
 	if (o->field) {
-		if ((size_t)e->klen == strlen(o->field) &&
-		    !memcmp(e->key, o->field, (size_t)e->klen))
-			fd_printf(1, "%.*s%c", e->vlen, e->val, o->sep);
+		if (key_is(e, o->field))
+			fd_printf(1, "%.*s%c", vlen, e->val, o->sep);
 		return;
 	}
 	if (o->sep == '\0') {
-		fd_printf(1, "%.*s=%.*s%c", e->klen, e->key, e->vlen, e->val, o->sep);
+		fd_printf(1, "%.*s=%.*s%c", klen, e->key, vlen, e->val, o->sep);
 		return;
 	}
 	/* printf's negative width: left-justified in |width| columns. */
-	fd_printf(1, "%.*s:%*s%.*s%c", e->klen, e->key, pad < 0 ? -pad : pad, "", e->vlen, e->val,
+	fd_printf(1, "%.*s:%*s%.*s%c", klen, e->key, pad < 0 ? -pad : pad, "", vlen, e->val,
 		  o->sep);
 }
 
 /* Everything after the file name line. */
 static int print_entries(const struct mi_opts *o, const struct mi_src *s)
 {
-	struct mi_entry e;
+	struct modinfo_entry e;
 	size_t pos = 0;
 
 	if (field_is(o, "parm"))

@@ -193,21 +193,10 @@ static int remove_chain(struct ml_ctx *c, const struct mp_opts *o, const char *n
 	return status;
 }
 
-/* Parameters given after the module name, joined by spaces. */
-static void join_params(int argc, char **argv, int from, char *buf, size_t len)
-{
-	size_t used = 0;
-	buf[0] = '\0';
-	for (int i = from; i < argc && used < len; i++)
-		used += (size_t)fmt_snprintf(buf + used, len - used, "%s%s", used ? " " : "",
-					     argv[i]);
-}
-
 int modprobe_main(int argc, char **argv)
 {
 	struct mp_opts o;
 	struct ml_ctx c;
-	char params[4096];
 	int status = 0;
 
 	if (parse(argc, argv, &o) < 0)
@@ -221,9 +210,9 @@ int modprobe_main(int argc, char **argv)
 	}
 	c.flags = o.flags;
 	if (!o.resolve && !o.show) {
-		char cmdline[4096];
-		ctx_configure(&c, o.config ? o.config : RUNTIME_CONFIG,
-			      ctx_read_cmdline(cmdline, sizeof cmdline));
+		char *cmdline = ctx_read_cmdline();
+		ctx_configure(&c, o.config ? o.config : RUNTIME_CONFIG, cmdline);
+		free(cmdline);
 	} else if (o.config)
 		ctx_configure(&c, o.config, NULL);
 	if (!o.resolve && !(c.flags & CTX_SHOW))
@@ -237,8 +226,13 @@ int modprobe_main(int argc, char **argv)
 			if (one(&c, &o, argv[i], NULL) < 0)
 				status = 1;
 	} else {
-		join_params(argc, argv, args.ind + 1, params, sizeof params);
-		status = one(&c, &o, argv[args.ind], params) < 0;
+		char *params = applet_join_args(argc, argv, args.ind + 1);
+		if (!params) {
+			log_err("%s", strerror(ENOMEM));
+			status = 1;
+		} else
+			status = one(&c, &o, argv[args.ind], params) < 0;
+		free(params);
 	}
 	ctx_close(&c);
 	return status;

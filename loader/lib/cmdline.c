@@ -40,12 +40,25 @@ static const char *next_word(const char *s, char *w, size_t cap, int *truncated)
 	return s;
 }
 
-static int add_list(char ***v, unsigned *n, const char *csv)
+/* key=A,B,...: module names. The value may be quoted as the kernel allows
+ * (key="A,B": its parser drops the quotes around a value); a name with a
+ * blank or a quote in it cannot be a module's, and is reported and skipped. */
+static int add_list(char ***v, unsigned *n, const char *key, const char *csv)
 {
 	char buf[MAX_WORD], *save = NULL;
-	fmt_snprintf(buf, sizeof buf, "%s", csv);
+	size_t len;
+
+	fmt_snprintf(buf, sizeof buf, "%s", csv[0] == '"' ? csv + 1 : csv);
+	len = strlen(buf);
+	if (csv[0] == '"' && len && buf[len - 1] == '"')
+		buf[len - 1] = '\0';
 	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
 		char norm[ALIAS_MAX];
+		if (strpbrk(t, " \t\n\"")) {
+			log_warn("kernel command line: %s'%.64s%s' is not a module name; ignored",
+				 key, t, strlen(t) > 64 ? "..." : "");
+			continue;
+		}
 		modname_normalize(t, norm, sizeof norm);
 		if (config_push(v, n, norm) < 0)
 			return -ENOMEM;
@@ -86,7 +99,7 @@ static int one_word(struct config *c, char *w)
 	for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
 		if (!strncmp(w, lists[i].key, strlen(lists[i].key)))
 			return add_list((char ***)((char *)c + lists[i].off),
-					(unsigned *)((char *)c + lists[i].count),
+					(unsigned *)((char *)c + lists[i].count), lists[i].key,
 					w + strlen(lists[i].key));
 	return module_param(c, w);
 }

@@ -16,7 +16,9 @@
 #include <unistd.h>
 
 #define MAX_LINE 8192
+#define MAX_FILE (1 << 20)	     /* a configuration file's size limit */
 #define MAX_WORDS (MAX_LINE / 2 + 1) /* a full line of one-letter words */
+#define KEY_SHOWN 64		     /* bytes of a bad line's first word in its warning */
 
 int config_push(char ***v, unsigned *n, const char *s)
 {
@@ -42,23 +44,30 @@ static int push_name(char ***v, unsigned *n, const char *s)
 
 int config_add_options(struct config *c, const char *mod, char **w, int nw)
 {
-	char buf[MAX_LINE], norm[ALIAS_MAX];
-	size_t used = 0;
+	char norm[ALIAS_MAX], *opts;
+	size_t len = 1, used = 0;
 	struct cfg_options *no = realloc(c->options, (c->noptions + 1) * sizeof *no);
 
 	if (!no)
 		return -ENOMEM;
 	c->options = no;
-	buf[0] = '\0';
-	for (int i = 0; i < nw && used < sizeof buf; i++)
-		used += (size_t)fmt_snprintf(buf + used, sizeof buf - used, "%s%s", used ? " " : "",
-					     w[i]);
+	for (int i = 0; i < nw; i++)
+		len += strlen(w[i]) + 1;
+	if (!(opts = malloc(len)))
+		return -ENOMEM;
+	opts[0] = '\0';
+	for (int i = 0; i < nw; i++) { /* the words joined by single spaces, all of them */
+		size_t n = strlen(w[i]);
+		if (used)
+			opts[used++] = ' ';
+		memcpy(opts + used, w[i], n + 1);
+		used += n;
+	}
 	modname_normalize(mod, norm, sizeof norm);
 	no[c->noptions].mod = strdup(norm);
-	no[c->noptions].opts = strdup(buf);
-	if (!no[c->noptions].mod || !no[c->noptions].opts) {
-		free(no[c->noptions].mod);
-		free(no[c->noptions].opts);
+	no[c->noptions].opts = opts;
+	if (!no[c->noptions].mod) {
+		free(opts);
 		return -ENOMEM;
 	}
 	c->noptions++;
@@ -105,8 +114,10 @@ static int add_softdep(struct config *c, char **w, int nw)
 	return err;
 }
 
-/* One logical line, split into words. Returns 0, -EINVAL (bad line) or -ENOMEM. */
-static int apply(struct config *c, char **w, int nw, const char **why)
+/* One logical line, split into words; src and lineno name it. Returns 0,
+ * -EINVAL (bad line) or -ENOMEM. */
+static int apply(struct config *c, char **w, int nw, const char **why, const char *src,
+		 unsigned lineno)
 {
 	const char *k = w[0];
 
@@ -142,9 +153,9 @@ static int apply(struct config *c, char **w, int nw, const char **why)
 	}
 	if (!strcmp(k, "install") || !strcmp(k, "remove")) {
 		if (!c->said_install)
-			log_warn("'%s' commands are not supported by modload (no shell commands "
-				 "are run); ignored",
-				 k);
+			log_warn("%s:%u: '%s' commands are not supported by modload (no shell "
+				 "commands are run); ignored",
+				 src, lineno, k);
 		c->said_install = 1;
 		return 0;
 	}
@@ -178,9 +189,14 @@ static int do_line(struct config *c, char *line, const char *src, unsigned linen
 		if (strlen(w[i]) >= ALIAS_MAX)
 			err = -EINVAL, why = "a word is longer than a module name or alias can be";
 	if (!err)
-		err = apply(c, w, nw, &why);
+		err = apply(c, w, nw, &why, src, lineno);
 	if (err == -EINVAL) {
-		log_warn("%s:%u: %s: %s; line ignored", src, lineno, w[0], why ? why : "invalid");
+		/* The keyword may be any long word: name at most KEY_SHOWN bytes of
+		 * it, so the reason is never cut off the message. */
+		int klen = (int)strlen(w[0]);
+		log_warn("%s:%u: %.*s%s: %s; line ignored", src, lineno,
+			 klen > KEY_SHOWN ? KEY_SHOWN : klen, w[0], klen > KEY_SHOWN ? "..." : "",
+			 why ? why : "invalid");
 		c->warnings++;
 		return 0;
 	}
@@ -192,11 +208,16 @@ int config_parse(struct config *c, const char *text, size_t len, const char *src
 	char line[MAX_LINE] = "";
 	size_t used = 0;
 	unsigned lineno = 0, start = 1;
-	int too_long = 0;
+	int too_long = 0, nul = 0, comment = 0;
+	char last = 0; /* the physical line's last byte, stored or not */
 
 	for (size_t i = 0; i <= len; i++) {
 		char ch = i < len ? text[i] : '\n';
 		if (ch != '\n') {
+			last = ch;
+			/* A NUL would end the line early: refuse it, unless in a comment. */
+			comment |= ch == '#';
+			nul |= ch == '\0' && !comment;
 			if (used + 1 < sizeof line)
 				line[used++] = ch;
 			else
@@ -204,48 +225,95 @@ int config_parse(struct config *c, const char *text, size_t len, const char *src
 			continue;
 		}
 		lineno++;
-		if (used > 0 && line[used - 1] == '\\' && i < len) {
-			line[used - 1] = ' '; /* continuation: keep collecting */
+		if (last == '\\' && i < len) { /* continuation: keep collecting */
+			if (!too_long)
+				line[used - 1] = ' ';
+			last = 0;
 			continue;
 		}
 		line[used] = '\0';
-		if (too_long) {
-			log_warn("%s:%u: line longer than %d bytes; ignored", src, start, MAX_LINE);
+		if (too_long || nul) {
+			if (too_long)
+				log_warn("%s:%u: line longer than %d bytes; ignored", src, start,
+					 MAX_LINE);
+			else
+				log_warn("%s:%u: line contains a NUL byte; ignored", src, start);
 			c->warnings++;
 		} else if (do_line(c, line, src, start) < 0)
 			return -ENOMEM;
 		used = 0;
-		too_long = 0;
+		too_long = nul = comment = 0;
+		last = 0;
 		start = lineno + 1;
 	}
 	return 0;
 }
 
-int config_parse_file(struct config *c, const char *path)
+/* All of fd, at most MAX_FILE bytes, into a malloc'd buffer. st_size is only a
+ * hint (0 for /dev/null or a pipe; a file may change while it is read), so
+ * read to the end. Returns the length or a negative errno. */
+static ssize_t read_all(int fd, char **out)
 {
 	struct stat st;
+	size_t cap, len = 0;
+	char *buf;
+
+	*out = NULL;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	if (st.st_size > MAX_FILE)
+		return -EFBIG;
+	cap = (size_t)st.st_size + 1;
+	if (!(buf = malloc(cap)))
+		return -ENOMEM;
+	for (;;) {
+		if (len == cap) {
+			char *nb = cap > MAX_FILE ? NULL : realloc(buf, 2 * cap);
+			if (!nb) {
+				free(buf);
+				return cap > MAX_FILE ? -EFBIG : -ENOMEM;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		ssize_t n = read(fd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int err = -errno;
+			free(buf);
+			return err;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	if (len > MAX_FILE) {
+		free(buf);
+		return -EFBIG;
+	}
+	*out = buf;
+	return (ssize_t)len;
+}
+
+int config_parse_file(struct config *c, const char *path)
+{
 	int fd = open(path, O_RDONLY | O_CLOEXEC), err;
 	char *text;
 	ssize_t n;
 
 	if (fd < 0) {
-		if (errno != ENOENT)
-			log_warn("%s: cannot open: %s", path, strerror(errno));
-		return -errno;
-	}
-	if (fstat(fd, &st) < 0 || st.st_size > (1 << 20)) {
-		err = st.st_size > (1 << 20) ? -EFBIG : -errno;
-		log_warn("%s: cannot read: %s", path, strerror(-err));
-		close(fd);
+		err = -errno;
+		if (err != -ENOENT)
+			log_warn("%s: cannot open: %s", path, strerror(-err));
 		return err;
 	}
-	text = malloc((size_t)st.st_size + 1);
-	n = text ? read(fd, text, (size_t)st.st_size) : -1;
-	err = n < 0 ? -errno : 0;
+	n = read_all(fd, &text);
 	close(fd);
-	if (!err)
-		err = config_parse(c, text, (size_t)n, path);
-	else
+	err = n < 0 ? (int)n : config_parse(c, text, (size_t)n, path);
+	if (err)
 		log_warn("%s: cannot read: %s", path, strerror(-err));
 	free(text);
 	return err;

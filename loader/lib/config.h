@@ -48,7 +48,8 @@ struct config {
  * warnings ("src:line: reason"). Returns 0 or -ENOMEM. */
 int config_parse(struct config *c, const char *text, size_t len, const char *src);
 /* Read and parse a file; a missing file is not an error (returns -ENOENT
- * quietly); other read errors are logged. */
+ * quietly); other errors (unreadable, a directory, over 1 MiB, out of
+ * memory) are returned and logged once, naming the file. */
 int config_parse_file(struct config *c, const char *path);
 /* Kernel command line words (quote-aware). */
 int config_parse_cmdline(struct config *c, const char *cmdline);
@@ -58,10 +59,10 @@ int config_add_options(struct config *c, const char *mod, char **w, int nw);
 /* Append a copy of s to a string list. */
 int config_push(char ***v, unsigned *n, const char *s);
 
-/* Queries (name normalised). Options of every matching entry, in order,
- * joined by spaces into buf. */
-void config_options(const struct config *c, const char *mod, const char *alias, char *buf,
-		    size_t len);
+/* Queries (name normalised). Options of every entry for mod or alias, in
+ * order, joined by spaces into *out (malloc'd, "" when none; the caller frees
+ * it). Returns 0 or -ENOMEM. */
+int config_options(const struct config *c, const char *mod, const char *alias, char **out);
 int config_has(char *const *list, unsigned n, const char *mod);
 /* The softdeps of the first softdep line whose pattern (a glob) matches mod. */
 const struct cfg_softdep *config_softdep(const struct config *c, const char *mod);

@@ -4,7 +4,7 @@
 #include "fmt.h"
 #include "wildmatch.h"
 
-#include <stdio.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,17 +16,29 @@ int config_has(char *const *list, unsigned n, const char *mod)
 	return 0;
 }
 
-void config_options(const struct config *c, const char *mod, const char *alias, char *buf,
-		    size_t len)
+int config_options(const struct config *c, const char *mod, const char *alias, char **out)
 {
-	size_t used = strlen(buf);
-	for (unsigned i = 0; i < c->noptions && used < len; i++) {
+	size_t len = 1, used = 0;
+	char *buf;
+
+	for (unsigned i = 0; i < c->noptions; i++)
+		if (!strcmp(c->options[i].mod, mod) || (alias && !strcmp(c->options[i].mod, alias)))
+			len += strlen(c->options[i].opts) + 1;
+	if (!(buf = malloc(len)))
+		return *out = NULL, -ENOMEM;
+	buf[0] = '\0';
+	for (unsigned i = 0; i < c->noptions; i++) {
 		const char *m = c->options[i].mod;
 		if (strcmp(m, mod) && !(alias && !strcmp(m, alias)))
 			continue;
-		used += (size_t)fmt_snprintf(buf + used, len - used, "%s%s", used ? " " : "",
-					     c->options[i].opts);
+		size_t n = strlen(c->options[i].opts);
+		if (used && n)
+			buf[used++] = ' ';
+		memcpy(buf + used, c->options[i].opts, n + 1);
+		used += n;
 	}
+	*out = buf;
+	return 0;
 }
 
 /* As kmod: the first softdep line whose pattern matches the name counts. */

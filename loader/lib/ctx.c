@@ -75,14 +75,35 @@ void ctx_configure(struct ml_ctx *c, const char *file, const char *cmdline)
 	c->extra.n = c->cfg.nalias;
 }
 
-const char *ctx_read_cmdline(char *buf, size_t len)
+char *ctx_read_cmdline(void)
 {
-	int fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd >= 0 ? read(fd, buf, len - 1) : -1;
+	size_t len = 0, cap = 4096;
+	char *buf = malloc(cap), *nb;
+	ssize_t n = 0;
+	int fd;
 
+	if (!buf)
+		return NULL;
+	fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
+	while (fd >= 0) {
+		if (len + 1 == cap) { /* longer than the kernel's own limit can be: grow */
+			if (!(nb = cap < (1 << 20) ? realloc(buf, 2 * cap) : NULL))
+				break;
+			buf = nb;
+			cap *= 2;
+		}
+		n = read(fd, buf + len, cap - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
 	if (fd >= 0)
 		close(fd);
-	buf[n > 0 ? n : 0] = '\0';
+	if (len + 1 == cap && n > 0)
+		log_warn("/proc/cmdline: longer than %zu bytes; the rest is ignored", cap - 1);
+	buf[len] = '\0';
 	return buf;
 }
 
@@ -111,17 +132,20 @@ int ctx_check_kernel(const struct ml_ctx *c)
 	return -EXDEV;
 }
 
-unsigned ctx_softdeps(const struct ml_ctx *c, unsigned mod, int post, const char **names,
-		      unsigned max)
+unsigned ctx_softdeps(const struct ml_ctx *c, unsigned mod, int post, const char ***names)
 {
 	const struct cfg_softdep *sd = config_softdep(&c->cfg, blob_mod_name(&c->b, mod));
 	struct blob_extra x = blob_mod_extra(&c->b, mod);
 	uint32_t off = post ? x.soft_post : x.soft_pre;
-	unsigned n = sd ? (post ? sd->npost : sd->npre) : blob_slist_count(&c->b, off), k;
+	unsigned n = sd ? (post ? sd->npost : sd->npre) : blob_slist_count(&c->b, off);
 
-	for (k = 0; k < n && k < max; k++)
-		names[k] = sd ? (post ? sd->post[k] : sd->pre[k]) : blob_slist_item(&c->b, off, k);
-	return k;
+	*names = n ? malloc(n * sizeof **names) : NULL;
+	if (!*names)
+		return 0;
+	for (unsigned k = 0; k < n; k++)
+		(*names)[k] =
+			sd ? (post ? sd->post[k] : sd->pre[k]) : blob_slist_item(&c->b, off, k);
+	return n;
 }
 
 void ctx_close(struct ml_ctx *c)

@@ -48,18 +48,19 @@ void ctx_configure(struct ml_ctx *c, const char *file, const char *cmdline);
 /* Before inserting anything: is the blob built for the running kernel?
  * Returns 0, or -EXDEV after logging which kernel it is for. */
 int ctx_check_kernel(const struct ml_ctx *c);
-/* Read /proc/cmdline into buf; returns buf, or "" when unreadable. */
-const char *ctx_read_cmdline(char *buf, size_t len);
+/* /proc/cmdline, all of it, malloc'd ("" when unreadable; NULL when out of
+ * memory); the caller frees it. */
+char *ctx_read_cmdline(void);
 /* Is mod blacklisted / forbidden by the blob or the runtime configuration? */
 int ctx_blacklisted(const struct ml_ctx *c, unsigned mod);
 int ctx_forbidden(const struct ml_ctx *c, unsigned mod);
 
 /* The names in mod's "pre" (post = 0) or "post" softdep: those of the
  * runtime configuration's first matching softdep line, else the blob's (which
- * already holds the build-time configuration's). Returns how many, at most max. */
-#define CTX_MAX_SOFTDEPS 64 /* names of one softdep line that are followed */
-unsigned ctx_softdeps(const struct ml_ctx *c, unsigned mod, int post, const char **names,
-		      unsigned max);
+ * already holds the build-time configuration's). Returns how many, all of
+ * them, in *names (malloc'd: the caller frees it; NULL and 0 when there are
+ * none or memory ran out). */
+unsigned ctx_softdeps(const struct ml_ctx *c, unsigned mod, int post, const char ***names);
 
 /* Mark modules listed in /proc/modules as live (nothing to do for them). */
 void ctx_scan_loaded(struct ml_ctx *c);

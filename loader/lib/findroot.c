@@ -143,7 +143,7 @@ int findroot(const char *spec, char *dev, size_t len)
 		return waitspec_each_block(fs_matches, &w);
 	}
 	if (!strncmp(spec, "PARTUUID=", 9))
-		return partuuid_find(spec + 9, dev, len);
+		return partuuid_device(spec + 9, dev, len);
 	if (!strncmp(spec, "PARTLABEL=", 10)) {
 		w.partlabel = spec + 10;
 		return waitspec_each_block(partlabel_matches, &w);

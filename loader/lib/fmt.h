@@ -27,6 +27,9 @@ int fmt_vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap)
 	__attribute__((format(printf, 3, 0)));
 int fmt_snprintf(char *buf, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* Format into a malloc'd string of the right size; NULL when out of memory. */
+char *fmt_alloc(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Format to fd; returns the bytes formatted, or -1 when a write failed. */
 int fd_printf(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int fd_putc(int fd, int c);

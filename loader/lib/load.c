@@ -8,21 +8,25 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Configured options (build time, runtime file, command line: see
  * ctx_open) for the module or the alias it was asked for by, then what the
- * caller gave: the kernel keeps the last value of a parameter given twice. */
-static const char *module_options(const struct ml_ctx *c, unsigned mod, const char *alias,
-				  const char *params, char *buf, size_t len)
+ * caller gave: the kernel keeps the last value of a parameter given twice.
+ * malloc'd, as long as they are; NULL when memory ran out. */
+static char *module_options(const struct ml_ctx *c, unsigned mod, const char *alias,
+			    const char *params)
 {
-	size_t used;
-	buf[0] = '\0';
-	config_options(&c->cfg, blob_mod_name(&c->b, mod), alias, buf, len);
-	used = strlen(buf);
-	if (params && *params)
-		fmt_snprintf(buf + used, len - used, "%s%s", used ? " " : "", params);
-	return buf;
+	char *cfg, *all;
+
+	if (config_options(&c->cfg, blob_mod_name(&c->b, mod), alias, &cfg) < 0)
+		return NULL;
+	if (!params || !*params)
+		return cfg;
+	all = fmt_alloc("%s%s%s", cfg, *cfg ? " " : "", params);
+	free(cfg);
+	return all;
 }
 
 void load_report(const struct ml_ctx *c, unsigned mod, int err)
@@ -37,15 +41,19 @@ void load_report(const struct ml_ctx *c, unsigned mod, int err)
 int load_insert(const struct ml_ctx *c, unsigned mod, const char *alias, const char *params,
 		struct insert_buf *buf)
 {
-	char rel[PATH_MAX], path[2 * PATH_MAX], opts[4096];
+	char rel[PATH_MAX], path[2 * PATH_MAX], *opts;
+	int err;
 
 	if (blob_mod_path(&c->b, mod, rel, sizeof rel) < 0)
 		return -ENAMETOOLONG;
 	fmt_snprintf(path, sizeof path, "%s/%s", c->dir, rel);
-	module_options(c, mod, alias, params, opts, sizeof opts);
+	if (!(opts = module_options(c, mod, alias, params)))
+		return -ENOMEM;
 	if (c->flags & CTX_VERBOSE)
 		log_msg(LOG_N, "insmod %s %s", path, opts);
-	return insert_module(path, opts, buf);
+	err = insert_module(path, opts, buf);
+	free(opts);
+	return err;
 }
 
 /* --show-depends and -n -v: one line per plan entry, repeats included,
@@ -53,7 +61,7 @@ int load_insert(const struct ml_ctx *c, unsigned mod, const char *alias, const c
 static void show_one(const struct ml_ctx *c, unsigned mod, const char *alias, const char *params)
 {
 	const struct blob_mod *m = blob_mod(&c->b, mod);
-	char rel[PATH_MAX], opts[4096];
+	char rel[PATH_MAX], *opts;
 
 	if (!(c->flags & CTX_SHOW) && c->state[mod] == MS_LIVE)
 		return; /* a dry run skips what is loaded; --show-depends does not */
@@ -65,8 +73,12 @@ static void show_one(const struct ml_ctx *c, unsigned mod, const char *alias, co
 	}
 	if (blob_mod_path(&c->b, mod, rel, sizeof rel) < 0)
 		return;
-	module_options(c, mod, alias, params, opts, sizeof opts);
+	if (!(opts = module_options(c, mod, alias, params))) {
+		log_err("%s: %s", blob_str(&c->b, m->name), strerror(ENOMEM));
+		return;
+	}
 	fd_printf(1, "insmod %s/%s %s%s\n", c->dir, rel, opts, *opts ? " " : "");
+	free(opts);
 }
 
 static int insert_one(struct ml_ctx *c, unsigned mod, const char *alias, const char *params,

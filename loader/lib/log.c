@@ -13,6 +13,7 @@
 static const char *log_prog = "modload";
 static int log_max = LOG_N;
 static int kmsg_fd = -1, kmsg_mode, stderr_is_console;
+static void (*log_sink)(int prio, const char *msg);
 
 void log_init(const char *prog)
 {
@@ -46,6 +47,11 @@ int log_level(void)
 	return log_max;
 }
 
+void log_set_sink(void (*sink)(int prio, const char *msg))
+{
+	log_sink = sink;
+}
+
 void log_msg(int prio, const char *fmt, ...)
 {
 	char msg[512], line[600];
@@ -57,6 +63,10 @@ void log_msg(int prio, const char *fmt, ...)
 	va_start(ap, fmt);
 	fmt_vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	if (log_sink) {
+		log_sink(prio, msg);
+		return;
+	}
 
 	n = fmt_snprintf(line, sizeof line, "%s: %s%s\n", log_prog,
 			 prio <= LOG_E	 ? ""

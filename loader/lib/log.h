@@ -14,6 +14,9 @@ void log_use_kmsg(int mode);
 void log_set_level(int level); /* messages above level are dropped */
 int log_level(void);
 void log_msg(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Hand every message (formatted, without prefix or newline) to sink instead
+ * of stderr and kmsg; NULL restores them. For tests and fuzz harnesses. */
+void log_set_sink(void (*sink)(int prio, const char *msg));
 
 #define log_err(...) log_msg(LOG_E, __VA_ARGS__)
 #define log_warn(...) log_msg(LOG_W, __VA_ARGS__)

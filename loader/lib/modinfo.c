@@ -3,8 +3,10 @@
 #include "modinfo.h"
 
 #include "elf.h"
+#include "log.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 int modinfo_section(const void *elf, size_t len, const char **sec, size_t *seclen)
@@ -46,4 +48,91 @@ const char *modinfo_value(const char *entry, size_t entlen, const char *key, siz
 		return NULL;
 	*vlen = entlen - klen - 1;
 	return entry + klen + 1;
+}
+
+int modinfo_entry_next(const char *sec, size_t seclen, const char *prefix, size_t plen, size_t *pos,
+		       struct modinfo_entry *e)
+{
+	const char *ent, *eq;
+	size_t len;
+
+	while ((ent = modinfo_next(sec, seclen, pos, &len))) {
+		if (len < plen || memcmp(ent, prefix, plen))
+			continue;
+		ent += plen;
+		len -= plen;
+		eq = memchr(ent, '=', len);
+		e->key = ent;
+		e->klen = eq ? (size_t)(eq - ent) : len;
+		e->val = eq ? eq + 1 : "";
+		e->vlen = eq ? len - e->klen - 1 : 0;
+		return 1;
+	}
+	return 0;
+}
+
+static int key_is(const struct modinfo_entry *e, const char *key)
+{
+	return e->klen == strlen(key) && !memcmp(e->key, key, e->klen);
+}
+
+static int is_param(const struct modinfo_entry *e)
+{
+	return key_is(e, "parm") || key_is(e, "parmtype");
+}
+
+/* Merge one parm=/parmtype= entry into ps[0..*n). */
+static void add_param(const struct modinfo_entry *e, struct modinfo_param *ps, int *n)
+{
+	const char *colon = memchr(e->val, ':', e->vlen);
+	size_t nlen;
+	int i;
+
+	if (!colon) {
+		log_err("ERROR: Found invalid \"%.*s=%.*s\": missing ':'", (int)e->klen, e->key,
+			(int)e->vlen, e->val);
+		return;
+	}
+	nlen = (size_t)(colon - e->val);
+	for (i = 0; i < *n; i++)
+		if (ps[i].nlen == nlen && !memcmp(ps[i].name, e->val, nlen))
+			break;
+	if (i == *n) {
+		memset(&ps[i], 0, sizeof ps[i]);
+		ps[i].name = e->val;
+		ps[i].nlen = nlen;
+		(*n)++;
+	}
+	if (key_is(e, "parm")) {
+		ps[i].desc = colon + 1;
+		ps[i].dlen = e->vlen - nlen - 1;
+	} else {
+		ps[i].type = colon + 1;
+		ps[i].tlen = e->vlen - nlen - 1;
+	}
+}
+
+int modinfo_params(const char *sec, size_t seclen, const char *prefix, size_t plen,
+		   struct modinfo_param **ps)
+{
+	struct modinfo_entry e;
+	size_t pos = 0, max = 0;
+	int n = 0;
+
+	*ps = NULL;
+	while (modinfo_entry_next(sec, seclen, prefix, plen, &pos, &e))
+		max += is_param(&e);
+	if (!max)
+		return 0;
+	*ps = malloc(max * sizeof **ps);
+	if (!*ps)
+		return -ENOMEM;
+	for (pos = 0; modinfo_entry_next(sec, seclen, prefix, plen, &pos, &e);)
+		if (is_param(&e))
+			add_param(&e, *ps, &n);
+	if (!n) { /* every entry was bad */
+		free(*ps);
+		*ps = NULL;
+	}
+	return n;
 }

@@ -21,4 +21,30 @@ const char *modinfo_next(const char *sec, size_t seclen, size_t *pos, size_t *en
 /* If entry (of length entlen) is "key=value", return value and its length. */
 const char *modinfo_value(const char *entry, size_t entlen, const char *key, size_t *vlen);
 
+/* An entry split at its first '=' (without one: a key with an empty value). */
+struct modinfo_entry {
+	const char *key, *val;
+	size_t klen, vlen;
+};
+
+/* The next entry of the section that starts with prefix (plen bytes; 0 for
+ * a .modinfo section, "name." for modules.builtin.modinfo), prefix removed.
+ * Start with *pos = 0; returns 1, or 0 at the end. */
+int modinfo_entry_next(const char *sec, size_t seclen, const char *prefix, size_t plen, size_t *pos,
+		       struct modinfo_entry *e);
+
+/* A module parameter: its parm= ("NAME:DESC") and parmtype= ("NAME:TYPE")
+ * entries merged by NAME; desc or type is NULL when that entry is missing. */
+struct modinfo_param {
+	const char *name, *desc, *type;
+	size_t nlen, dlen, tlen;
+};
+
+/* The parameters of the entries modinfo_entry_next() walks, in the order
+ * their names are first seen; *ps is malloc'd (NULL when there are none).
+ * An entry without ':' is reported with kmod's words and skipped. Returns
+ * the count or -ENOMEM. */
+int modinfo_params(const char *sec, size_t seclen, const char *prefix, size_t plen,
+		   struct modinfo_param **ps);
+
 #endif

@@ -8,8 +8,10 @@
 
 #include <limits.h>
 
+#include <ctype.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +20,11 @@
 #include <unistd.h>
 
 #define MAX_GPT_ENTRIES 256
+
+struct mem_disk {
+	const unsigned char *p;
+	size_t len;
+};
 
 static uint64_t le(const unsigned char *p, int n)
 {
@@ -61,22 +68,25 @@ static void guid_text(const unsigned char *g, char *out, size_t len)
 		     g[10], g[11], g[12], g[13], g[14], g[15]);
 }
 
-/* The number of the partition of disk fd whose PARTUUID is want, or 0. */
-static unsigned gpt_find(int fd, unsigned ss, const char *want)
+/* The number of the partition of d whose GPT entry has PARTUUID want, or 0. */
+static unsigned gpt_find(const struct partuuid_disk *d, const char *want)
 {
 	unsigned char h[92], e[128];
+	unsigned ss = d->sector;
 	char text[40];
 
-	if (pread(fd, h, sizeof h, ss) != (ssize_t)sizeof h || memcmp(h, "EFI PART", 8))
+	if (d->read(d->ctx, h, sizeof h, ss) < 0 || memcmp(h, "EFI PART", 8))
 		return 0;
 	uint64_t lba = le(h + 72, 8);
 	uint32_t count = (uint32_t)le(h + 80, 4), esz = (uint32_t)le(h + 84, 4);
 	if (esz < 128 || esz > 4096 || count > MAX_GPT_ENTRIES || lba > (UINT64_MAX >> 13))
 		return 0;
 	for (uint32_t i = 0; i < count; i++) {
-		if (pread(fd, e, sizeof e, (off_t)(lba * ss + (uint64_t)i * esz)) !=
-		    (ssize_t)sizeof e)
+		static const unsigned char unused[16];
+		if (d->read(d->ctx, e, sizeof e, lba * ss + (uint64_t)i * esz) < 0)
 			return 0;
+		if (!memcmp(e, unused, sizeof unused))
+			continue; /* no type GUID: an empty slot, no partition (as the kernel) */
 		guid_text(e + 16, text, sizeof text);
 		if (!strcasecmp(text, want))
 			return i + 1;
@@ -84,21 +94,59 @@ static unsigned gpt_find(int fd, unsigned ss, const char *want)
 	return 0;
 }
 
-static unsigned mbr_find(int fd, const char *want)
+/* An MBR's disk signature (at 440) names its partitions "SSSSSSSS-PP". */
+static unsigned mbr_find(const unsigned char *mbr, const char *want)
 {
-	unsigned char s[4];
 	char sig[16];
 
-	if (pread(fd, s, 4, 440) != 4 || strlen(want) != 11 || want[8] != '-')
+	if (strlen(want) != 11 || want[8] != '-')
 		return 0;
-	fmt_snprintf(sig, sizeof sig, "%08x", (unsigned)le(s, 4));
-	if (strncasecmp(sig, want, 8))
+	fmt_snprintf(sig, sizeof sig, "%08x", (unsigned)le(mbr + 440, 4));
+	if (strncasecmp(sig, want, 8) || !isxdigit((unsigned char)want[9]) ||
+	    !isxdigit((unsigned char)want[10]))
+		return 0; /* two hex digits, not "-5", " 5" or "+5" */
+	unsigned long n;
+	return parse_ulong(want + 9, 16, &n, NULL) == 0 ? (unsigned)n : 0;
+}
+
+/* As the kernel decides (block/partitions): no table without the MBR's
+ * 55 AA signature; an MBR with a protective entry (type 0xEE) means the
+ * partitions are the GPT's, never the MBR's. */
+unsigned partuuid_find(const struct partuuid_disk *d, const char *want)
+{
+	unsigned char mbr[512];
+	int gpt = 0;
+
+	if (d->read(d->ctx, mbr, sizeof mbr, 0) < 0 || mbr[510] != 0x55 || mbr[511] != 0xaa)
 		return 0;
-	const char *end;
-	unsigned long p;
-	if (parse_ulong(want + 9, 16, &p, &end) < 0)
-		return 0;
-	return *end == '\0' && end == want + 11 ? (unsigned)p : 0;
+	for (int i = 0; i < 4; i++)
+		gpt |= mbr[446 + 16 * i + 4] == 0xee;
+	return gpt ? gpt_find(d, want) : mbr_find(mbr, want);
+}
+
+static int mem_read(void *ctx, void *buf, size_t len, uint64_t off)
+{
+	const struct mem_disk *m = ctx;
+
+	if (off > m->len || len > m->len - off)
+		return -1;
+	memcpy(buf, m->p + off, len);
+	return 0;
+}
+
+unsigned partuuid_find_mem(const void *img, size_t len, unsigned sector, const char *want)
+{
+	struct mem_disk m = { img, len };
+	struct partuuid_disk d = { mem_read, &m, sector };
+	return partuuid_find(&d, want);
+}
+
+static int fd_read(void *ctx, void *buf, size_t len, uint64_t off)
+{
+	int fd = *(int *)ctx;
+	if (off > (uint64_t)INT64_MAX - len)
+		return -1;
+	return pread(fd, buf, len, (off_t)off) == (ssize_t)len ? 0 : -1;
 }
 
 struct part_want {
@@ -148,14 +196,13 @@ static int disk_has(const char *name, void *ctx)
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return 0;
-	n = gpt_find(fd, sector_size(name), w->partuuid);
-	if (!n)
-		n = mbr_find(fd, w->partuuid);
+	struct partuuid_disk d = { fd_read, &fd, sector_size(name) };
+	n = partuuid_find(&d, w->partuuid);
 	close(fd);
 	return n && partition_present(name, n, w);
 }
 
-int partuuid_find(const char *want, char *dev, size_t len)
+int partuuid_device(const char *want, char *dev, size_t len)
 {
 	struct part_want w = { want, dev, len };
 	return waitspec_each_block(disk_has, &w);

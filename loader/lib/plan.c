@@ -13,6 +13,7 @@
  * reached through softdeps is not, so its failure is not fatal. */
 #include "plan.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 enum { VISITED = 1, REQUIRED = 2 };
@@ -31,8 +32,8 @@ static void append(struct ml_ctx *c, struct plan *p, unsigned mod)
 /* A softdep names a module or an alias: every module it resolves to. */
 static void soft(struct ml_ctx *c, struct plan *p, unsigned mod, int post)
 {
-	const char *names[CTX_MAX_SOFTDEPS];
-	unsigned n = ctx_softdeps(c, mod, post, names, CTX_MAX_SOFTDEPS);
+	const char **names;
+	unsigned n = ctx_softdeps(c, mod, post, &names);
 
 	for (unsigned i = 0; i < n; i++) {
 		unsigned hits[LOOKUP_MAX];
@@ -40,6 +41,7 @@ static void soft(struct ml_ctx *c, struct plan *p, unsigned mod, int post)
 		for (int j = 0; j < k; j++)
 			probe(c, p, hits[j]);
 	}
+	free(names);
 }
 
 static void place(struct ml_ctx *c, struct plan *p, unsigned mod)

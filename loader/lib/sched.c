@@ -16,15 +16,17 @@ static void enqueue(struct sched *s, unsigned mod, int required);
  * then the indices, malloc'ed; NULL when there are none. */
 static unsigned *softdep_mods(const struct ml_ctx *c, unsigned mod, int post)
 {
-	const char *names[CTX_MAX_SOFTDEPS];
-	unsigned n = ctx_softdeps(c, mod, post, names, CTX_MAX_SOFTDEPS), k = 0;
+	const char **names;
+	unsigned n = ctx_softdeps(c, mod, post, &names), k = 0;
 	unsigned *out = n ? malloc((LOOKUP_MAX * n + 1) * sizeof *out) : NULL;
 
-	if (!out)
-		return NULL;
-	for (unsigned i = 0; i < n; i++)
-		k += (unsigned)lookup_mods(&c->b, &c->extra, names[i], out + 1 + k, LOOKUP_MAX);
-	out[0] = k;
+	if (out) {
+		for (unsigned i = 0; i < n; i++)
+			k += (unsigned)lookup_mods(&c->b, &c->extra, names[i], out + 1 + k,
+						   LOOKUP_MAX);
+		out[0] = k;
+	}
+	free(names);
 	return out;
 }
 

@@ -9,6 +9,7 @@
 #include "config.h"
 #include "log.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,10 +100,13 @@ static const char *parse_cmdline(struct config *c, const char *line)
 
 static const char *opts_of(const struct config *c, const char *mod, const char *alias)
 {
-	static char buf[16384];
-	buf[0] = '\0';
-	config_options(c, mod, alias, buf, sizeof buf);
-	return buf;
+	static char *last;
+	free(last);
+	if (config_options(c, mod, alias, &last) < 0) {
+		printf("FAIL: config_options: out of memory\n");
+		exit(100);
+	}
+	return last;
 }
 
 static int has(char *const *list, unsigned n, const char *s)
@@ -363,6 +367,8 @@ static void t_install_once(void)
 	      count_lines(log), log);
 	CHECK(strstr(log, "not supported"), "install warning does not say 'not supported':\n%s",
 	      log);
+	CHECK(strstr(log, "i.conf:1: 'install'"), "install warning does not name i.conf:1:\n%s",
+	      log);
 	CHECK(c.nblacklist == 1, "line after install lines not applied");
 	/* once per configuration, also across sources */
 	log = parse(&c, "remove x y\n", "j.conf");
@@ -393,16 +399,21 @@ static void t_options_order(void)
 		CHECK(strstr(o, "num_request_queues=1 a=1 b=2") != NULL,
 		      "alias options in order: '%s'", o);
 	}
-	/* config_options appends to what the caller already has in buf */
+	/* config_options returns all of them, however long (no cut at a buffer's
+	 * size), and config_add_options keeps a word longer than a config line
+	 * (the blob's options reach it as one word) */
 	{
-		char buf[256] = "from_insmod=1";
-		config_options(&c, "other", NULL, buf, sizeof buf);
-		CHECK(!strcmp(buf, "from_insmod=1 x=1"), "config_options append: '%s'", buf);
-		/* and never overflows a short buffer */
-		char small[8] = "";
-		config_options(&c, "virtio_blk", NULL, small, sizeof small);
-		CHECK(strlen(small) < sizeof small, "short buffer overflow: len %zu",
-		      strlen(small));
+		char *big = malloc(10000);
+		memset(big, 'v', 9999);
+		big[9999] = '\0';
+		for (int i = 0; i < 3; i++) {
+			char *w = big;
+			config_add_options(&c, "long_opts", &w, 1);
+		}
+		CHECK(strlen(opts_of(&c, "long_opts", NULL)) == 3 * 9999 + 2,
+		      "3 options of 9999 bytes: %zu bytes back",
+		      strlen(opts_of(&c, "long_opts", NULL)));
+		free(big);
 	}
 	config_free(&c);
 }
@@ -454,6 +465,7 @@ static void t_cmdline(void)
 static void t_cmdline_values(void)
 {
 	struct config c = { 0 };
+	const char *log;
 	tcase = "cmdline-values";
 	parse_cmdline(&c, "m1.p=\"a  b\" m2.p=x#y m3.p=a\\ m4.p=\"#\"");
 	CHECK(!strcmp(opts_of(&c, "m1", NULL), "p=\"a  b\""),
@@ -478,6 +490,41 @@ static void t_cmdline_values(void)
 	      "empty lists gave bl %u pre %u opts %u", c.nblacklist, c.npre, c.noptions);
 	parse_cmdline(&c, "\"unterminated.p=1 x.y=2");
 	parse_cmdline(&c, "a.b=\"unterminated value");
+	config_free(&c);
+
+	/* A quoted list value, as the kernel takes it; names with blanks or
+	 * quotes are said and skipped. */
+	tcase = "cmdline-quoted-list";
+	memset(&c, 0, sizeof c);
+	log = parse_cmdline(&c, "modprobe.blacklist=\"floppy,virtio-net\" rd.driver.pre=\"a b\",c");
+	CHECK(c.nblacklist == 2 && has(c.blacklist, c.nblacklist, "floppy") &&
+		      has(c.blacklist, c.nblacklist, "virtio_net"),
+	      "quoted blacklist: '%s'", joinlist(c.blacklist, c.nblacklist));
+	CHECK(c.npre == 1 && !strcmp(c.pre[0], "c"), "rd.driver.pre with a blank: '%s'",
+	      joinlist(c.pre, c.npre));
+	CHECK(strstr(log, "kernel command line: rd.driver.pre='a b\"' is not a module name"),
+	      "no warning for 'a b\"': '%s'", log);
+	config_free(&c);
+}
+
+/* A NUL byte would end a line early: such a line is refused, named, and the
+ * lines around it still apply; in a comment it does no harm. */
+static void t_nul(void)
+{
+	static const char text[] = "blacklist a\nblacklist b\0 c\nblacklist d # \0\n";
+	struct config c = { 0 };
+	int err;
+
+	tcase = "nul-byte";
+	cap_begin();
+	err = config_parse(&c, text, sizeof text - 1, "z.conf");
+	cap_end();
+	CHECK(err == 0, "config_parse returned %d", err);
+	CHECK(strstr(captured, "z.conf:2: line contains a NUL byte"),
+	      "no 'z.conf:2: line contains a NUL byte' warning:\n%s", captured);
+	CHECK(c.nblacklist == 2 && c.warnings == 1,
+	      "around a NUL line: blacklist '%s', %u warnings", joinlist(c.blacklist, c.nblacklist),
+	      c.warnings);
 	config_free(&c);
 }
 
@@ -515,6 +562,36 @@ static void t_long(void)
 	      "continued long line: no 'lc.conf:1: line longer':\n%s", log);
 	CHECK(strstr(log, "lc.conf:3002: bogus"),
 	      "line after 3001 continued lines is not named lc.conf:3002:\n%s", log);
+	config_free(&c);
+
+	/* Continuation is decided by the line's real last byte, also when the
+	 * line is too long to keep: a long line ending in '\' takes the next
+	 * one with it, and a '\' where the kept part ends is no continuation. */
+	tcase = "long-continuation";
+	memset(&c, 0, sizeof c);
+	p = text;
+	memset(p, 'x', 9000);
+	p += 9000;
+	p += sprintf(p, "\\\nblacklist foo\noptions a ");
+	memset(p, 'y', 8170);
+	p += 8170;
+	sprintf(p, "\\zzzzzzzzzzzzzzzzzzzz\nblacklist bar\n");
+	log = parse(&c, text, "k.conf");
+	CHECK(strstr(log, "k.conf:1: line longer") && strstr(log, "k.conf:3: line longer") &&
+		      c.nblacklist == 1 && !strcmp(c.blacklist[0], "bar"),
+	      "long lines with '\\': blacklist '%s', log '%s'", joinlist(c.blacklist, c.nblacklist),
+	      log);
+	config_free(&c);
+
+	/* An unknown keyword of 5000 bytes: the warning names its start and
+	 * still gives the reason (the log cuts messages at 512 bytes). */
+	tcase = "long-keyword";
+	memset(&c, 0, sizeof c);
+	memset(text, 'k', 4000);
+	sprintf(text + 4000, " x\n");
+	log = parse(&c, text, "q.conf");
+	CHECK(strstr(log, "q.conf:1: kkkk") && strstr(log, "...: unknown keyword; line ignored"),
+	      "4000-byte keyword: warning '%s'", log);
 	config_free(&c);
 
 	/* A line just under the limit with many words: every word must arrive,
@@ -608,6 +685,30 @@ static void t_file(void)
 	cap_end();
 	CHECK(err == -2 && captured[0] == '\0', "missing file: err %d (expected -ENOENT), log '%s'",
 	      err, captured);
+	/* Other errors are returned and said once, naming the file. */
+	cap_begin();
+	err = config_parse_file(&c, "/");
+	cap_end();
+	CHECK(err == -EISDIR && count_lines(captured) == 1 && strstr(captured, "/: cannot read: "),
+	      "a directory: err %d (expected -EISDIR), log '%s'", err, captured);
+	/* st_size 0 is no reason to read nothing: /dev/null is empty, a pipe is read */
+	cap_begin();
+	err = config_parse_file(&c, "/dev/null");
+	cap_end();
+	CHECK(err == 0 && captured[0] == '\0', "/dev/null: err %d, log '%s'", err, captured);
+	{
+		int p[2];
+		char dev[64];
+		CHECK(pipe(p) == 0, "pipe");
+		CHECK(write(p[1], "blacklist from_pipe\n", 20) == 20, "write");
+		close(p[1]);
+		snprintf(dev, sizeof dev, "/dev/fd/%d", p[0]);
+		err = config_parse_file(&c, dev);
+		close(p[0]);
+		CHECK(err == 0 && has(c.blacklist, c.nblacklist, "from_pipe"),
+		      "a pipe (st_size 0): err %d, blacklist '%s'", err,
+		      joinlist(c.blacklist, c.nblacklist));
+	}
 	config_free(&c);
 }
 
@@ -624,6 +725,7 @@ int main(void)
 	t_options_order();
 	t_cmdline();
 	t_cmdline_values();
+	t_nul();
 	t_long();
 	t_file();
 	printf("test_config: %d checks, %d failed\n", ncheck, nfail);

@@ -13,12 +13,11 @@
 
 static int specs(void)
 {
-	static const char *const good[] = { "/dev/vda1",	 "vda1",	  "8:1",
-					    "UUID=1234-ABCD",	 "LABEL=root",	  "PARTUUID=0b6f-02",
-					    "PARTLABEL=my root", "nvme0n1p2",	  "/dev/disk/x" };
-	static const char *const bad[] = { "",	     "UUID=",	  "LABEL=",	 "PARTUUID=",
-					   "FOO=bar", "8:",	  ":1",		 "a/b",
-					   "PARTLABEL=" };
+	static const char *const good[] = { "/dev/vda1",	 "vda1",       "8:1",
+					    "UUID=1234-ABCD",	 "LABEL=root", "PARTUUID=0b6f-02",
+					    "PARTLABEL=my root", "nvme0n1p2",  "/dev/disk/x" };
+	static const char *const bad[] = { "",	 "UUID=", "LABEL=", "PARTUUID=", "FOO=bar",
+					   "8:", ":1",	  "a/b",    "PARTLABEL=" };
 	int failed = 0;
 
 	for (size_t i = 0; i < sizeof good / sizeof *good; i++)

@@ -25,15 +25,15 @@
 
 static unsigned checks, failures;
 
-#define CHECK(cond, ...)                                                                       \
-	do {                                                                                   \
-		checks++;                                                                      \
-		if (!(cond)) {                                                                 \
-			failures++;                                                            \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                   \
-			fprintf(stderr, __VA_ARGS__);                                          \
-			fputc('\n', stderr);                                                   \
-		}                                                                              \
+#define CHECK(cond, ...)                                                     \
+	do {                                                                 \
+		checks++;                                                    \
+		if (!(cond)) {                                               \
+			failures++;                                          \
+			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
+			fprintf(stderr, __VA_ARGS__);                        \
+			fputc('\n', stderr);                                 \
+		}                                                            \
 	} while (0)
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
@@ -64,8 +64,8 @@ static void cmp(const char *fmt, ...)
 		ng = fmt_vsnprintf(got, cap, fmt, aq);
 		va_end(aq);
 		if (nw != ng || memcmp(want, got, cap + 1)) {
-			CHECK(0, "format \"%s\" cap %zu: want %d \"%.*s\", got %d \"%.*s\"", fmt, cap,
-			      nw, (int)cap, want, ng, (int)cap, got);
+			CHECK(0, "format \"%s\" cap %zu: want %d \"%.*s\", got %d \"%.*s\"", fmt,
+			      cap, nw, (int)cap, want, ng, (int)cap, got);
 			break;
 		}
 		if (cap > (size_t)nw + 2)
@@ -78,8 +78,8 @@ static void cmp(const char *fmt, ...)
 static void test_fmt(void)
 {
 	static const char *const strs[] = { "", "a", "hello", "module-name_with.dots", NULL };
-	static const long long ints[] = { 0, 1, -1, 9, 10, -10, 255, 4096, INT_MAX, INT_MIN,
-					  LLONG_MAX, LLONG_MIN };
+	static const long long ints[] = { 0,   1,    -1,      9,       10,	  -10,
+					  255, 4096, INT_MAX, INT_MIN, LLONG_MAX, LLONG_MIN };
 
 	cmp("plain text");
 	cmp("%%");
@@ -123,18 +123,20 @@ static void test_fmt(void)
 	}
 	/* A long result: counted whole, cut at the buffer. */
 	char big[8];
-	CHECK(fmt_snprintf(big, sizeof big, "%s%s", "0123456789", "abc") == 13 && !strcmp(big, "0123456"),
+	CHECK(fmt_snprintf(big, sizeof big, "%s%s", "0123456789", "abc") == 13 &&
+		      !strcmp(big, "0123456"),
 	      "long result");
 }
 
 /* One generated command line through getopt_long and through opt. */
 static void cmp_opts(int argc, char **argv, const char *shorts)
 {
-	static const struct option glong[] = { { "all", 0, 0, 'a' },   { "quiet", 0, 0, 'q' },
-					       { "dirname", 1, 0, 'd' }, { "config", 1, 0, 'C' },
-					       { "set-version", 1, 0, 'S' }, { 0, 0, 0, 0 } };
-	static const struct opt_long olong[] = { { "all", 0, 'a' },     { "quiet", 0, 'q' },
-						 { "dirname", 1, 'd' }, { "config", 1, 'C' },
+	static const struct option glong[] = {
+		{ "all", 0, 0, 'a' },	 { "quiet", 0, 0, 'q' },       { "dirname", 1, 0, 'd' },
+		{ "config", 1, 0, 'C' }, { "set-version", 1, 0, 'S' }, { 0, 0, 0, 0 }
+	};
+	static const struct opt_long olong[] = { { "all", 0, 'a' },	    { "quiet", 0, 'q' },
+						 { "dirname", 1, 'd' },	    { "config", 1, 'C' },
 						 { "set-version", 1, 'S' }, { 0, 0, 0 } };
 	char want[2048] = "", got[2048] = "", *gv[32], *ov[32];
 	size_t wl = 0, gl = 0;
@@ -147,14 +149,18 @@ static void cmp_opts(int argc, char **argv, const char *shorts)
 	opterr = 0;
 	while ((c = getopt_long(argc, gv, shorts, glong, NULL)) != -1)
 		wl += (size_t)snprintf(want + wl, sizeof want - wl, "%c(%s) ", c == '?' ? '?' : c,
-				       c == '?' ? "" : optarg ? optarg : "");
+				       c == '?' ? ""
+				       : optarg ? optarg
+						: "");
 	for (int i = optind; i < argc; i++)
 		wl += (size_t)snprintf(want + wl, sizeof want - wl, "<%s> ", gv[i]);
 
 	opt_begin(&o, argc, ov, shorts, olong);
 	while ((c = opt_next(&o)) != -1)
 		gl += (size_t)snprintf(got + gl, sizeof got - gl, "%c(%s) ", c == '?' ? '?' : c,
-				       c == '?' ? "" : o.arg ? o.arg : "");
+				       c == '?' ? ""
+				       : o.arg	? o.arg
+						: "");
 	for (int i = o.ind; i < argc; i++)
 		gl += (size_t)snprintf(got + gl, sizeof got - gl, "<%s> ", ov[i]);
 	if (strcmp(want, got)) {
@@ -170,10 +176,12 @@ static void cmp_opts(int argc, char **argv, const char *shorts)
 
 static void test_opt(void)
 {
-	static const char *const words[] = { "-a", "-q", "-aq", "-d", "-dDIR", "-qdX", "-C", "-Cf",
-					     "--all", "--quiet", "--dirname=R", "--dirname",
-					     "--conf", "--config=c", "--set", "-S", "mod", "x=1",
-					     "param=-3", "--", "-", "val" };
+	static const char *const words[] = { "-a",     "-q",	     "-aq",	    "-d",
+					     "-dDIR",  "-qdX",	     "-C",	    "-Cf",
+					     "--all",  "--quiet",    "--dirname=R", "--dirname",
+					     "--conf", "--config=c", "--set",	    "-S",
+					     "mod",    "x=1",	     "param=-3",    "--",
+					     "-",      "val" };
 	/* Wrong options: glibc prints nothing with opterr = 0, we print a line;
 	 * stderr is not compared, the results are. */
 	static const char *const bad[] = { "-z", "--nope", "--all=x", "-d" };
@@ -199,9 +207,19 @@ static void test_opt(void)
 
 static void test_num(void)
 {
-	static const char *const cases[] = { "0", "7", "42", "4294967295", "4294967296",
-					     "18446744073709551615", "18446744073709551616", "12ab",
-					     "ff", "", "x", "00012", "99999999999999999999999" };
+	static const char *const cases[] = { "0",
+					     "7",
+					     "42",
+					     "4294967295",
+					     "4294967296",
+					     "18446744073709551615",
+					     "18446744073709551616",
+					     "12ab",
+					     "ff",
+					     "",
+					     "x",
+					     "00012",
+					     "99999999999999999999999" };
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		for (unsigned base = 10; base <= 16; base += 6) {
 			const char *end;
