@@ -62,6 +62,18 @@ static int sec_ok(const struct blob_header *h, size_t size, int s)
 	return off >= sizeof *h && off % 4 == 0 && off <= size && len <= size - off;
 }
 
+/* EXTRA: whole records, at least the all-zero record 0 that "no extra"
+ * points to, and no more than a u16 record number can reach. */
+static int extra_ok(const struct blob *b)
+{
+	uint32_t len;
+	const uint8_t *x = blob_sec(b, SEC_EXTRA, &len);
+	static const uint8_t zero[sizeof(struct blob_extra)];
+
+	return len % sizeof zero == 0 && len >= sizeof zero && len / sizeof zero <= 0x10000 &&
+	       memcmp(x, zero, sizeof zero) == 0;
+}
+
 int blob_check(const struct blob *b, const char **why)
 {
 	const struct blob_header *h = (const void *)b->base;
@@ -95,6 +107,11 @@ int blob_check(const struct blob *b, const char **why)
 		return *why = "token table truncated", -EBADMSG;
 	if (h->kver >= h->sec[SEC_STR].len)
 		return *why = "kernel release outside the string table", -EBADMSG;
+	if (!extra_ok(b))
+		return *why = "extra records table malformed (not whole records, or no empty "
+			      "record "
+			      "0)",
+		       -EBADMSG;
 	return 0;
 }
 
@@ -213,7 +230,8 @@ struct blob_extra blob_mod_extra(const struct blob *b, uint32_t idx)
 	uint32_t len;
 	const uint8_t *x = blob_sec(b, SEC_EXTRA, &len);
 
-	if (m && m->extra && m->extra <= len / sizeof e - 1)
+	/* len is whole records, at least one (blob_check): no wrap here. */
+	if (m && m->extra && m->extra < len / sizeof e)
 		memcpy(&e, x + m->extra * sizeof e, sizeof e);
 	return e;
 }

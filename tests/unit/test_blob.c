@@ -1,0 +1,421 @@
+/* test_blob.c: the blob format's reader (loader/lib/blob.c, alias.c,
+ * lookup.c) against crafted bad blobs, and the writer
+ * (initramfs/modpack/blobwrite.c) against the documented layout.
+ *
+ *   test_blob [CASE...]    (default: every case)
+ *
+ * Each blob is built by the real writer from a small hand-made pack, then
+ * damaged on purpose with its checksum recomputed (so the damage gets past
+ * the checksum to blob_check and the readers), in a malloc'ed buffer of
+ * exactly its size so that ASan sees any read past the end. Every case runs
+ * in a child process: a sanitizer report or a crash in one is reported as
+ * that case's failure and the others still run. Prints one FAIL line per
+ * failed check and a summary line; the exit status is 0 when all pass. */
+#include "alias.h"
+#include "blob.h"
+#include "buf.h"
+#include "lookup.h"
+#include "modtree.h"
+#include "pack.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int nfail, ncheck;
+static const char *tcase = "?";
+
+#define CHECK(cond, ...)                                                                 \
+	do {                                                                             \
+		ncheck++;                                                                \
+		if (!(cond)) {                                                           \
+			nfail++;                                                         \
+			fprintf(stdout, "FAIL [%s] %s:%d: ", tcase, __FILE__, __LINE__); \
+			fprintf(stdout, __VA_ARGS__);                                    \
+			fputc('\n', stdout);                                             \
+		}                                                                        \
+	} while (0)
+
+/* ---- little-endian bytes, independent of blob.h's helpers ------------- */
+
+static uint32_t rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+__attribute__((unused)) static uint16_t rd16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static void wr32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void wr16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+/* Header offsets as blob.h documents them. */
+enum {
+	H_VERSION = 8,
+	H_SIZE = 12,
+	H_CHECKSUM = 16,
+	H_KVER = 20,
+	H_NMODS = 24,
+	H_NALIASES = 28,
+	H_PREFIX_BUCKETS = 32,
+	H_GRAM_BUCKETS = 36,
+	H_MAX_PREFIX = 40,
+	H_SEC = 44,
+	H_END = 44 + 8 * BLOB_NSEC,
+	MOD_SIZE = 16,
+	EXTRA_SIZE = 12,
+};
+
+/* ---- test blobs, made by the real writer ------------------------------ */
+
+/* One module of a test pack. Lists are space-separated names. */
+struct spec {
+	const char *name;
+	const char *relpath; /* NULL: built in */
+	unsigned order;
+	const char *aliases;
+	const char *load; /* dependency closure in load order */
+	const char *pre, *post;
+};
+
+/* Everything a built pack owns. */
+struct built {
+	struct pack p;
+	struct mt_module *mods;
+	struct mt_builtin *bins;
+	char **strs; /* every malloc'ed string, freed at the end */
+	size_t nstrs;
+};
+
+static char *keep(struct built *b, char *s)
+{
+	b->strs = xrealloc(b->strs, (b->nstrs + 1) * sizeof *b->strs);
+	b->strs[b->nstrs++] = s;
+	return s;
+}
+
+/* Split a space-separated list into a malloc'ed array of owned strings. */
+static size_t split(struct built *b, const char *list, char ***out)
+{
+	size_t n = 0;
+	char *copy = xstrdup(list ? list : ""), *save = NULL;
+
+	*out = NULL;
+	for (char *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+		*out = xrealloc(*out, (n + 1) * sizeof **out);
+		(*out)[n++] = keep(b, xstrdup(w));
+	}
+	free(copy);
+	return n;
+}
+
+static void add_info(struct built *b, char ***info, size_t *n, const char *aliases)
+{
+	char **v;
+	size_t nv = split(b, aliases, &v);
+
+	*info = xrealloc(NULL, (nv + 1) * sizeof **info);
+	for (size_t i = 0; i < nv; i++) {
+		char *e = xrealloc(NULL, strlen(v[i]) + 7);
+		sprintf(e, "alias=%s", v[i]);
+		(*info)[i] = keep(b, e);
+	}
+	*n = nv;
+	free(v);
+}
+
+static int find_spec(const struct spec *s, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(s[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+/* specs must be sorted by name (the writer wants the pack that way). */
+static void build_pack(struct built *b, const struct spec *s, size_t n)
+{
+	memset(b, 0, sizeof *b);
+	b->p.kver = "6.1.0-test";
+	b->p.m = xrealloc(NULL, (n + 1) * sizeof *b->p.m);
+	b->mods = xrealloc(NULL, (n + 1) * sizeof *b->mods);
+	b->bins = xrealloc(NULL, (n + 1) * sizeof *b->bins);
+	memset(b->p.m, 0, (n + 1) * sizeof *b->p.m);
+	memset(b->mods, 0, (n + 1) * sizeof *b->mods);
+	memset(b->bins, 0, (n + 1) * sizeof *b->bins);
+	b->p.n = n;
+	for (size_t i = 0; i < n; i++) {
+		struct pmod *m = &b->p.m[i];
+		m->name = s[i].name;
+		m->order = s[i].order;
+		if (s[i].relpath) {
+			m->relpath = s[i].relpath;
+			m->src = &b->mods[i];
+			add_info(b, &b->mods[i].info, &b->mods[i].ninfo, s[i].aliases);
+		} else {
+			m->builtin = 1;
+			m->bsrc = &b->bins[i];
+			add_info(b, &b->bins[i].info, &b->bins[i].ninfo, s[i].aliases);
+		}
+		char **v;
+		m->nload = split(b, s[i].load, &v);
+		m->load = xrealloc(NULL, (m->nload + 1) * sizeof *m->load);
+		for (size_t k = 0; k < m->nload; k++)
+			m->load[k] = (unsigned)find_spec(s, n, v[k]);
+		free(v);
+		m->npre = split(b, s[i].pre, (char ***)&m->pre);
+		m->npost = split(b, s[i].post, (char ***)&m->post);
+	}
+}
+
+static void free_built(struct built *b)
+{
+	for (size_t i = 0; i < b->p.n; i++) {
+		free(b->p.m[i].load);
+		free(b->p.m[i].pre);
+		free(b->p.m[i].post);
+		free(b->mods[i].info);
+		free(b->bins[i].info);
+	}
+	for (size_t i = 0; i < b->nstrs; i++)
+		free(b->strs[i]);
+	free(b->strs);
+	free(b->p.m);
+	free(b->mods);
+	free(b->bins);
+}
+
+static const struct spec small[] = {
+	{ "ahci", "kernel/drivers/ata/ahci.ko", 3,
+	  "pci:v*d*sv*sd*bc01sc06i01* pci:v00008086d00002922sv*sd*bc*sc*i*", "libata libahci", NULL,
+	  NULL },
+	{ "crc32c_generic", NULL, 9, "crypto-crc32c crypto-crc32c-generic", NULL, NULL, NULL },
+	{ "ext4", "kernel/fs/ext4/ext4.ko.zst", 5, "fs-ext4 fs-ext3 fs-ext2", "mbcache jbd2",
+	  "crc32c", NULL },
+	{ "jbd2", "kernel/fs/jbd2/jbd2.ko.zst", 4, NULL, NULL, NULL, NULL },
+	{ "libahci", "kernel/drivers/ata/libahci.ko", 2, NULL, "libata", NULL, NULL },
+	{ "libata", "kernel/drivers/ata/libata.ko", 1, NULL, NULL, NULL, NULL },
+	{ "mbcache", "kernel/fs/mbcache.ko.zst", 6, NULL, NULL, NULL, NULL },
+	{ "odd_name", "extra/Odd-File.ko.xz", 0xffffffffu, "odd:*", NULL, NULL, "ahci" },
+	{ "snd_hda_intel", "kernel/sound/pci/hda/snd-hda-intel.ko.gz", 7,
+	  "pci:v00008086d*sv*sd*bc04sc03i00*", NULL, NULL, NULL },
+	{ "virtio_blk", "kernel/drivers/block/virtio_blk.ko", 8, "virtio:d00000002v*", NULL, NULL,
+	  NULL },
+};
+#define NSMALL (sizeof small / sizeof *small)
+
+/* A blob in an exact-size heap buffer. */
+struct tblob {
+	uint8_t *p;
+	size_t n;
+};
+
+static struct tblob make_blob(const struct spec *s, size_t n)
+{
+	struct built b;
+	struct tblob t;
+
+	build_pack(&b, s, n);
+	if (pack_write_blob(&b.p, &t.p, &t.n) < 0) {
+		printf("FAIL [%s] the writer refused the test pack\n", tcase);
+		exit(1);
+	}
+	free_built(&b);
+	uint8_t *exact = xrealloc(NULL, t.n);
+	memcpy(exact, t.p, t.n);
+	free(t.p);
+	t.p = exact;
+	return t;
+}
+
+static uint32_t sec_off(const struct tblob *t, int s)
+{
+	return rd32(t->p + H_SEC + 8 * s);
+}
+
+__attribute__((unused)) static uint32_t sec_len(const struct tblob *t, int s)
+{
+	return rd32(t->p + H_SEC + 8 * s + 4);
+}
+
+static void set_sec(struct tblob *t, int s, uint32_t off, uint32_t len)
+{
+	wr32(t->p + H_SEC + 8 * s, off);
+	wr32(t->p + H_SEC + 8 * s + 4, len);
+}
+
+/* Recompute the checksum so that damage reaches the structural checks. */
+static void fix_sum(struct tblob *t)
+{
+	wr32(t->p + H_CHECKSUM, blob_checksum(t->p + BLOB_SUMMED_FROM, t->n - BLOB_SUMMED_FROM));
+}
+
+/* Open t (checksum fixed first); returns blob_use's result, *why its reason. */
+static int use(struct tblob *t, struct blob *b, const char **why)
+{
+	fix_sum(t);
+	*why = NULL;
+	int err = blob_use(b, t->p, t->n, why);
+	if (!*why)
+		*why = "";
+	return err;
+}
+
+/* Module record i's byte offset in the file. */
+static uint8_t *mod_rec(struct tblob *t, uint32_t i)
+{
+	return t->p + sec_off(t, SEC_MOD) + MOD_SIZE * i;
+}
+
+/* Every reader over every module and alias: what a fuzzer would do. */
+static void exercise(const struct blob *b)
+{
+	static const char *const q[] = { "ahci",
+					 "ext4",
+					 "fs-ext4",
+					 "crypto-crc32c",
+					 "odd:x",
+					 "virtio:d00000002v00001AF4",
+					 "pci:v00008086d00002922sv00001AF4sd00001100bc01sc06i01" };
+	char buf[ALIAS_MAX];
+	volatile size_t sink = 0;
+
+	for (size_t i = 0; i < sizeof q / sizeof *q; i++) {
+		struct hit h[LOOKUP_MAX];
+		int n = lookup(b, NULL, q[i], h, LOOKUP_MAX);
+		for (int k = 0; k < n; k++)
+			sink += strlen(h[k].name);
+	}
+	for (uint32_t i = 0; i < blob_nmods(b); i++) {
+		struct blob_extra x = blob_mod_extra(b, i);
+		sink += strlen(blob_mod_name(b, i)) + strlen(blob_str(b, x.file));
+		for (uint32_t k = 0; k < blob_slist_count(b, x.soft_pre); k++)
+			sink += strlen(blob_slist_item(b, x.soft_pre, k));
+		if (blob_mod_path(b, i, buf, sizeof buf) == 0)
+			sink += strlen(buf);
+	}
+	for (uint32_t i = 0; i < rd32(b->base + H_NALIASES) && i < 0x10000; i++) {
+		unsigned mod;
+		if (alias_get(b, i, buf, sizeof buf, &mod) >= 0)
+			sink += mod;
+	}
+	(void)sink;
+}
+
+/* ---- cases ------------------------------------------------------------ */
+
+/* The writer's blob opens and reads back what went in. */
+static void case_good(void)
+{
+	struct tblob t = make_blob(small, NSMALL);
+	struct blob b;
+	const char *why;
+	char path[256];
+
+	CHECK(use(&t, &b, &why) == 0, "the good blob does not open: %s", why);
+	CHECK(blob_nmods(&b) == NSMALL, "nmods %u", blob_nmods(&b));
+	int i = blob_find_mod(&b, "odd_name");
+	CHECK(i >= 0 && blob_mod_path(&b, (uint32_t)i, path, sizeof path) == 0 &&
+		      !strcmp(path, "extra/Odd-File.ko.xz"),
+	      "odd_name's path: %s", i >= 0 ? path : "(not found)");
+	i = blob_find_mod(&b, "snd_hda_intel");
+	CHECK(i >= 0 && blob_mod_path(&b, (uint32_t)i, path, sizeof path) == 0 &&
+		      !strcmp(path, "kernel/sound/pci/hda/snd-hda-intel.ko.gz"),
+	      "snd_hda_intel's path: %s", i >= 0 ? path : "(not found)");
+	exercise(&b);
+	free(t.p);
+}
+
+/* Defect 1: an EXTRA section shorter than one record made
+ * `m->extra <= len / sizeof e - 1` wrap, and blob_mod_extra (reached by
+ * every insert through blob_mod_path) read far past the section. */
+static void case_extra_short(void)
+{
+	static const uint32_t lens[] = { 0, 4, 8, 11 };
+	for (size_t k = 0; k < sizeof lens / sizeof *lens; k++) {
+		struct tblob t = make_blob(small, NSMALL);
+		struct blob b;
+		const char *why;
+		char path[256];
+		int odd = find_spec(small, NSMALL, "odd_name");
+		uint32_t off = sec_off(&t, SEC_EXTRA);
+
+		/* The record number that puts the read just past the buffer's end. */
+		set_sec(&t, SEC_EXTRA, off, lens[k]);
+		wr16(mod_rec(&t, (uint32_t)odd) + 6, (uint16_t)((t.n - off) / EXTRA_SIZE));
+		int err = use(&t, &b, &why);
+		CHECK(err == -EBADMSG && strstr(why, "extra"),
+		      "EXTRA of %u bytes: blob_use gave %d (%s), want -EBADMSG naming the extra "
+		      "records",
+		      lens[k], err, why);
+		if (err == 0) /* the reader must stay in bounds even so */
+			(void)blob_mod_path(&b, (uint32_t)odd, path, sizeof path);
+		free(t.p);
+	}
+}
+
+struct tcase {
+	const char *name;
+	void (*run)(void);
+};
+
+static const struct tcase cases[] = {
+	{ "good", case_good },
+	{ "extra-short", case_extra_short },
+};
+
+/* Run one case in a child: a sanitizer abort there is that case's failure. */
+static int run_case(const struct tcase *c)
+{
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid < 0)
+		return perror("fork"), 1;
+	if (pid == 0) {
+		tcase = c->name;
+		c->run();
+		printf("case %s: %d checks, %d failed\n", c->name, ncheck, nfail);
+		fflush(stdout);
+		_exit(nfail ? 2 : 0); /* 1 is what the sanitizers exit with */
+	}
+	int status;
+	if (waitpid(pid, &status, 0) < 0)
+		return perror("waitpid"), 1;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 2)
+		printf("FAIL [%s] crashed (status %#x; sanitizer report on stderr)\n", c->name,
+		       status);
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	int failed = 0, ran = 0;
+
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		int want = argc < 2;
+		for (int a = 1; a < argc; a++)
+			want |= !strcmp(argv[a], cases[i].name);
+		if (!want)
+			continue;
+		ran++;
+		failed += run_case(&cases[i]);
+	}
+	printf("test_blob: %d cases, %d failed\n", ran, failed);
+	return failed ? 1 : 0;
+}
