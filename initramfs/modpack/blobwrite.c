@@ -95,6 +95,8 @@ static uint32_t put_slist(struct writer *w, const char **v, size_t n)
 	uint32_t off = (uint32_t)w->slist.len;
 	if (n == 0)
 		return 0;
+	if (n > 0xffff)
+		w->overflow = 1;
 	buf_u16(&w->slist, (uint16_t)n);
 	for (size_t i = 0; i < n; i++)
 		buf_u32(&w->slist, pool_add(&w->str, v[i]));
@@ -206,6 +208,25 @@ static void put_section(struct buf *out, struct blob_header *h, int s, const str
 	buf_put(out, b->p, b->len);
 }
 
+/* What the loader would refuse is never written: the reader's own checks
+ * run on the result, so a writer bug that breaks a bound fails the build. */
+static int validate(struct buf file, uint8_t **out, size_t *len)
+{
+	struct blob b;
+	const char *why;
+	int err = blob_use(&b, file.p, file.len, &why);
+
+	if (err < 0) {
+		fprintf(stderr, "modpack: internal error: the blob written does not validate: %s\n",
+			why ? why : strerror(-err));
+		buf_free(&file);
+		return err;
+	}
+	*out = file.p;
+	*len = file.len;
+	return 0;
+}
+
 int pack_write_blob(const struct pack *p, uint8_t **out, size_t *len)
 {
 	struct writer w;
@@ -241,7 +262,7 @@ int pack_write_blob(const struct pack *p, uint8_t **out, size_t *len)
 	free(pairs);
 	if (err)
 		return err;
-	if (p->n > BLOB_MAX_MODS || w.overflow || w.ndirs > 0xffff) {
+	if (p->n > BLOB_MAX_MODS || w.overflow || w.ndirs > 0xffff || w.list.len > BLOB_MAX_LIST) {
 		fprintf(stderr,
 			"modpack: too many modules, dependencies or directories for the blob's "
 			"16-bit tables\n");
@@ -288,7 +309,5 @@ int pack_write_blob(const struct pack *p, uint8_t **out, size_t *len)
 	for (size_t i = 0; i < w.ndirs; i++)
 		free(w.dirnames[i]);
 	free(w.dirnames);
-	*out = file.p;
-	*len = file.len;
-	return 0;
+	return validate(file, out, len);
 }

@@ -74,9 +74,10 @@ static int expand(const struct blob *b, const uint8_t *p, const uint8_t *end, ch
 			buf[pos++] = (char)*p;
 			continue;
 		}
+		/* Offsets in order and inside TOKENS, bytes plain (blob_check). */
 		uint32_t t = *p - 0x80u, off = blob_u16(tok + 2 * t);
 		uint32_t stop = t + 1 < BLOB_NTOKENS ? blob_u16(tok + 2 * t + 2) : tlen;
-		if (off > stop || stop > tlen || pos + (stop - off) + 1 >= cap)
+		if (pos + (stop - off) + 1 >= cap)
 			return -EBADMSG;
 		memcpy(buf + pos, tok + off, stop - off);
 		pos += stop - off;
@@ -272,23 +273,22 @@ static void try_candidates(struct matcher *m, const struct candidates *v, int al
 			add_match(m, c.mod);
 }
 
-/* One of the two key tables, its bounds checked once per lookup. */
+/* One of the two key tables. blob_check made sure that the section holds
+ * exactly the starts, ids and tags its header count and total say. */
 struct table {
 	const uint8_t *starts, *ids, *tags;
 	uint32_t mask, total;
 };
 
-static int table_init(struct table *t, const struct blob *b, enum blob_section s, uint32_t nb)
+static void table_init(struct table *t, const struct blob *b, enum blob_section s, uint32_t nb)
 {
-	uint32_t len;
-	const uint8_t *p = blob_sec(b, s, &len);
+	const uint8_t *p = blob_sec(b, s, NULL);
 
 	t->starts = p;
 	t->mask = nb - 1;
 	t->total = blob_u16(p + 2 * nb);
 	t->ids = p + 2 * (nb + 1);
 	t->tags = t->ids + 2 * t->total;
-	return 2 * (nb + 1) + 3 * (size_t)t->total <= len ? 0 : -EBADMSG;
 }
 
 /* Gather the entries of bucket h whose tag matches. */
@@ -312,9 +312,8 @@ int alias_match(const struct blob *b, const char *s, unsigned *out, int max)
 	struct table prefix, grams;
 	uint32_t n, h = BLOB_HASH_INIT;
 
-	if (table_init(&prefix, b, SEC_PREFIX, b->h->prefix_buckets) < 0 ||
-	    table_init(&grams, b, SEC_GRAMS, b->h->gram_buckets) < 0)
-		return 0;
+	table_init(&prefix, b, SEC_PREFIX, b->h->prefix_buckets);
+	table_init(&grams, b, SEC_GRAMS, b->h->gram_buckets);
 	v.n = 0;
 	v.overflow = 0;
 	/* Every prefix of s up to the longest key: exact and prefix-keyed patterns. */

@@ -56,28 +56,151 @@ uint32_t blob_hash_gram(const char *s)
 	return (w * 2654435761u) ^ (w >> 13);
 }
 
-static int sec_ok(const struct blob_header *h, size_t size, int s)
+/* Each check below returns NULL or what is wrong; blob_check turns that into
+ * -EBADMSG. They run once, at open, and bound every count and section by
+ * what the fields that index it can address, so that the readers need only
+ * the per-entry checks listed in blob.h. */
+
+/* Sections lie in the file in enum order, 4-byte aligned, after the header,
+ * and do not overlap: no section can alias another. */
+static const char *check_layout(const struct blob *b)
 {
-	uint32_t off = h->sec[s].off, len = h->sec[s].len;
-	return off >= sizeof *h && off % 4 == 0 && off <= size && len <= size - off;
+	const struct blob_header *h = b->h;
+	uint32_t end = sizeof *h;
+
+	for (int s = 0; s < BLOB_NSEC; s++) {
+		uint32_t off = h->sec[s].off, len = h->sec[s].len;
+		if (off % 4 || off < end || off > b->size || len > b->size - off)
+			return "section outside the file, misaligned or overlapping another";
+		end = off + len;
+	}
+	return NULL;
 }
 
-/* EXTRA: whole records, at least the all-zero record 0 that "no extra"
- * points to, and no more than a u16 record number can reach. */
-static int extra_ok(const struct blob *b)
+/* STR: starts with the empty string (offset 0) and ends with a NUL, so
+ * every offset inside it names a string terminated inside it. */
+static const char *check_strings(const struct blob *b)
 {
 	uint32_t len;
-	const uint8_t *x = blob_sec(b, SEC_EXTRA, &len);
-	static const uint8_t zero[sizeof(struct blob_extra)];
+	const uint8_t *s = blob_sec(b, SEC_STR, &len);
 
-	return len % sizeof zero == 0 && len >= sizeof zero && len / sizeof zero <= 0x10000 &&
-	       memcmp(x, zero, sizeof zero) == 0;
+	if (len == 0 || s[0] || s[len - 1])
+		return "string table not terminated";
+	if (b->h->kver >= len)
+		return "kernel release outside the string table";
+	return NULL;
+}
+
+/* A table of u32 STR offsets (DIRS, CFGALIAS, CFGOPTS): whole entries, each
+ * naming a string. They are small, so every entry is checked here. */
+static int str_table_ok(const struct blob *b, enum blob_section s, uint32_t unit)
+{
+	uint32_t len, slen;
+	const uint8_t *t = blob_sec(b, s, &len);
+
+	blob_sec(b, SEC_STR, &slen);
+	if (len % unit)
+		return 0;
+	for (uint32_t off = 0; off < len; off += 4)
+		if (blob_u32(t + off) >= slen)
+			return 0;
+	return 1;
+}
+
+/* MOD, LIST, EXTRA, SLIST, DIRS: the per-module tables, sized so that the
+ * 15-bit module numbers and the u16 LIST, EXTRA and DIRS indices of a
+ * record can reach all of them and nothing else. */
+static const char *check_modules(const struct blob *b)
+{
+	const struct blob_header *h = b->h;
+	uint32_t len;
+	const uint8_t *p;
+
+	if (h->nmods > BLOB_MAX_MODS || h->sec[SEC_MOD].len != h->nmods * sizeof(struct blob_mod))
+		return "module table size mismatch (or more than 32767 modules)";
+	p = blob_sec(b, SEC_LIST, &len);
+	if (len % 2 || len < 2 || len > BLOB_MAX_LIST || blob_u16(p))
+		return "dependency list table malformed (odd size, too large, or no empty list "
+		       "0)";
+	p = blob_sec(b, SEC_EXTRA, &len);
+	if (len % sizeof(struct blob_extra) || len < sizeof(struct blob_extra) ||
+	    len / sizeof(struct blob_extra) > BLOB_MAX_EXTRA ||
+	    blob_u32(p) | blob_u32(p + 4) | blob_u32(p + 8))
+		return "extra records table malformed (not whole records, too many, or no empty "
+		       "record 0)";
+	p = blob_sec(b, SEC_SLIST, &len);
+	if (len < 2 || blob_u16(p))
+		return "string list table malformed (no empty list 0)";
+	blob_sec(b, SEC_DIRS, &len);
+	if (len / 4 > BLOB_MAX_DIRS || !str_table_ok(b, SEC_DIRS, 4))
+		return "directory table malformed";
+	return NULL;
+}
+
+/* TOKENS: 128 u16 start offsets, non-decreasing, from just past themselves
+ * to at most the section's end (which ends the last token). A token's
+ * bytes are plain pattern bytes (1..0x7f): no token holds another, so
+ * expansion has no depth and no loops. */
+static const char *check_tokens(const struct blob *b)
+{
+	uint32_t len, prev = 2 * BLOB_NTOKENS;
+	const uint8_t *t = blob_sec(b, SEC_TOKENS, &len);
+
+	if (len < 2 * BLOB_NTOKENS || len > BLOB_MAX_TOKENS)
+		return "token table truncated or too large";
+	for (uint32_t i = 0; i < BLOB_NTOKENS; i++) {
+		uint32_t off = blob_u16(t + 2 * i);
+		if (off < prev || off > len || (i == 0 && off != 2 * BLOB_NTOKENS))
+			return "token offsets out of order or outside the token table";
+		prev = off;
+	}
+	for (uint32_t i = 2 * BLOB_NTOKENS; i < len; i++)
+		if (t[i] == 0 || t[i] >= 0x80)
+			return "token holds a NUL or another token";
+	return NULL;
+}
+
+/* PREFIX or GRAMS with nb buckets: nb + 1 u16 starts, the last of them
+ * (total) the number of u16 ids that follow, then one tag byte per id. */
+static int bucket_table_ok(const struct blob *b, enum blob_section s, uint32_t nb)
+{
+	uint32_t len;
+	const uint8_t *p = blob_sec(b, s, &len);
+
+	if (nb == 0 || nb > BLOB_MAX_BUCKETS || (nb & (nb - 1)) || len < 2 * (nb + 1))
+		return 0;
+	uint32_t total = blob_u16(p + 2 * nb);
+	return total <= b->h->naliases && len == 2 * (nb + 1) + 3 * total;
+}
+
+/* The alias sections: alias numbers are u16 (candidate lists, PREFIX,
+ * GRAMS and ALWAYS store them so), one ABLOCKS entry per block, and every
+ * entry takes at least 4 bytes of ALIASES. */
+static const char *check_aliases(const struct blob *b)
+{
+	const struct blob_header *h = b->h;
+
+	if (h->naliases > BLOB_MAX_ALIASES)
+		return "more aliases than 16-bit alias numbers can address";
+	if (h->sec[SEC_ABLOCKS].len != 4 * ((h->naliases + BLOB_ABLOCK - 1) / BLOB_ABLOCK))
+		return "alias block table size mismatch";
+	if (h->sec[SEC_ALIASES].len < 4 * h->naliases)
+		return "alias table shorter than its entries";
+	if (!bucket_table_ok(b, SEC_PREFIX, h->prefix_buckets) ||
+	    !bucket_table_ok(b, SEC_GRAMS, h->gram_buckets))
+		return "hash table malformed (size not a power of two up to 65536, or not its "
+		       "entries)";
+	if (h->max_prefix > BLOB_MAX_PATTERN)
+		return "longest alias prefix longer than any alias";
+	if (h->sec[SEC_ALWAYS].len % 2 || h->sec[SEC_ALWAYS].len / 2 > h->naliases)
+		return "always-tried alias list malformed";
+	return check_tokens(b);
 }
 
 int blob_check(const struct blob *b, const char **why)
 {
-	const struct blob_header *h = (const void *)b->base;
-	uint32_t len;
+	const struct blob_header *h = b->h;
+	const char *r;
 
 	if (b->size < sizeof *h || memcmp(h->magic, BLOB_MAGIC, 8) != 0)
 		return *why = "not a modload blob (bad magic)", -EBADMSG;
@@ -87,31 +210,11 @@ int blob_check(const struct blob *b, const char **why)
 		return *why = "truncated or extended (size mismatch)", -EBADMSG;
 	if (blob_checksum(b->base + BLOB_SUMMED_FROM, b->size - BLOB_SUMMED_FROM) != h->checksum)
 		return *why = "checksum mismatch (corrupt)", -EBADMSG;
-	for (int s = 0; s < BLOB_NSEC; s++)
-		if (!sec_ok(h, b->size, s))
-			return *why = "section outside the file", -EBADMSG;
-	if (h->sec[SEC_MOD].len != h->nmods * sizeof(struct blob_mod) || h->nmods > BLOB_MAX_MODS)
-		return *why = "module table size mismatch", -EBADMSG;
-	if (h->sec[SEC_STR].len == 0 || b->base[h->sec[SEC_STR].off + h->sec[SEC_STR].len - 1])
-		return *why = "string table not terminated", -EBADMSG;
-	if (h->sec[SEC_ABLOCKS].len != 4 * ((h->naliases + BLOB_ABLOCK - 1) / BLOB_ABLOCK))
-		return *why = "alias block table size mismatch", -EBADMSG;
-	if ((h->prefix_buckets & (h->prefix_buckets - 1)) ||
-	    (h->gram_buckets & (h->gram_buckets - 1)) || !h->prefix_buckets || !h->gram_buckets)
-		return *why = "hash table size not a power of two", -EBADMSG;
-	if (h->sec[SEC_PREFIX].len < 2 * (h->prefix_buckets + 1) ||
-	    h->sec[SEC_GRAMS].len < 2 * (h->gram_buckets + 1) || h->prefix_buckets > 0x10000 ||
-	    h->gram_buckets > 0x10000)
-		return *why = "hash table truncated", -EBADMSG;
-	if (blob_sec(b, SEC_TOKENS, &len), len < 2 * BLOB_NTOKENS)
-		return *why = "token table truncated", -EBADMSG;
-	if (h->kver >= h->sec[SEC_STR].len)
-		return *why = "kernel release outside the string table", -EBADMSG;
-	if (!extra_ok(b))
-		return *why = "extra records table malformed (not whole records, or no empty "
-			      "record "
-			      "0)",
-		       -EBADMSG;
+	if ((r = check_layout(b)) || (r = check_strings(b)) || (r = check_modules(b)) ||
+	    (r = check_aliases(b)))
+		return *why = r, -EBADMSG;
+	if (!str_table_ok(b, SEC_CFGALIAS, 8) || !str_table_ok(b, SEC_CFGOPTS, 8))
+		return *why = "configuration table malformed", -EBADMSG;
 	return 0;
 }
 

@@ -62,6 +62,17 @@
 /* Module numbers fit 15 bits: an alias entry's top bit is BLOB_FNMATCH. */
 #define BLOB_MAX_MODS 0x7fff
 #define BLOB_FNMATCH 0x8000
+/* Bounds blob_check enforces: what the fields that index each table can
+ * address. Alias numbers are u16; EXTRA record and DIRS numbers are u16; a
+ * LIST position is a u16 count of 2-byte units, and the list there holds at
+ * most a count and every module; token offsets are u16. */
+#define BLOB_MAX_ALIASES 0xffff
+#define BLOB_MAX_EXTRA 0x10000
+#define BLOB_MAX_DIRS 0x10000
+#define BLOB_MAX_LIST (2 * (0x10000 + BLOB_MAX_MODS))
+#define BLOB_MAX_TOKENS 0x10000
+#define BLOB_MAX_BUCKETS 0x10000
+#define BLOB_MAX_PATTERN 4095 /* longest alias pattern (ALIAS_MAX - 1) */
 /* A key's tag: bits the bucket index does not use. */
 #define BLOB_TAG(h) ((uint8_t)((h) >> 24))
 /* The checksum covers everything after itself; the fields before it (magic,

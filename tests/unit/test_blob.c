@@ -46,7 +46,7 @@ static uint32_t rd32(const uint8_t *p)
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-__attribute__((unused)) static uint16_t rd16(const uint8_t *p)
+static uint16_t rd16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] | p[1] << 8);
 }
@@ -151,6 +151,12 @@ static void build_pack(struct built *b, const struct spec *s, size_t n)
 {
 	memset(b, 0, sizeof *b);
 	b->p.kver = "6.1.0-test";
+	static const char *cfg_alias[] = { "my-disk", "ahci" };
+	static const char *cfg_options[] = { "ahci", "mobile_lpm_policy=1" };
+	b->p.cfg_alias = cfg_alias;
+	b->p.ncfg_alias = 2;
+	b->p.cfg_options = cfg_options;
+	b->p.ncfg_options = 2;
 	b->p.m = xrealloc(NULL, (n + 1) * sizeof *b->p.m);
 	b->mods = xrealloc(NULL, (n + 1) * sizeof *b->mods);
 	b->bins = xrealloc(NULL, (n + 1) * sizeof *b->bins);
@@ -247,7 +253,7 @@ static uint32_t sec_off(const struct tblob *t, int s)
 	return rd32(t->p + H_SEC + 8 * s);
 }
 
-__attribute__((unused)) static uint32_t sec_len(const struct tblob *t, int s)
+static uint32_t sec_len(const struct tblob *t, int s)
 {
 	return rd32(t->p + H_SEC + 8 * s + 4);
 }
@@ -256,6 +262,38 @@ static void set_sec(struct tblob *t, int s, uint32_t off, uint32_t len)
 {
 	wr32(t->p + H_SEC + 8 * s, off);
 	wr32(t->p + H_SEC + 8 * s + 4, len);
+}
+
+/* Give section s newlen bytes (cut, or zero-filled at its end), moving the
+ * sections after it: a damaged blob whose layout is still well formed. */
+static void resize_sec(struct tblob *t, int s, uint32_t newlen)
+{
+	uint8_t *q = xrealloc(NULL, t->n + newlen + 4 * BLOB_NSEC);
+	size_t n = H_END;
+
+	memcpy(q, t->p, H_END);
+	for (int k = 0; k < BLOB_NSEC; k++) {
+		uint32_t off = sec_off(t, k), len = sec_len(t, k), want = k == s ? newlen : len;
+		while (n % 4)
+			q[n++] = 0;
+		memset(q + n, 0, want);
+		memcpy(q + n, t->p + off, len < want ? len : want);
+		wr32(q + H_SEC + 8 * k, (uint32_t)n);
+		wr32(q + H_SEC + 8 * k + 4, want);
+		n += want;
+	}
+	wr32(q + H_SIZE, (uint32_t)n);
+	free(t->p);
+	t->p = xrealloc(NULL, n);
+	memcpy(t->p, q, n);
+	t->n = n;
+	free(q);
+}
+
+/* Byte i of section s. */
+static uint8_t *sec_at(struct tblob *t, int s, uint32_t i)
+{
+	return t->p + sec_off(t, s) + i;
 }
 
 /* Recompute the checksum so that damage reaches the structural checks. */
@@ -368,6 +406,348 @@ static void case_extra_short(void)
 	}
 }
 
+/* Defect 2: 4 * ((naliases + 15) / 16) wrapped for counts near 2^32, so an
+ * empty ABLOCKS section was accepted and every alias lookup read out of
+ * bounds in cursor_seek. */
+static void case_naliases_wrap(void)
+{
+	static const uint32_t counts[] = { 0xfffffff1u, 0xfffffff8u, 0xffffffffu };
+	for (size_t k = 0; k < sizeof counts / sizeof *counts; k++) {
+		struct tblob t = make_blob(small, NSMALL);
+		struct blob b;
+		const char *why;
+
+		wr32(t.p + H_NALIASES, counts[k]);
+		set_sec(&t, SEC_ABLOCKS, sec_off(&t, SEC_ABLOCKS), 0);
+		int err = use(&t, &b, &why);
+		CHECK(err == -EBADMSG && strstr(why, "alias"),
+		      "naliases %#x, ABLOCKS empty: blob_use gave %d (%s), want -EBADMSG",
+		      counts[k], err, why);
+		if (err == 0)
+			exercise(&b);
+		free(t.p);
+	}
+}
+
+/* Every count and table bound blob_check enforces (blob.h), one damage at
+ * a time; each returns the words the refusal must contain. */
+static const char *b_nmods(struct tblob *t)
+{
+	wr32(t->p + H_NMODS, BLOB_MAX_MODS + 1); /* 15-bit module numbers */
+	return "module table";
+}
+
+static const char *b_nmods_len(struct tblob *t)
+{
+	wr32(t->p + H_NMODS, rd32(t->p + H_NMODS) - 1);
+	return "module table";
+}
+
+static const char *b_naliases(struct tblob *t)
+{
+	resize_sec(t, SEC_ABLOCKS, 4 * 0x1000); /* the right size for the count */
+	wr32(t->p + H_NALIASES, 0x10000);	/* u16 alias numbers */
+	return "16-bit alias numbers";
+}
+
+static const char *b_aliases_short(struct tblob *t)
+{
+	resize_sec(t, SEC_ALIASES, 4 * rd32(t->p + H_NALIASES) - 1);
+	return "alias table shorter";
+}
+
+static const char *b_prefix_pow2(struct tblob *t)
+{
+	wr32(t->p + H_PREFIX_BUCKETS, 3);
+	return "hash table";
+}
+
+static const char *b_prefix_huge(struct tblob *t)
+{
+	wr32(t->p + H_PREFIX_BUCKETS, 0x20000);
+	return "hash table";
+}
+
+static const char *b_grams_zero(struct tblob *t)
+{
+	wr32(t->p + H_GRAM_BUCKETS, 0);
+	return "hash table";
+}
+
+static const char *b_prefix_len(struct tblob *t)
+{
+	resize_sec(t, SEC_PREFIX, sec_len(t, SEC_PREFIX) - 1); /* drops a tag byte */
+	return "hash table";
+}
+
+static const char *b_grams_total(struct tblob *t)
+{
+	/* The total (last start) says more ids than the section holds. */
+	uint32_t nb = rd32(t->p + H_GRAM_BUCKETS);
+	wr16(sec_at(t, SEC_GRAMS, 2 * nb), (uint16_t)(rd16(sec_at(t, SEC_GRAMS, 2 * nb)) + 1));
+	return "hash table";
+}
+
+static const char *b_max_prefix(struct tblob *t)
+{
+	wr32(t->p + H_MAX_PREFIX, BLOB_MAX_PATTERN + 1);
+	return "prefix";
+}
+
+static const char *b_str_end(struct tblob *t)
+{
+	*sec_at(t, SEC_STR, sec_len(t, SEC_STR) - 1) = 'x';
+	return "string table";
+}
+
+static const char *b_str_start(struct tblob *t)
+{
+	*sec_at(t, SEC_STR, 0) = 'x';
+	return "string table";
+}
+
+static const char *b_kver(struct tblob *t)
+{
+	wr32(t->p + H_KVER, sec_len(t, SEC_STR));
+	return "kernel release";
+}
+
+static const char *b_list_odd(struct tblob *t)
+{
+	resize_sec(t, SEC_LIST, sec_len(t, SEC_LIST) + 1);
+	return "dependency list";
+}
+
+static const char *b_list_zero(struct tblob *t)
+{
+	wr16(sec_at(t, SEC_LIST, 0), 1); /* offset 0 must stay the empty list */
+	return "dependency list";
+}
+
+static const char *b_list_huge(struct tblob *t)
+{
+	resize_sec(t, SEC_LIST, BLOB_MAX_LIST + 2);
+	return "dependency list";
+}
+
+static const char *b_extra_zero(struct tblob *t)
+{
+	*sec_at(t, SEC_EXTRA, 5) = 1; /* record 0 ("none") must be empty */
+	return "extra records";
+}
+
+static const char *b_extra_many(struct tblob *t)
+{
+	resize_sec(t, SEC_EXTRA, EXTRA_SIZE * (BLOB_MAX_EXTRA + 1));
+	return "extra records";
+}
+
+static const char *b_slist_empty(struct tblob *t)
+{
+	resize_sec(t, SEC_SLIST, 0);
+	return "string list";
+}
+
+static const char *b_slist_zero(struct tblob *t)
+{
+	wr16(sec_at(t, SEC_SLIST, 0), 1);
+	return "string list";
+}
+
+static const char *b_dirs_part(struct tblob *t)
+{
+	resize_sec(t, SEC_DIRS, sec_len(t, SEC_DIRS) + 2);
+	return "directory table";
+}
+
+static const char *b_dirs_str(struct tblob *t)
+{
+	wr32(sec_at(t, SEC_DIRS, 0), sec_len(t, SEC_STR));
+	return "directory table";
+}
+
+static const char *b_dirs_many(struct tblob *t)
+{
+	resize_sec(t, SEC_DIRS, 4 * (BLOB_MAX_DIRS + 1));
+	return "directory table";
+}
+
+static const char *b_tokens_short(struct tblob *t)
+{
+	resize_sec(t, SEC_TOKENS, 2 * BLOB_NTOKENS - 2);
+	return "token table";
+}
+
+static const char *b_tokens_huge(struct tblob *t)
+{
+	resize_sec(t, SEC_TOKENS, BLOB_MAX_TOKENS + 1);
+	return "token table";
+}
+
+static const char *b_token_first(struct tblob *t)
+{
+	wr16(sec_at(t, SEC_TOKENS, 0), 2 * BLOB_NTOKENS - 2); /* inside the offsets */
+	return "token offsets";
+}
+
+static const char *b_token_order(struct tblob *t)
+{
+	resize_sec(t, SEC_TOKENS, 2 * BLOB_NTOKENS + 4);
+	wr16(sec_at(t, SEC_TOKENS, 2 * 5), 2 * BLOB_NTOKENS + 4);
+	wr16(sec_at(t, SEC_TOKENS, 2 * 6), 2 * BLOB_NTOKENS + 2); /* goes backwards */
+	return "token offsets";
+}
+
+static const char *b_token_past(struct tblob *t)
+{
+	wr16(sec_at(t, SEC_TOKENS, 2 * (BLOB_NTOKENS - 1)), (uint16_t)(sec_len(t, SEC_TOKENS) + 1));
+	return "token offsets";
+}
+
+/* A token whose bytes name another token: expansion must have no depth. */
+static const char *b_token_nested(struct tblob *t)
+{
+	uint32_t len = sec_len(t, SEC_TOKENS);
+	resize_sec(t, SEC_TOKENS, len + 2);
+	wr16(sec_at(t, SEC_TOKENS, 2 * (BLOB_NTOKENS - 1)), (uint16_t)len);
+	*sec_at(t, SEC_TOKENS, len) = 'a';
+	*sec_at(t, SEC_TOKENS, len + 1) = 0x80 + BLOB_NTOKENS - 1; /* itself: a loop */
+	return "token holds";
+}
+
+static const char *b_token_nul(struct tblob *t)
+{
+	uint32_t len = sec_len(t, SEC_TOKENS);
+	resize_sec(t, SEC_TOKENS, len + 1);
+	wr16(sec_at(t, SEC_TOKENS, 2 * (BLOB_NTOKENS - 1)), (uint16_t)len); /* the new byte: 0 */
+	return "token holds";
+}
+
+static const char *b_always_odd(struct tblob *t)
+{
+	resize_sec(t, SEC_ALWAYS, sec_len(t, SEC_ALWAYS) + 1);
+	return "always-tried";
+}
+
+static const char *b_always_many(struct tblob *t)
+{
+	resize_sec(t, SEC_ALWAYS, 2 * rd32(t->p + H_NALIASES) + 2);
+	return "always-tried";
+}
+
+static const char *b_cfg_part(struct tblob *t)
+{
+	resize_sec(t, SEC_CFGALIAS, sec_len(t, SEC_CFGALIAS) + 4);
+	return "configuration table";
+}
+
+static const char *b_cfg_str(struct tblob *t)
+{
+	wr32(sec_at(t, SEC_CFGOPTS, 4), 0xfffffff0u);
+	return "configuration table";
+}
+
+static const char *b_sec_order(struct tblob *t)
+{
+	/* Two sections swapped: each inside the file, but out of order. */
+	uint32_t o1 = sec_off(t, SEC_LIST), l1 = sec_len(t, SEC_LIST);
+	set_sec(t, SEC_LIST, sec_off(t, SEC_EXTRA), sec_len(t, SEC_EXTRA));
+	set_sec(t, SEC_EXTRA, o1, l1);
+	return "section outside";
+}
+
+static const char *b_sec_overlap(struct tblob *t)
+{
+	set_sec(t, SEC_ABLOCKS, sec_off(t, SEC_ALIASES), sec_len(t, SEC_ABLOCKS));
+	return "section outside";
+}
+
+static const char *b_sec_align(struct tblob *t)
+{
+	set_sec(t, SEC_CFGOPTS, sec_off(t, SEC_CFGOPTS) + 2, 0);
+	return "section outside";
+}
+
+static const char *b_sec_past(struct tblob *t)
+{
+	set_sec(t, SEC_CFGOPTS, sec_off(t, SEC_CFGOPTS), (uint32_t)t->n);
+	return "section outside";
+}
+
+static const char *b_sec_wrap(struct tblob *t)
+{
+	set_sec(t, SEC_CFGOPTS, sec_off(t, SEC_CFGOPTS), 0xffffffffu); /* off + len wraps */
+	return "section outside";
+}
+
+static const char *b_sec_header(struct tblob *t)
+{
+	set_sec(t, SEC_STR, 40, sec_len(t, SEC_STR)); /* inside the header */
+	return "section outside";
+}
+
+static const struct bound {
+	const char *name;
+	const char *(*damage)(struct tblob *t);
+} bounds[] = {
+	{ "nmods > 32767", b_nmods },
+	{ "nmods vs MOD size", b_nmods_len },
+	{ "naliases > 65535", b_naliases },
+	{ "ALIASES shorter than its entries", b_aliases_short },
+	{ "prefix_buckets 3", b_prefix_pow2 },
+	{ "prefix_buckets 0x20000", b_prefix_huge },
+	{ "gram_buckets 0", b_grams_zero },
+	{ "PREFIX one byte short", b_prefix_len },
+	{ "GRAMS total past its ids", b_grams_total },
+	{ "max_prefix > longest pattern", b_max_prefix },
+	{ "STR not NUL-terminated", b_str_end },
+	{ "STR offset 0 not empty", b_str_start },
+	{ "kver outside STR", b_kver },
+	{ "LIST odd size", b_list_odd },
+	{ "LIST offset 0 not empty", b_list_zero },
+	{ "LIST past u16 positions", b_list_huge },
+	{ "EXTRA record 0 not empty", b_extra_zero },
+	{ "EXTRA past u16 record numbers", b_extra_many },
+	{ "SLIST empty", b_slist_empty },
+	{ "SLIST offset 0 not empty", b_slist_zero },
+	{ "DIRS part of an entry", b_dirs_part },
+	{ "DIRS entry outside STR", b_dirs_str },
+	{ "DIRS past u16 indices", b_dirs_many },
+	{ "TOKENS shorter than its offsets", b_tokens_short },
+	{ "TOKENS past u16 offsets", b_tokens_huge },
+	{ "token 0 not after the offsets", b_token_first },
+	{ "token offsets backwards", b_token_order },
+	{ "token offset past TOKENS", b_token_past },
+	{ "token holding a token", b_token_nested },
+	{ "token holding a NUL", b_token_nul },
+	{ "ALWAYS odd size", b_always_odd },
+	{ "ALWAYS more than naliases", b_always_many },
+	{ "CFGALIAS part of a pair", b_cfg_part },
+	{ "CFGOPTS entry outside STR", b_cfg_str },
+	{ "sections out of order", b_sec_order },
+	{ "sections overlapping", b_sec_overlap },
+	{ "section misaligned", b_sec_align },
+	{ "section past the end", b_sec_past },
+	{ "section off + len wraps", b_sec_wrap },
+	{ "section inside the header", b_sec_header },
+};
+
+static void case_bounds(void)
+{
+	for (size_t k = 0; k < sizeof bounds / sizeof *bounds; k++) {
+		struct tblob t = make_blob(small, NSMALL);
+		struct blob b;
+		const char *why, *want = bounds[k].damage(&t);
+		int err = use(&t, &b, &why);
+		CHECK(err == -EBADMSG && strstr(why, want),
+		      "%s: blob_use gave %d (%s), want -EBADMSG and \"%s\"", bounds[k].name, err,
+		      why, want);
+		if (err == 0)
+			exercise(&b);
+		free(t.p);
+	}
+}
+
 struct tcase {
 	const char *name;
 	void (*run)(void);
@@ -376,6 +756,8 @@ struct tcase {
 static const struct tcase cases[] = {
 	{ "good", case_good },
 	{ "extra-short", case_extra_short },
+	{ "naliases-wrap", case_naliases_wrap },
+	{ "bounds", case_bounds },
 };
 
 /* Run one case in a child: a sanitizer abort there is that case's failure. */
