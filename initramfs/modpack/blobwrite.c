@@ -137,9 +137,28 @@ static uint32_t file_stem(struct writer *w, const struct pmod *m, uint16_t *flag
 	return pool_add(&w->str, stem);
 }
 
+/* Records go out field by field, little-endian (layout in blob.h). */
+static void put_extra(struct buf *out, const struct blob_extra *x)
+{
+	buf_u32(out, x->file);
+	buf_u32(out, x->soft_pre);
+	buf_u32(out, x->soft_post);
+}
+
+static void put_mod(struct buf *out, const struct blob_mod *m)
+{
+	buf_u32(out, m->name);
+	buf_u16(out, m->deps);
+	buf_u16(out, m->extra);
+	buf_u16(out, m->dir);
+	buf_u16(out, m->order);
+	buf_u16(out, m->flags);
+	buf_u16(out, 0); /* reserved */
+}
+
 static void put_module(struct writer *w, const struct pmod *m)
 {
-	struct blob_mod bm = { 0, 0, 0, 0, 0, 0, 0 };
+	struct blob_mod bm = { 0, 0, 0, 0, 0, 0 };
 	uint32_t deps;
 	struct blob_extra x = { 0, 0, 0 };
 
@@ -160,13 +179,13 @@ static void put_module(struct writer *w, const struct pmod *m)
 	x.soft_pre = put_slist(w, m->pre, m->npre);
 	x.soft_post = put_slist(w, m->post, m->npost);
 	if (x.file || x.soft_pre || x.soft_post) {
-		size_t rec = w->extra.len / sizeof x;
+		size_t rec = w->extra.len / BLOB_EXTRA_SIZE;
 		if (rec > 0xffff)
 			w->overflow = 1;
 		bm.extra = (uint16_t)rec;
-		buf_put(&w->extra, &x, sizeof x);
+		put_extra(&w->extra, &x);
 	}
-	buf_put(&w->mod, &bm, sizeof bm);
+	put_mod(&w->mod, &bm);
 }
 
 static size_t collect_aliases(const struct pack *p, struct apair **out)
@@ -208,6 +227,35 @@ static void put_section(struct buf *out, struct blob_header *h, int s, const str
 	buf_put(out, b->p, b->len);
 }
 
+static void put32_at(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* The header into the first BLOB_HDR_SIZE bytes of the file, field by field,
+ * little-endian; the checksum last, over what follows it. */
+static void put_header(struct buf *file, const struct blob_header *h)
+{
+	uint8_t *p = file->p;
+
+	memcpy(p + BLOB_H_MAGIC, BLOB_MAGIC, 8);
+	put32_at(p + BLOB_H_VERSION, h->version);
+	put32_at(p + BLOB_H_SIZE, (uint32_t)file->len);
+	put32_at(p + BLOB_H_KVER, h->kver);
+	put32_at(p + BLOB_H_NMODS, h->nmods);
+	put32_at(p + BLOB_H_NALIASES, h->naliases);
+	put32_at(p + BLOB_H_PREFIX_BUCKETS, h->prefix_buckets);
+	put32_at(p + BLOB_H_GRAM_BUCKETS, h->gram_buckets);
+	put32_at(p + BLOB_H_MAX_PREFIX, h->max_prefix);
+	for (int s = 0; s < BLOB_NSEC; s++) {
+		put32_at(p + BLOB_H_SEC_OFF(s), h->sec[s].off);
+		put32_at(p + BLOB_H_SEC_LEN(s), h->sec[s].len);
+	}
+	put32_at(p + BLOB_H_CHECKSUM,
+		 blob_checksum(p + BLOB_SUMMED_FROM, file->len - BLOB_SUMMED_FROM));
+}
+
 /* What the loader would refuse is never written: the reader's own checks
  * run on the result, so a writer bug that breaks a bound fails the build. */
 static int validate(struct buf file, uint8_t **out, size_t *len)
@@ -240,10 +288,10 @@ int pack_write_blob(const struct pack *p, uint8_t **out, size_t *len)
 	memset(&w, 0, sizeof w);
 	memset(&h, 0, sizeof h);
 	w.p = p;
-	buf_u8(&w.str.b, 0);  /* offset 0: "" */
-	buf_u16(&w.list, 0);  /* offset 0: empty list */
-	buf_u16(&w.slist, 0); /* offset 0: empty string list */
-	buf_put(&w.extra, &(struct blob_extra){ 0, 0, 0 }, sizeof(struct blob_extra));
+	buf_u8(&w.str.b, 0);				      /* offset 0: "" */
+	buf_u16(&w.list, 0);				      /* offset 0: empty list */
+	buf_u16(&w.slist, 0);				      /* offset 0: empty string list */
+	put_extra(&w.extra, &(struct blob_extra){ 0, 0, 0 }); /* record 0: none */
 	h.kver = pool_add(&w.str, p->kver ? p->kver : "");
 	for (size_t i = 0; i < p->n; i++)
 		put_module(&w, &p->m[i]);
@@ -269,14 +317,14 @@ int pack_write_blob(const struct pack *p, uint8_t **out, size_t *len)
 		return -E2BIG;
 	}
 
-	memcpy(h.magic, BLOB_MAGIC, 8);
 	h.version = BLOB_VERSION;
 	h.nmods = (uint32_t)p->n;
 	h.naliases = at.naliases;
 	h.prefix_buckets = at.prefix_buckets;
 	h.gram_buckets = at.gram_buckets;
 	h.max_prefix = at.max_prefix;
-	buf_put(&file, &h, sizeof h);
+	for (int i = 0; i < BLOB_HDR_SIZE; i++) /* filled in by put_header */
+		buf_u8(&file, 0);
 	put_section(&file, &h, SEC_STR, &w.str.b);
 	put_section(&file, &h, SEC_MOD, &w.mod);
 	put_section(&file, &h, SEC_LIST, &w.list);
@@ -291,10 +339,7 @@ int pack_write_blob(const struct pack *p, uint8_t **out, size_t *len)
 	put_section(&file, &h, SEC_ALWAYS, &at.always);
 	put_section(&file, &h, SEC_CFGALIAS, &cfg);
 	put_section(&file, &h, SEC_CFGOPTS, &opts);
-	h.size = (uint32_t)file.len;
-	memcpy(file.p, &h, sizeof h);
-	h.checksum = blob_checksum(file.p + BLOB_SUMMED_FROM, file.len - BLOB_SUMMED_FROM);
-	memcpy(file.p, &h, sizeof h);
+	put_header(&file, &h);
 
 	alias_tables_free(&at);
 	buf_free(&w.mod);

@@ -95,7 +95,7 @@ static void want_names(struct loop *l, char *const *names, unsigned n, const cha
 static void want_flagged(struct loop *l)
 {
 	for (uint32_t i = 0; i < blob_nmods(&l->c.b); i++)
-		if (blob_mod(&l->c.b, i)->flags & BM_LOAD)
+		if (blob_mod(&l->c.b, i).flags & BM_LOAD)
 			sched_want(&l->s, i);
 }
 

@@ -408,7 +408,7 @@ static int show_mod(struct mi_run *r, int mod)
 	const char *name = blob_mod_name(&r->c.b, (uint32_t)mod);
 	char rel[PATH_MAX], path[PATH_MAX * 2];
 
-	if (blob_mod(&r->c.b, (uint32_t)mod)->flags & BM_BUILTIN)
+	if (blob_mod(&r->c.b, (uint32_t)mod).flags & BM_BUILTIN)
 		return show_builtin(r, name);
 	if (blob_mod_path(&r->c.b, (uint32_t)mod, rel, sizeof rel) < 0) {
 		log_err("ERROR: Module %s has no file", name);

@@ -145,7 +145,7 @@ static void remove_quietly(struct ml_ctx *c, unsigned mod)
 {
 	char who[1024];
 	int err;
-	if (!(blob_mod(&c->b, mod)->flags & BM_BUILTIN))
+	if (!(blob_mod(&c->b, mod).flags & BM_BUILTIN))
 		remove_module(blob_mod_name(&c->b, mod), 0, who, sizeof who, &err);
 }
 
@@ -166,7 +166,7 @@ static int remove_chain(struct ml_ctx *c, const struct mp_opts *o, const char *n
 		if (h[i].mod < 0)
 			continue;
 		const uint8_t *deps =
-			blob_list(&c->b, blob_mod(&c->b, (unsigned)h[i].mod)->deps, &nd);
+			blob_list(&c->b, blob_mod(&c->b, (unsigned)h[i].mod).deps, &nd);
 		if (c->flags & CTX_DRY_RUN) {
 			printf("rmmod %s\n", h[i].name);
 			continue;

@@ -107,7 +107,7 @@ static int cursor_seek(struct cursor *c, unsigned i)
 	uint32_t alen;
 	const uint8_t *al = blob_sec(c->b, SEC_ALIASES, &alen);
 
-	if (i >= c->b->h->naliases)
+	if (i >= c->b->h.naliases)
 		return -EBADMSG;
 	if (!c->p || i < c->next || i / BLOB_ABLOCK != c->next / BLOB_ABLOCK ||
 	    c->next % BLOB_ABLOCK == 0) {
@@ -129,7 +129,7 @@ static int cursor_seek(struct cursor *c, unsigned i)
 		c->fnm = (blob_u16(c->p) & BLOB_FNMATCH) != 0;
 		c->p += 2;
 	}
-	return c->mod < c->b->h->nmods ? c->len : -EBADMSG;
+	return c->mod < c->b->h.nmods ? c->len : -EBADMSG;
 }
 
 int alias_get(const struct blob *b, unsigned i, char *buf, size_t cap, unsigned *mod)
@@ -157,7 +157,7 @@ struct matcher {
 
 static void add_match(struct matcher *m, unsigned mod)
 {
-	const struct blob_mod *bm = blob_mod(m->b, mod);
+	uint16_t order = blob_mod(m->b, mod).order;
 	int i;
 
 	/* Insertion sort by modules.order, then name: the lists are short. */
@@ -167,8 +167,8 @@ static void add_match(struct matcher *m, unsigned mod)
 		return;
 	}
 	while (i > 0) {
-		const struct blob_mod *prev = blob_mod(m->b, m->out[i - 1]);
-		if (prev->order < bm->order || (prev->order == bm->order && m->out[i - 1] <= mod))
+		uint16_t prev = blob_mod(m->b, m->out[i - 1]).order;
+		if (prev < order || (prev == order && m->out[i - 1] <= mod))
 			break;
 		if (i < m->max)
 			m->out[i] = m->out[i - 1];
@@ -264,7 +264,7 @@ static void sort_unique(struct candidates *v)
 static void try_candidates(struct matcher *m, const struct candidates *v, int all)
 {
 	static struct cursor c;
-	unsigned n = all ? m->b->h->naliases : v->n;
+	unsigned n = all ? m->b->h.naliases : v->n;
 
 	c.b = m->b;
 	c.p = NULL;
@@ -312,12 +312,12 @@ int alias_match(const struct blob *b, const char *s, unsigned *out, int max)
 	struct table prefix, grams;
 	uint32_t n, h = BLOB_HASH_INIT;
 
-	table_init(&prefix, b, SEC_PREFIX, b->h->prefix_buckets);
-	table_init(&grams, b, SEC_GRAMS, b->h->gram_buckets);
+	table_init(&prefix, b, SEC_PREFIX, b->h.prefix_buckets);
+	table_init(&grams, b, SEC_GRAMS, b->h.gram_buckets);
 	v.n = 0;
 	v.overflow = 0;
 	/* Every prefix of s up to the longest key: exact and prefix-keyed patterns. */
-	for (size_t l = 0; l < len && l < b->h->max_prefix; l++) {
+	for (size_t l = 0; l < len && l < b->h.max_prefix; l++) {
 		h = blob_hash_step(h, (uint8_t)s[l]);
 		probe(&v, &prefix, blob_hash_final(h));
 	}

@@ -51,15 +51,15 @@ int load_insert(const struct ml_ctx *c, unsigned mod, const char *alias, const c
  * formatted as kmod prints them. */
 static void show_one(const struct ml_ctx *c, unsigned mod, const char *alias, const char *params)
 {
-	const struct blob_mod *m = blob_mod(&c->b, mod);
+	struct blob_mod m = blob_mod(&c->b, mod);
 	char rel[PATH_MAX], opts[4096];
 
 	if (!(c->flags & CTX_SHOW) && c->state[mod] == MS_LIVE)
 		return; /* a dry run skips what is loaded; --show-depends does not */
 	if (!(c->flags & (CTX_SHOW | CTX_VERBOSE)))
 		return;
-	if (m->flags & BM_BUILTIN) {
-		printf("builtin %s\n", blob_str(&c->b, m->name));
+	if (m.flags & BM_BUILTIN) {
+		printf("builtin %s\n", blob_str(&c->b, m.name));
 		return;
 	}
 	if (blob_mod_path(&c->b, mod, rel, sizeof rel) < 0)
@@ -71,15 +71,15 @@ static void show_one(const struct ml_ctx *c, unsigned mod, const char *alias, co
 static int insert_one(struct ml_ctx *c, unsigned mod, const char *alias, const char *params,
 		      int required)
 {
-	const struct blob_mod *m = blob_mod(&c->b, mod);
-	const char *name = blob_str(&c->b, m->name);
+	struct blob_mod m = blob_mod(&c->b, mod);
+	const char *name = blob_str(&c->b, m.name);
 	int err;
 
 	if (c->state[mod] == MS_LIVE)
 		return 0;
 	if (c->state[mod] == MS_FAILED)
 		return -EAGAIN;
-	if (m->flags & BM_BUILTIN) {
+	if (m.flags & BM_BUILTIN) {
 		c->state[mod] = MS_LIVE;
 		c->builtin++;
 		return 0;
@@ -111,20 +111,20 @@ static int insert_one(struct ml_ctx *c, unsigned mod, const char *alias, const c
 static int load_module(struct ml_ctx *c, unsigned mod, const char *alias, const char *params)
 {
 	static struct plan p;
-	const struct blob_mod *m = blob_mod(&c->b, mod);
+	struct blob_mod m = blob_mod(&c->b, mod);
 
-	if (!m)
+	if (mod >= blob_nmods(&c->b))
 		return -ENOENT;
 	if (ctx_forbidden(c, mod)) {
 		log_msg(c->flags & CTX_QUIET ? LOG_D : LOG_N,
-			"%s: not loaded: forbidden by configuration", blob_str(&c->b, m->name));
+			"%s: not loaded: forbidden by configuration", blob_str(&c->b, m.name));
 		c->skipped++;
 		return -EPERM;
 	}
 	plan_module(c, &p, mod);
 	if (p.overflow)
 		log_warn("%s: dependency plan longer than %d modules, truncated",
-			 blob_str(&c->b, m->name), PLAN_MAX);
+			 blob_str(&c->b, m.name), PLAN_MAX);
 	if (c->flags & (CTX_SHOW | CTX_DRY_RUN)) {
 		if (!(c->flags & CTX_SHOW) && c->state[mod] == MS_LIVE)
 			return 0; /* kmod: nothing to do for a loaded module */

@@ -14,9 +14,9 @@ static int add(struct hit *out, int n, int max, const struct blob *b, int mod, c
 		return n;
 	out[n].mod = mod;
 	out[n].name = mod >= 0 ? blob_mod_name(b, (uint32_t)mod) : name;
-	out[n].kind = mod < 0						 ? HIT_UNKNOWN
-		      : (blob_mod(b, (uint32_t)mod)->flags & BM_BUILTIN) ? HIT_BUILTIN
-									 : HIT_MODULE;
+	out[n].kind = mod < 0						? HIT_UNKNOWN
+		      : (blob_mod(b, (uint32_t)mod).flags & BM_BUILTIN) ? HIT_BUILTIN
+									: HIT_MODULE;
 	out[n].via_alias = via_alias;
 	return n + 1;
 }
@@ -58,7 +58,7 @@ static int from_aliases(const struct blob *b, const char *s, struct hit *out, in
 		n = LOOKUP_MAX;
 	for (int pass = 0; pass < 2 && k == 0; pass++)
 		for (int i = 0; i < n; i++)
-			if (!(blob_mod(b, idx[i])->flags & BM_BUILTIN) == !pass)
+			if (!(blob_mod(b, idx[i]).flags & BM_BUILTIN) == !pass)
 				k = add(out, k, max, b, (int)idx[i], NULL, 1);
 	return k;
 }
@@ -77,7 +77,7 @@ int lookup(const struct blob *b, const struct alias_list *extra, const char *nam
 	if (n > 0)
 		return n;
 	mod = blob_find_mod(b, s);
-	if (mod >= 0 && !(blob_mod(b, (uint32_t)mod)->flags & BM_BUILTIN))
+	if (mod >= 0 && !(blob_mod(b, (uint32_t)mod).flags & BM_BUILTIN))
 		return add(out, 0, max, b, mod, NULL, 0);
 	n = from_aliases(b, s, out, max);
 	if (n > 0)

@@ -57,7 +57,7 @@ static void probe(struct ml_ctx *c, struct plan *p, unsigned mod)
 	if (mod >= blob_nmods(&c->b) || (c->visited[mod] & VISITED))
 		return;
 	c->visited[mod] |= VISITED;
-	deps = blob_list(&c->b, blob_mod(&c->b, mod)->deps, &n);
+	deps = blob_list(&c->b, blob_mod(&c->b, mod).deps, &n);
 	for (uint32_t i = 0; i < n; i++)
 		place(c, p, blob_u16(deps + 2 * i));
 	place(c, p, mod);
@@ -66,7 +66,7 @@ static void probe(struct ml_ctx *c, struct plan *p, unsigned mod)
 void plan_module(struct ml_ctx *c, struct plan *p, unsigned mod)
 {
 	uint32_t n;
-	const uint8_t *deps = blob_list(&c->b, blob_mod(&c->b, mod)->deps, &n);
+	const uint8_t *deps = blob_list(&c->b, blob_mod(&c->b, mod).deps, &n);
 
 	memset(c->visited, 0, blob_nmods(&c->b));
 	p->n = 0;

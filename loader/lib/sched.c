@@ -33,28 +33,28 @@ static unsigned *softdep_mods(const struct ml_ctx *c, unsigned mod, int post)
 static void enqueue(struct sched *s, unsigned mod, int required)
 {
 	struct ml_ctx *c = s->c;
-	const struct blob_mod *m = blob_mod(&c->b, mod);
+	struct blob_mod m = blob_mod(&c->b, mod);
 	uint32_t n;
 	const uint8_t *deps;
 
-	if (!m)
+	if (mod >= blob_nmods(&c->b))
 		return;
 	if (required && !s->required[mod] && c->state[mod] != MS_NONE) {
 		s->required[mod] = 1; /* now needed for real: so are its dependencies */
-		deps = blob_list(&c->b, m->deps, &n);
+		deps = blob_list(&c->b, m.deps, &n);
 		for (uint32_t i = 0; i < n; i++)
 			enqueue(s, blob_u16(deps + 2 * i), 1);
 	}
 	if (c->state[mod] != MS_NONE)
 		return;
 	s->required[mod] = (unsigned char)required;
-	if (m->flags & BM_BUILTIN) {
+	if (m.flags & BM_BUILTIN) {
 		c->state[mod] = MS_LIVE;
 		c->builtin++;
 		return;
 	}
 	if (ctx_forbidden(c, mod)) {
-		log_info("%s: not loaded: forbidden by configuration", blob_str(&c->b, m->name));
+		log_info("%s: not loaded: forbidden by configuration", blob_str(&c->b, m.name));
 		c->state[mod] = MS_SKIPPED;
 		c->skipped++;
 		return;
@@ -64,7 +64,7 @@ static void enqueue(struct sched *s, unsigned mod, int required)
 	s->pre[mod] = softdep_mods(c, mod, 0);
 	for (unsigned i = 0; s->pre[mod] && i < s->pre[mod][0]; i++)
 		enqueue(s, s->pre[mod][1 + i], 0);
-	deps = blob_list(&c->b, m->deps, &n);
+	deps = blob_list(&c->b, m.deps, &n);
 	for (uint32_t i = 0; i < n; i++)
 		enqueue(s, blob_u16(deps + 2 * i), required);
 	unsigned *post = softdep_mods(c, mod, 1);
@@ -86,7 +86,7 @@ static int readiness(const struct sched *s, unsigned mod, unsigned *dep)
 {
 	const struct ml_ctx *c = s->c;
 	uint32_t n;
-	const uint8_t *deps = blob_list(&c->b, blob_mod(&c->b, mod)->deps, &n);
+	const uint8_t *deps = blob_list(&c->b, blob_mod(&c->b, mod).deps, &n);
 
 	for (uint32_t i = 0; i < n; i++) {
 		unsigned d = blob_u16(deps + 2 * i);

@@ -83,15 +83,15 @@ static void exercise(const struct blob *b)
 			sink += strlen(h[i].name);
 	}
 	for (uint32_t i = 0; i < nmods && i < 70000; i++) {
-		const struct blob_mod *m = blob_mod(b, i);
+		struct blob_mod m = blob_mod(b, i);
 		const char *name = blob_mod_name(b, i);
 		uint32_t n;
 		const uint8_t *l;
 		struct blob_extra x;
 
-		sink += strlen(name) + (m ? m->flags : 0);
+		sink += strlen(name) + m.flags;
 		sink += (unsigned long)blob_find_mod(b, name);
-		l = blob_list(b, m ? m->deps : 0, &n);
+		l = blob_list(b, m.deps, &n);
 		for (uint32_t k = 0; k < n; k++)
 			sink += strlen(blob_mod_name(b, blob_u16(l + 2 * k)));
 		x = blob_mod_extra(b, i);
@@ -103,7 +103,7 @@ static void exercise(const struct blob *b)
 		if (blob_mod_path(b, i, buf, sizeof buf) == 0)
 			sink += strlen(buf);
 	}
-	for (uint32_t i = 0; i < b->h->naliases && i < 100000; i++) {
+	for (uint32_t i = 0; i < b->h.naliases && i < 100000; i++) {
 		unsigned mod;
 		if (alias_get(b, i, buf, sizeof buf, &mod) >= 0)
 			sink += mod;
@@ -126,22 +126,22 @@ static uint32_t edge_value(uint32_t old, size_t size)
 	}
 }
 
+/* The blob's integers are little-endian whatever the host (blob.h). */
 static void put32(uint8_t *p, uint32_t v)
 {
-	memcpy(p, &v, 4);
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
 }
 
 static uint32_t get32(const uint8_t *p)
 {
-	uint32_t v;
-	memcpy(&v, p, 4);
-	return v;
+	return blob_u32(p);
 }
 
 /* One mutated copy of good; returns its size. */
 static size_t mutate(const uint8_t *good, size_t size, uint8_t **out, int *kind)
 {
-	size_t n = size, hsz = sizeof(struct blob_header);
+	size_t n = size, hsz = BLOB_HDR_SIZE;
 	uint8_t *p;
 
 	*kind = (int)below(5);
@@ -151,7 +151,6 @@ static size_t mutate(const uint8_t *good, size_t size, uint8_t **out, int *kind)
 	if (!p)
 		abort();
 	memcpy(p, good, n);
-	const struct blob_header *h = (const void *)good;
 	switch (*kind) {
 	case 0: /* a few random bytes anywhere after the size field */
 		for (uint32_t k = 1 + below(4); k > 0; k--)
@@ -164,7 +163,8 @@ static size_t mutate(const uint8_t *good, size_t size, uint8_t **out, int *kind)
 		break;
 	}
 	case 2: { /* bytes inside one section */
-		uint32_t s = below(BLOB_NSEC), off = h->sec[s].off, len = h->sec[s].len;
+		uint32_t s = below(BLOB_NSEC), off = get32(good + BLOB_H_SEC_OFF(s)),
+			 len = get32(good + BLOB_H_SEC_LEN(s));
 		if (!len)
 			break;
 		for (uint32_t k = 1 + below(3); k > 0; k--) {
@@ -177,7 +177,8 @@ static size_t mutate(const uint8_t *good, size_t size, uint8_t **out, int *kind)
 		break;
 	}
 	case 3: { /* a u16 or u32 inside one section set to an edge value */
-		uint32_t s = below(BLOB_NSEC), off = h->sec[s].off, len = h->sec[s].len;
+		uint32_t s = below(BLOB_NSEC), off = get32(good + BLOB_H_SEC_OFF(s)),
+			 len = get32(good + BLOB_H_SEC_LEN(s));
 		if (len < 4)
 			break;
 		uint32_t at = off + below(len - 3);
@@ -185,13 +186,14 @@ static size_t mutate(const uint8_t *good, size_t size, uint8_t **out, int *kind)
 			put32(p + at, edge_value(get32(p + at), n));
 		else {
 			uint16_t v = (uint16_t)edge_value(0, n);
-			memcpy(p + at, &v, 2);
+			p[at] = (uint8_t)v;
+			p[at + 1] = (uint8_t)(v >> 8);
 		}
 		break;
 	}
-	default: /* cut short, size field adjusted */ put32(p + 12, (uint32_t)n); break;
+	default: /* cut short, size field adjusted */ put32(p + BLOB_H_SIZE, (uint32_t)n); break;
 	}
-	put32(p + 16, blob_checksum(p + BLOB_SUMMED_FROM, n - BLOB_SUMMED_FROM));
+	put32(p + BLOB_H_CHECKSUM, blob_checksum(p + BLOB_SUMMED_FROM, n - BLOB_SUMMED_FROM));
 	*out = p;
 	return n;
 }
@@ -252,7 +254,8 @@ static void build_case(long idx, const char **path, uint8_t **data, size_t *size
 			     : e == NEDGE - 2 ? (uint32_t)good_size
 					      : get32(good + off) + 1;
 		put32(p + off, v);
-		put32(p + 16, blob_checksum(p + BLOB_SUMMED_FROM, good_size - BLOB_SUMMED_FROM));
+		put32(p + BLOB_H_CHECKSUM,
+		      blob_checksum(p + BLOB_SUMMED_FROM, good_size - BLOB_SUMMED_FROM));
 		*data = p;
 		*size = good_size;
 		*kind = -3;
@@ -333,7 +336,7 @@ int main(int argc, char **argv)
 	}
 	files = argv + optind + 1;
 	nfiles = argc - optind - 1;
-	nheader = (long)((sizeof(struct blob_header) - HDR_FIRST) / 4 * NEDGE);
+	nheader = (long)((BLOB_HDR_SIZE - HDR_FIRST) / 4 * NEDGE);
 
 	/* The good blob, read into an exact-size heap buffer. */
 	const char *goodpath = argv[optind];
