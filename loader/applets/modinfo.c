@@ -35,6 +35,7 @@
 #include "applets.h"
 #include "ctx.h"
 #include "insert.h"
+#include "load.h"
 #include "log.h"
 #include "lookup.h"
 #include "modinfo.h"
@@ -410,9 +411,11 @@ static int show_mod(struct mi_run *r, int mod)
 
 	if (blob_mod(&r->c.b, (uint32_t)mod).flags & BM_BUILTIN)
 		return show_builtin(r, name);
-	if (blob_mod_path(&r->c.b, (uint32_t)mod, rel, sizeof rel) < 0) {
-		log_err("ERROR: Module %s has no file", name);
-		return -ENOENT;
+	int err = blob_mod_path(&r->c.b, (uint32_t)mod, rel, sizeof rel);
+	if (err < 0) {
+		log_err("ERROR: Module %s has no file: %s", name,
+			load_strerror(&r->c, (unsigned)mod, err));
+		return err;
 	}
 	snprintf(path, sizeof path, "%s/%s", r->c.dir, rel);
 	return show_file(r, name, path);

@@ -434,20 +434,34 @@ const char *blob_slist_item(const struct blob *b, uint32_t off, uint32_t i)
 
 static const char *const mod_ext[] = { ".ko.zst", ".ko", ".ko.xz", ".ko.gz" };
 
+/* STR offset off into *s: -EBADMSG when it is outside STR. */
+static int str_at(const struct blob *b, uint32_t off, const char **s)
+{
+	uint32_t len;
+	const char *str = (const char *)blob_sec(b, SEC_STR, &len);
+
+	*s = off < len ? str + off : "";
+	return off < len ? 0 : -EBADMSG;
+}
+
 int blob_mod_path(const struct blob *b, uint32_t idx, char *buf, size_t len)
 {
 	struct blob_mod m = blob_mod(b, idx);
 	uint32_t dlen;
 	const uint8_t *dirs = blob_sec(b, SEC_DIRS, &dlen);
-	struct blob_extra x = blob_mod_extra(b, idx);
+	struct blob_extra x;
 	const char *stem, *dir;
 	size_t n;
 
 	unsigned ext = (m.flags & BM_EXT_MASK) >> BM_EXT_SHIFT;
-	if (idx >= b->h.nmods || (m.flags & BM_BUILTIN) || (uint32_t)m.dir * 4 + 4 > dlen)
-		return -ENOENT;
-	dir = blob_str(b, blob_u32(dirs + 4 * m.dir));
-	stem = x.file ? blob_str(b, x.file) : blob_str(b, m.name);
+	if (idx >= b->h.nmods || (m.flags & BM_BUILTIN))
+		return -ENOENT; /* no such module, or no file to name */
+	/* A record naming a directory, EXTRA record or string that is not
+	 * there is corrupt: say so, not that the path is too long. */
+	if (m.dir >= dlen / 4 || extra_rec(b, m.extra, &x) < 0 ||
+	    str_at(b, blob_u32(dirs + 4 * m.dir), &dir) < 0 ||
+	    str_at(b, x.file ? x.file : m.name, &stem) < 0)
+		return -EBADMSG;
 	n = (size_t)snprintf(buf, len, "%s%s%s%s", dir, *dir ? "/" : "", stem, mod_ext[ext]);
 	if (n >= len)
 		return -ENAMETOOLONG;

@@ -24,23 +24,47 @@ static const char *module_options(const struct ml_ctx *c, unsigned mod, const ch
 	return buf;
 }
 
+/* Why blob_mod_path could not name a module's file (see blob.h). */
+static const char *path_strerror(int err)
+{
+	switch (err) {
+	case -EBADMSG: return "its record in " BLOB_FILE " is corrupt";
+	case -ENAMETOOLONG: return "the path of its file is too long";
+	case -ENOENT: return "it has no file (built in)";
+	default: return insert_strerror(err);
+	}
+}
+
+const char *load_strerror(const struct ml_ctx *c, unsigned mod, int err)
+{
+	char rel[PATH_MAX];
+	int perr = blob_mod_path(&c->b, mod, rel, sizeof rel);
+	return perr < 0 ? path_strerror(perr) : insert_strerror(err);
+}
+
 void load_report(const struct ml_ctx *c, unsigned mod, int err)
 {
 	char rel[PATH_MAX];
-	if (blob_mod_path(&c->b, mod, rel, sizeof rel) < 0)
-		snprintf(rel, sizeof rel, "?");
-	log_err("could not insert '%s' (%s/%s): %s", blob_mod_name(&c->b, mod), c->dir, rel,
-		insert_strerror(err));
+	int perr = blob_mod_path(&c->b, mod, rel, sizeof rel);
+
+	if (perr < 0) /* the insert failed before any file: say why */
+		log_err("could not insert '%s' (%s/%s): %s", blob_mod_name(&c->b, mod), c->dir,
+			BLOB_FILE, path_strerror(perr));
+	else
+		log_err("could not insert '%s' (%s/%s): %s", blob_mod_name(&c->b, mod), c->dir, rel,
+			insert_strerror(err));
 }
 
 int load_insert(const struct ml_ctx *c, unsigned mod, const char *alias, const char *params,
 		struct insert_buf *buf)
 {
 	char rel[PATH_MAX], path[2 * PATH_MAX], opts[4096];
+	int err = blob_mod_path(&c->b, mod, rel, sizeof rel);
 
-	if (blob_mod_path(&c->b, mod, rel, sizeof rel) < 0)
+	if (err < 0)
+		return err; /* corrupt record, too long, or no file: load_strerror says which */
+	if ((size_t)snprintf(path, sizeof path, "%s/%s", c->dir, rel) >= PATH_MAX)
 		return -ENAMETOOLONG;
-	snprintf(path, sizeof path, "%s/%s", c->dir, rel);
 	module_options(c, mod, alias, params, opts, sizeof opts);
 	if (c->flags & CTX_VERBOSE)
 		log_msg(LOG_N, "insmod %s %s", path, opts);
@@ -62,8 +86,11 @@ static void show_one(const struct ml_ctx *c, unsigned mod, const char *alias, co
 		printf("builtin %s\n", blob_str(&c->b, m.name));
 		return;
 	}
-	if (blob_mod_path(&c->b, mod, rel, sizeof rel) < 0)
+	int err = blob_mod_path(&c->b, mod, rel, sizeof rel);
+	if (err < 0) {
+		log_err("%s: %s", blob_str(&c->b, m.name), path_strerror(err));
 		return;
+	}
 	module_options(c, mod, alias, params, opts, sizeof opts);
 	printf("insmod %s/%s %s%s\n", c->dir, rel, opts, *opts ? " " : "");
 }
@@ -92,7 +119,7 @@ static int insert_one(struct ml_ctx *c, unsigned mod, const char *alias, const c
 	}
 	if (err < 0 && !required) {
 		c->state[mod] = MS_FAILED;
-		log_info("softdep %s not loaded: %s", name, insert_strerror(err));
+		log_info("softdep %s not loaded: %s", name, load_strerror(c, mod, err));
 		return err;
 	}
 	if (err < 0) {

@@ -146,7 +146,7 @@ static void record(struct sched *s, unsigned mod, int err)
 	else if (err == -EEXIST)
 		c->already++;
 	else if (!s->required[mod])
-		log_info("softdep %s not loaded: %s", name, insert_strerror(err));
+		log_info("softdep %s not loaded: %s", name, load_strerror(c, mod, err));
 	else {
 		c->failed++;
 		load_report(c, mod, err);

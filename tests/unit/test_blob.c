@@ -14,6 +14,7 @@
 #include "alias.h"
 #include "blob.h"
 #include "buf.h"
+#include "load.h"
 #include "lookup.h"
 #include "modtree.h"
 #include "pack.h"
@@ -1041,6 +1042,76 @@ static void case_bounds(void)
 	}
 }
 
+/* Defect 5: load_insert turned every blob_mod_path error into
+ * ENAMETOOLONG, and blob_mod_path itself called a corrupt record "no
+ * file" (or built a wrong path from it). Each reason is its own now. */
+static void case_path_errors(void)
+{
+	static const struct {
+		const char *what, *mod;
+		int field; /* record field offset, or -1 and -2 for the cases below */
+	} bad[] = {
+		{ "dir index past DIRS", "odd_name", 8 },
+		{ "extra record past EXTRA", "odd_name", 6 },
+		{ "name outside STR", "virtio_blk", 0 },
+		{ "DIRS entry outside STR", "odd_name", -1 },
+		{ "file stem outside STR", "odd_name", -2 },
+	};
+	int odd = find_spec(small, NSMALL, "odd_name");
+	char path[256];
+
+	for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+		struct tblob t = make_blob(small, NSMALL);
+		struct blob b;
+		const char *why;
+		int i = find_spec(small, NSMALL, bad[k].mod);
+		uint8_t *r = mod_rec(&t, (uint32_t)i);
+
+		if (bad[k].field == 8)
+			wr16(r + 8, (uint16_t)(sec_len(&t, SEC_DIRS) / 4));
+		else if (bad[k].field == 6)
+			wr16(r + 6, (uint16_t)(sec_len(&t, SEC_EXTRA) / EXTRA_SIZE));
+		else if (bad[k].field == 0)
+			wr32(r, sec_len(&t, SEC_STR));
+		else if (bad[k].field == -1)
+			wr32(sec_at(&t, SEC_DIRS, 4 * rd16(r + 8)), sec_len(&t, SEC_STR));
+		else
+			wr32(sec_at(&t, SEC_EXTRA, EXTRA_SIZE * rd16(r + 6)), 0xfffffff0u);
+		CHECK(use(&t, &b, &why) == 0, "%s: refused at open (%s)", bad[k].what, why);
+		int err = blob_mod_path(&b, (uint32_t)i, path, sizeof path);
+		CHECK(err == -EBADMSG, "%s: blob_mod_path gave %d, want -EBADMSG", bad[k].what,
+		      err);
+
+		/* What an insert reports: the record, not a long name. (Were the
+		 * record read as good, the insert would find no file in a
+		 * directory that does not exist: nothing reaches the kernel.) */
+		struct ml_ctx c;
+		memset(&c, 0, sizeof c);
+		snprintf(c.dir, sizeof c.dir, "/nonexistent/modload-test");
+		c.b = b;
+		err = load_insert(&c, (unsigned)i, NULL, NULL, &c.buf);
+		CHECK(err == -EBADMSG && strstr(load_strerror(&c, (unsigned)i, err), "corrupt"),
+		      "%s: load_insert gave %d (%s), want -EBADMSG and a corrupt record",
+		      bad[k].what, err, load_strerror(&c, (unsigned)i, err));
+		free(t.p);
+	}
+
+	/* The other reasons, on the good blob. */
+	struct tblob t = make_blob(small, NSMALL);
+	struct blob b;
+	const char *why;
+	CHECK(use(&t, &b, &why) == 0, "good blob: %s", why);
+	int builtin = find_spec(small, NSMALL, "crc32c_generic");
+	CHECK(blob_mod_path(&b, (uint32_t)builtin, path, sizeof path) == -ENOENT,
+	      "a built-in module has a file");
+	CHECK(blob_mod_path(&b, NSMALL, path, sizeof path) == -ENOENT, "module %zu has a file",
+	      NSMALL);
+	CHECK(blob_mod_path(&b, (uint32_t)odd, path, 8) == -ENAMETOOLONG,
+	      "an 8-byte buffer held a path");
+	CHECK(blob_mod_path(&b, (uint32_t)odd, path, sizeof path) == 0, "odd_name has no path");
+	free(t.p);
+}
+
 struct tcase {
 	const char *name;
 	void (*run)(void);
@@ -1053,6 +1124,7 @@ static const struct tcase cases[] = {
 	{ "extra-short", case_extra_short },
 	{ "naliases-wrap", case_naliases_wrap },
 	{ "bounds", case_bounds },
+	{ "path-errors", case_path_errors },
 };
 
 /* Run one case in a child: a sanitizer abort there is that case's failure. */
