@@ -423,7 +423,7 @@ static int show_mod(struct mi_run *r, int mod)
 
 static int show_name(struct mi_run *r, const char *arg)
 {
-	struct hit h[LOOKUP_MAX];
+	struct hits hl;
 	char norm[ALIAS_MAX];
 	int n, err = 0;
 
@@ -440,14 +440,20 @@ static int show_name(struct mi_run *r, const char *arg)
 		}
 		return show_mod(r, n);
 	}
-	n = lookup(&r->c.b, &r->c.extra, arg, h, LOOKUP_MAX);
-	if (n <= 0 || h[0].kind == HIT_UNKNOWN) {
+	hits_init(&hl);
+	n = lookup(&r->c.b, &r->c.extra, arg, &hl);
+	if (n == -ENOMEM)
+		log_err("ERROR: %s: %s", arg, strerror(ENOMEM));
+	else if (n <= 0 || hl.v[0].kind == HIT_UNKNOWN)
 		log_err("ERROR: Module %s not found.", arg);
-		return -ENOENT;
+	if (n <= 0 || hl.v[0].kind == HIT_UNKNOWN) {
+		hits_free(&hl);
+		return n == -ENOMEM ? n : -ENOENT;
 	}
 	for (int i = 0; i < n; i++)
-		if (h[i].kind != HIT_UNKNOWN && show_mod(r, h[i].mod) < 0)
+		if (hl.v[i].kind != HIT_UNKNOWN && show_mod(r, hl.v[i].mod) < 0)
 			err = -1;
+	hits_free(&hl);
 	return err;
 }
 

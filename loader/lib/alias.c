@@ -12,6 +12,9 @@
 #include "wildmatch.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 int alias_normalize(const char *in, char *out, size_t cap)
@@ -147,36 +150,92 @@ int alias_get(const struct blob *b, unsigned i, char *buf, size_t cap, unsigned 
 	return len;
 }
 
+void *list_grow(void *v, const void *local, unsigned n, unsigned *cap, size_t size)
+{
+	void *p;
+
+	if (n < *cap)
+		return v;
+	if (*cap > UINT_MAX / 2 || (size_t)*cap * 2 > SIZE_MAX / size)
+		return NULL;
+	p = v == local ? malloc((size_t)*cap * 2 * size) : realloc(v, (size_t)*cap * 2 * size);
+	if (!p)
+		return NULL;
+	if (v == local)
+		memcpy(p, local, (size_t)n * size);
+	*cap *= 2;
+	return p;
+}
+
+void modlist_init(struct modlist *l)
+{
+	l->v = l->local;
+	l->n = 0;
+	l->cap = MODLIST_LOCAL;
+}
+
+void modlist_free(struct modlist *l)
+{
+	if (l->v != l->local)
+		free(l->v);
+	modlist_init(l);
+}
+
+int modlist_push(struct modlist *l, unsigned x)
+{
+	unsigned *v = list_grow(l->v, l->local, l->n, &l->cap, sizeof *l->v);
+
+	if (!v)
+		return -ENOMEM;
+	l->v = v;
+	l->v[l->n++] = x;
+	return 0;
+}
+
 struct matcher {
 	const struct blob *b;
 	const char *s;
 	size_t len;
-	unsigned *out;
-	int max, n;
+	struct modlist *out; /* sort keys until alias_match ends */
 };
 
-static void add_match(struct matcher *m, unsigned mod)
+/* Matches are kept as sort keys, modules.order then module number (kmod's
+ * order; a module matched twice stays twice), and sorted at the end. */
+static int add_match(struct matcher *m, unsigned mod)
 {
-	uint16_t order = blob_mod(m->b, mod).order;
-	int i;
+	return modlist_push(m->out, (unsigned)blob_mod(m->b, mod).order << 16 | mod);
+}
 
-	/* Insertion sort by modules.order, then name: the lists are short. */
-	i = m->n < m->max ? m->n : m->max - 1;
-	if (i < 0) {
-		m->n++;
-		return;
+/* Heapsort of the keys: n log n for a pathological string matching
+ * thousands of patterns, and no qsort (musl's adds 2 KB to the binary). */
+static void sift(unsigned *v, unsigned i, unsigned n)
+{
+	for (unsigned c; (c = 2 * i + 1) < n; i = c) {
+		if (c + 1 < n && v[c + 1] > v[c])
+			c++;
+		if (v[i] >= v[c])
+			return;
+		unsigned t = v[i];
+		v[i] = v[c];
+		v[c] = t;
 	}
-	while (i > 0) {
-		uint16_t prev = blob_mod(m->b, m->out[i - 1]).order;
-		if (prev < order || (prev == order && m->out[i - 1] <= mod))
-			break;
-		if (i < m->max)
-			m->out[i] = m->out[i - 1];
-		i--;
+}
+
+/* Keys to module numbers, in key order. */
+static void sort_matches(struct modlist *l)
+{
+	unsigned *v = l->v, n = l->n;
+
+	for (unsigned i = n / 2; i-- > 0;)
+		sift(v, i, n);
+	for (unsigned k = n; k-- > 1;) {
+		unsigned t = v[0];
+		v[0] = v[k];
+		v[k] = t;
+		sift(v, 0, k);
 	}
-	if (i < m->max)
-		m->out[i] = mod;
-	m->n++;
+	for (unsigned i = 0; i < n; i++)
+		v[i] &= 0xffff;
 }
 
 /* Leftmost place of piece (n > 0 bytes) in [lo, end), or NULL. Pieces are
@@ -260,8 +319,9 @@ static void sort_unique(struct candidates *v)
 	v->n = k;
 }
 
-/* Try the candidates; with all set, every pattern (the overflow fallback). */
-static void try_candidates(struct matcher *m, const struct candidates *v, int all)
+/* Try the candidates; with all set, every pattern (the overflow fallback).
+ * 0 or -ENOMEM. */
+static int try_candidates(struct matcher *m, const struct candidates *v, int all)
 {
 	static struct cursor c;
 	unsigned n = all ? m->b->h.naliases : v->n;
@@ -269,8 +329,10 @@ static void try_candidates(struct matcher *m, const struct candidates *v, int al
 	c.b = m->b;
 	c.p = NULL;
 	for (unsigned k = 0; k < n; k++)
-		if (cursor_seek(&c, all ? k : v->id[k]) >= 0 && matches(&c, m->s, m->len))
-			add_match(m, c.mod);
+		if (cursor_seek(&c, all ? k : v->id[k]) >= 0 && matches(&c, m->s, m->len) &&
+		    add_match(m, c.mod) < 0)
+			return -ENOMEM;
+	return 0;
 }
 
 /* One of the two key tables. blob_check made sure that the section holds
@@ -304,11 +366,11 @@ static inline void probe(struct candidates *v, const struct table *t, uint32_t h
 			add_candidate(v, blob_u16(t->ids + 2 * k));
 }
 
-int alias_match(const struct blob *b, const char *s, unsigned *out, int max)
+int alias_match(const struct blob *b, const char *s, struct modlist *out)
 {
 	static struct candidates v;
 	size_t len = strlen(s);
-	struct matcher m = { b, s, len, out, max, 0 };
+	struct matcher m = { b, s, len, out };
 	struct table prefix, grams;
 	uint32_t n, h = BLOB_HASH_INIT;
 
@@ -328,6 +390,12 @@ int alias_match(const struct blob *b, const char *s, unsigned *out, int max)
 		add_candidate(&v, blob_u16(always + k));
 	if (!v.overflow)
 		sort_unique(&v);
-	try_candidates(&m, &v, v.overflow); /* overflow: a pathological string */
-	return m.n;
+	out->n = 0;
+	int err = try_candidates(&m, &v, v.overflow); /* overflow: a pathological string */
+	if (err < 0) {
+		out->n = 0;
+		return err;
+	}
+	sort_matches(out);
+	return (int)out->n;
 }

@@ -170,10 +170,11 @@ static int load_module(struct ml_ctx *c, unsigned mod, const char *alias, const 
 	return 0;
 }
 
-int load_name(struct ml_ctx *c, const char *name, const char *params)
+/* Load what a lookup of name found (n hits, or its error). */
+static int load_hits(struct ml_ctx *c, const char *name, const char *params, const struct hit *h,
+		     int n)
 {
-	struct hit h[LOOKUP_MAX];
-	int n = lookup(&c->b, &c->extra, name, h, LOOKUP_MAX), err = 0, done = 0;
+	int err = 0;
 
 	if (n <= 0)
 		return n < 0 ? n : -ENOENT;
@@ -195,7 +196,18 @@ int load_name(struct ml_ctx *c, const char *name, const char *params)
 		int e = load_module(c, (unsigned)h[i].mod, h[i].via_alias ? norm : NULL, params);
 		if (e < 0 && !err)
 			err = e;
-		done++;
 	}
+	return err;
+}
+
+int load_name(struct ml_ctx *c, const char *name, const char *params)
+{
+	struct hits hl;
+	int n, err;
+
+	hits_init(&hl);
+	n = lookup(&c->b, &c->extra, name, &hl);
+	err = load_hits(c, name, params, hl.v, n);
+	hits_free(&hl);
 	return err;
 }

@@ -35,10 +35,12 @@ static void soft(struct ml_ctx *c, struct plan *p, unsigned mod, int post)
 	unsigned n = ctx_softdeps(c, mod, post, names, CTX_MAX_SOFTDEPS);
 
 	for (unsigned i = 0; i < n; i++) {
-		unsigned hits[LOOKUP_MAX];
-		int k = lookup_mods(&c->b, &c->extra, names[i], hits, LOOKUP_MAX);
-		for (int j = 0; j < k; j++)
-			probe(c, p, hits[j]);
+		struct modlist hits;
+		modlist_init(&hits);
+		lookup_mods(&c->b, &c->extra, names[i], &hits); /* none on error */
+		for (unsigned j = 0; j < hits.n; j++)
+			probe(c, p, hits.v[j]);
+		modlist_free(&hits);
 	}
 }
 

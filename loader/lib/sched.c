@@ -17,14 +17,18 @@ static void enqueue(struct sched *s, unsigned mod, int required);
 static unsigned *softdep_mods(const struct ml_ctx *c, unsigned mod, int post)
 {
 	const char *names[CTX_MAX_SOFTDEPS];
-	unsigned n = ctx_softdeps(c, mod, post, names, CTX_MAX_SOFTDEPS), k = 0;
-	unsigned *out = n ? malloc((LOOKUP_MAX * n + 1) * sizeof *out) : NULL;
+	unsigned n = ctx_softdeps(c, mod, post, names, CTX_MAX_SOFTDEPS);
+	struct modlist all;
+	unsigned *out = NULL;
 
-	if (!out)
-		return NULL;
+	modlist_init(&all);
 	for (unsigned i = 0; i < n; i++)
-		k += (unsigned)lookup_mods(&c->b, &c->extra, names[i], out + 1 + k, LOOKUP_MAX);
-	out[0] = k;
+		lookup_mods(&c->b, &c->extra, names[i], &all); /* appends; none on error */
+	if (all.n && (out = malloc((all.n + 1) * sizeof *out))) {
+		out[0] = all.n;
+		memcpy(out + 1, all.v, all.n * sizeof *out);
+	}
+	modlist_free(&all);
 	return out;
 }
 

@@ -71,17 +71,19 @@ static const char *const queries[] = {
 
 static void exercise(const struct blob *b)
 {
-	struct hit h[LOOKUP_MAX];
+	struct hits h;
 	char buf[ALIAS_MAX];
 	volatile unsigned long sink = 0;
 	uint32_t nmods = blob_nmods(b);
 
 	sink += strlen(blob_kver(b));
+	hits_init(&h);
 	for (size_t q = 0; q < sizeof queries / sizeof *queries; q++) {
-		int n = lookup(b, NULL, queries[q], h, LOOKUP_MAX);
+		int n = lookup(b, NULL, queries[q], &h);
 		for (int i = 0; i < n; i++)
-			sink += strlen(h[i].name);
+			sink += strlen(h.v[i].name);
 	}
+	hits_free(&h);
 	for (uint32_t i = 0; i < nmods && i < 70000; i++) {
 		struct blob_mod m = blob_mod(b, i);
 		const char *name = blob_mod_name(b, i);

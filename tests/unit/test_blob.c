@@ -337,10 +337,12 @@ static void exercise(const struct blob *b)
 	volatile size_t sink = 0;
 
 	for (size_t i = 0; i < sizeof q / sizeof *q; i++) {
-		struct hit h[LOOKUP_MAX];
-		int n = lookup(b, NULL, q[i], h, LOOKUP_MAX);
+		struct hits h;
+		hits_init(&h);
+		int n = lookup(b, NULL, q[i], &h);
 		for (int k = 0; k < n; k++)
-			sink += strlen(h[k].name);
+			sink += strlen(h.v[k].name);
+		hits_free(&h);
 	}
 	for (uint32_t i = 0; i < blob_nmods(b); i++) {
 		struct blob_extra x = blob_mod_extra(b, i);
@@ -1112,6 +1114,74 @@ static void case_path_errors(void)
 	free(t.p);
 }
 
+/* Defect 4: alias matches were capped at 64, and add_match overwrote the
+ * last slot past it, so even the kept 64 were not the first 64. A string
+ * every one of 100 modules matches (every tenth through two patterns, so
+ * reported twice, as kmod does) must give all 110, in modules.order order
+ * (ties by module number). The orders are shuffled so that matches come
+ * in neither order: the old cap then kept a wrong set. */
+#define NMANY 100
+static void case_many(void)
+{
+	struct spec sp[NMANY];
+	char names[NMANY][8], paths[NMANY][32];
+	unsigned want[NMANY + NMANY / 10], nwant = 0;
+
+	for (unsigned i = 0; i < NMANY; i++) {
+		snprintf(names[i], sizeof names[i], "m%03u", i);
+		snprintf(paths[i], sizeof paths[i], "kernel/m/m%03u.ko", i);
+		sp[i] = (struct spec){ names[i],
+				       paths[i],
+				       (i * 37 % NMANY) / 2,
+				       i % 10 ? "shared:thing" : "shared:thing shared:*",
+				       NULL,
+				       NULL,
+				       NULL };
+	}
+	/* Orders shuffled (37 is prime to 100), two modules each: expected by
+	 * order, then module number. */
+	for (int ord = 0; ord < NMANY / 2; ord++)
+		for (unsigned i = 0; i < NMANY; i++)
+			if (sp[i].order == (unsigned)ord)
+				for (int k = 0; k < (i % 10 ? 1 : 2); k++)
+					want[nwant++] = i;
+
+	struct tblob t = make_blob(sp, NMANY);
+	struct blob b;
+	const char *why;
+	CHECK(use(&t, &b, &why) == 0, "the blob does not open: %s", why);
+
+	struct hits h;
+	hits_init(&h);
+	int n = lookup(&b, NULL, "shared:thing", &h);
+	CHECK(n == (int)nwant, "lookup found %d, want %u", n, nwant);
+	int same = n == (int)nwant;
+	for (int i = 0; same && i < n; i++)
+		same = h.v[i].mod == (int)want[i] && h.v[i].kind == HIT_MODULE && h.v[i].via_alias;
+	CHECK(same, "the hits are not every module in modules.order order");
+	hits_free(&h);
+
+	/* lookup_mods appends, the same modules in the same order. */
+	struct modlist l;
+	modlist_init(&l);
+	modlist_push(&l, 12345);
+	n = lookup_mods(&b, NULL, "shared:thing", &l);
+	same = n == (int)nwant && l.n == nwant + 1 && l.v[0] == 12345;
+	for (unsigned i = 0; same && i < nwant; i++)
+		same = l.v[1 + i] == want[i];
+	CHECK(same, "lookup_mods appended %d (list now %u), not the %u hits after the first", n,
+	      l.n, nwant);
+	modlist_free(&l);
+
+	/* A name that is no alias: nothing, and the list emptied. */
+	hits_init(&h);
+	CHECK(lookup(&b, NULL, "shared:thing", &h) > 0 && lookup(&b, NULL, "nothing", &h) == 0 &&
+		      h.n == 0,
+	      "lookup of an unknown name left %u hits", h.n);
+	hits_free(&h);
+	free(t.p);
+}
+
 struct tcase {
 	const char *name;
 	void (*run)(void);
@@ -1125,6 +1195,7 @@ static const struct tcase cases[] = {
 	{ "naliases-wrap", case_naliases_wrap },
 	{ "bounds", case_bounds },
 	{ "path-errors", case_path_errors },
+	{ "many", case_many },
 };
 
 /* Run one case in a child: a sanitizer abort there is that case's failure. */
