@@ -297,12 +297,12 @@ const char *blob_slist_item(const struct blob *b, uint32_t off, uint32_t i);
  * -ENAMETOOLONG (does not fit in len). */
 int blob_mod_path(const struct blob *b, uint32_t idx, char *buf, size_t len);
 
-static inline uint16_t blob_u16(const uint8_t *p)
+static inline __attribute__((always_inline)) uint16_t blob_u16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] | p[1] << 8);
 }
 
-static inline uint32_t blob_u32(const uint8_t *p)
+static inline __attribute__((always_inline)) uint32_t blob_u32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
