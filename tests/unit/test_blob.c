@@ -1182,6 +1182,52 @@ static void case_many(void)
 	free(t.p);
 }
 
+/* The writer's own limits are errors or respected, never silent: aliases
+ * with a long periodic tail make byte-pair tokens double (ab, abab, ...)
+ * past the 255 bytes a token can hold; every alias must still read back
+ * as it went in (the writer checks, and so does this). */
+static void case_long_tokens(void)
+{
+	struct spec sp[8];
+	char names[8][8], paths[8][32], al[8][700];
+
+	for (unsigned i = 0; i < 8; i++) {
+		snprintf(names[i], sizeof names[i], "t%u", i);
+		snprintf(paths[i], sizeof paths[i], "kernel/t/t%u.ko", i);
+		int n = snprintf(al[i], sizeof al[i], "long%u:", i);
+		for (int k = 0; k < 300; k++)
+			n += snprintf(al[i] + n, sizeof al[i] - (size_t)n, "ab");
+		sp[i] = (struct spec){ names[i], paths[i], i, al[i], NULL, NULL, NULL };
+	}
+	struct built bp;
+	uint8_t *p;
+	size_t n;
+	build_pack(&bp, sp, 8);
+	int err = pack_write_blob(&bp.p, &p, &n);
+	free_built(&bp);
+	CHECK(err == 0, "the writer refused aliases with long repeats: %d", err);
+	if (err)
+		return;
+	struct tblob t = { p, n };
+	struct blob b;
+	const char *why;
+	CHECK(use(&t, &b, &why) == 0, "blob refused: %s", why);
+	for (unsigned i = 0; i < 8; i++) {
+		char buf[ALIAS_MAX];
+		unsigned mod;
+		CHECK(alias_get(&b, i, buf, sizeof buf, &mod) >= 0 && !strcmp(buf, al[i]) &&
+			      mod == i,
+		      "alias %u reads back as %.40s... (%zu bytes), want %zu bytes", i, buf,
+		      strlen(buf), strlen(al[i]));
+		struct hits h;
+		hits_init(&h);
+		CHECK(lookup(&b, NULL, al[i], &h) == 1 && h.v[0].mod == (int)i,
+		      "alias %u does not find its module", i);
+		hits_free(&h);
+	}
+	free(p);
+}
+
 struct tcase {
 	const char *name;
 	void (*run)(void);
@@ -1196,6 +1242,7 @@ static const struct tcase cases[] = {
 	{ "bounds", case_bounds },
 	{ "path-errors", case_path_errors },
 	{ "many", case_many },
+	{ "long-tokens", case_long_tokens },
 };
 
 /* Run one case in a child: a sanitizer abort there is that case's failure. */
