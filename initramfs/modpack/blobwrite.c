@@ -219,6 +219,13 @@ static size_t collect_aliases(const struct pack *p, struct apair **out)
 	return n;
 }
 
+static void free_pairs(struct apair *pairs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(pairs[i].pat);
+	free(pairs);
+}
+
 static void put_section(struct buf *out, struct blob_header *h, int s, const struct buf *b)
 {
 	buf_align(out, 4);
@@ -256,17 +263,54 @@ static void put_header(struct buf *file, const struct blob_header *h)
 		 blob_checksum(p + BLOB_SUMMED_FROM, file->len - BLOB_SUMMED_FROM));
 }
 
-/* What the loader would refuse is never written: the reader's own checks
- * run on the result, so a writer bug that breaks a bound fails the build. */
-static int validate(struct buf file, uint8_t **out, size_t *len)
+/* Does the blob read back what went in: every module's name and file path,
+ * every (alias, module) pair? Catches what the bounds cannot, such as a name
+ * cut short by a fixed buffer. Returns NULL or what differs. */
+static const char *read_back(const struct blob *b, const struct pack *p, const struct apair *pairs,
+			     size_t npairs)
+{
+	static char what[256];
+	char buf[ALIAS_MAX];
+	unsigned mod;
+
+	for (size_t i = 0; i < p->n; i++) {
+		const struct pmod *m = &p->m[i];
+		if (strcmp(blob_mod_name(b, (uint32_t)i), m->name) ||
+		    (!m->builtin && (blob_mod_path(b, (uint32_t)i, buf, sizeof buf) < 0 ||
+				     strcmp(buf, m->relpath)))) {
+			snprintf(what, sizeof what, "module %.100s or its path %.100s", m->name,
+				 m->builtin ? "" : m->relpath);
+			return what;
+		}
+	}
+	for (size_t i = 0; i < npairs; i++)
+		if (alias_get(b, (unsigned)i, buf, sizeof buf, &mod) < 0 ||
+		    strcmp(buf, pairs[i].pat) || mod != pairs[i].mod) {
+			snprintf(what, sizeof what, "alias %.200s", pairs[i].pat);
+			return what;
+		}
+	return NULL;
+}
+
+/* What the loader would refuse or misread is never written: the reader's
+ * own checks run on the result, and it must read back what went in, so a
+ * writer bug fails the build instead of a boot. */
+static int validate(struct buf file, const struct pack *p, const struct apair *pairs, size_t npairs,
+		    uint8_t **out, size_t *len)
 {
 	struct blob b;
-	const char *why;
+	const char *why, *differs = NULL;
 	int err = blob_use(&b, file.p, file.len, &why);
 
-	if (err < 0) {
+	if (err < 0)
 		fprintf(stderr, "modpack: internal error: the blob written does not validate: %s\n",
 			why ? why : strerror(-err));
+	else if ((differs = read_back(&b, p, pairs, npairs))) {
+		fprintf(stderr, "modpack: internal error: the blob written does not read back %s\n",
+			differs);
+		err = -EBADMSG;
+	}
+	if (err < 0) {
 		buf_free(&file);
 		return err;
 	}
@@ -304,16 +348,16 @@ int pack_write_blob(const struct pack *p, uint8_t **out, size_t *len)
 		buf_u32(&opts, pool_add(&w.str, p->cfg_options[i + 1]));
 	}
 	npairs = collect_aliases(p, &pairs);
-	err = aliaspack_build(pairs, &npairs, &at);
-	for (size_t i = 0; i < npairs; i++)
-		free(pairs[i].pat);
-	free(pairs);
-	if (err)
+	err = aliaspack_build(pairs, &npairs, &at); /* sorts pairs as they are stored */
+	if (err) {
+		free_pairs(pairs, npairs);
 		return err;
+	}
 	if (p->n > BLOB_MAX_MODS || w.overflow || w.ndirs > 0xffff || w.list.len > BLOB_MAX_LIST) {
 		fprintf(stderr,
 			"modpack: too many modules, dependencies or directories for the blob's "
 			"16-bit tables\n");
+		free_pairs(pairs, npairs);
 		return -E2BIG;
 	}
 
@@ -354,5 +398,7 @@ int pack_write_blob(const struct pack *p, uint8_t **out, size_t *len)
 	for (size_t i = 0; i < w.ndirs; i++)
 		free(w.dirnames[i]);
 	free(w.dirnames);
-	return validate(file, out, len);
+	err = validate(file, p, pairs, npairs, out, len);
+	free_pairs(pairs, npairs);
+	return err;
 }
