@@ -98,11 +98,12 @@
  *   - max_prefix <= BLOB_MAX_PATTERN.
  * What the readers check per entry, against those bounds (a bad entry
  * reads as empty or fails that one lookup, never out of the file):
- *   - a module record's name (blob_str gives "" outside STR), extra (no
- *     record past EXTRA), dir (blob_mod_path fails with -EBADMSG for an
- *     index past DIRS or a DIRS entry outside STR) and deps (a list running
- *     past LIST or naming no module reads as empty);
- *   - an SLIST list running past the section reads as empty;
+ *   - module records: a name or stem outside STR reads as "", an extra
+ *     number past EXTRA as no record, a deps list running past LIST or
+ *     naming no module as empty; blob_mod_path refuses (-EBADMSG) a record
+ *     whose dir, extra, name or stem, or whose DIRS entry, is not there;
+ *   - an SLIST list running past the section reads as empty, an item
+ *     outside STR as "";
  *   - alias entries: ABLOCKS offsets inside ALIASES, shared prefix at most
  *     the previous entry's length, decoding within ALIASES and
  *     BLOB_MAX_PATTERN, module number < nmods, alias numbers < naliases,
