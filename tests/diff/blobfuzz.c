@@ -11,7 +11,10 @@
  *    end), with the checksum recomputed so that the mutation reaches the
  *    structural checks and the readers behind them: random bytes flipped
  *    anywhere or inside one section, header fields and section descriptors
- *    set to edge values, the file cut short with the size field adjusted.
+ *    set to edge values, the file cut short with the size field adjusted,
+ *    nmods or naliases set with its table's size computed in 32 bits (so
+ *    that it can wrap), a section shorter than one of its entries with a
+ *    module's index into a table at an edge value.
  *    Before those, every header word after the checksum is set to each of
  *    a list of edge values.  Each goes through blob_use and, when accepted,
  *    the same exercise.
@@ -140,13 +143,16 @@ static uint32_t get32(const uint8_t *p)
 	return blob_u32(p);
 }
 
+/* Mutation kinds (see mutate). */
+#define NKINDS 7
+
 /* One mutated copy of good; returns its size. */
 static size_t mutate(const uint8_t *good, size_t size, uint8_t **out, int *kind)
 {
 	size_t n = size, hsz = BLOB_HDR_SIZE;
 	uint8_t *p;
 
-	*kind = (int)below(5);
+	*kind = (int)below(NKINDS);
 	if (*kind == 4) /* cut short (at least the header left) */
 		n = hsz + below((uint32_t)(size - hsz));
 	p = malloc(n);
@@ -193,7 +199,34 @@ static size_t mutate(const uint8_t *good, size_t size, uint8_t **out, int *kind)
 		}
 		break;
 	}
-	default: /* cut short, size field adjusted */ put32(p + BLOB_H_SIZE, (uint32_t)n); break;
+	case 4: /* cut short, size field adjusted */ put32(p + BLOB_H_SIZE, (uint32_t)n); break;
+	case 5: { /* a count, and its table's size as a 32-bit writer computes it
+		   * (4 * ((naliases + 15) / 16) wraps to 0 near 2^32) */
+		uint32_t v = edge_value(get32(p + (below(2) ? BLOB_H_NMODS : BLOB_H_NALIASES)), n);
+		if (below(2)) {
+			put32(p + BLOB_H_NMODS, v);
+			put32(p + BLOB_H_SEC_LEN(SEC_MOD), v * BLOB_MOD_SIZE);
+		} else {
+			put32(p + BLOB_H_NALIASES, v);
+			put32(p + BLOB_H_SEC_LEN(SEC_ABLOCKS),
+			      4 * ((v + BLOB_ABLOCK - 1) / BLOB_ABLOCK));
+		}
+		break;
+	}
+	default: { /* a section shorter than one record or entry, where it is, and a
+		    * module record's index into a table (deps, extra, dir) at an edge */
+		static const uint8_t field[] = { BLOB_M_DEPS, BLOB_M_EXTRA, BLOB_M_DIR };
+		uint32_t mods = get32(good + BLOB_H_SEC_OFF(SEC_MOD)),
+			 nmods = get32(good + BLOB_H_NMODS);
+		put32(p + BLOB_H_SEC_LEN(below(BLOB_NSEC)), below(16));
+		if (nmods) {
+			uint8_t *r = p + mods + BLOB_MOD_SIZE * below(nmods) + field[below(3)];
+			uint16_t v = (uint16_t)edge_value(0, n);
+			r[0] = (uint8_t)v;
+			r[1] = (uint8_t)(v >> 8);
+		}
+		break;
+	}
 	}
 	put32(p + BLOB_H_CHECKSUM, blob_checksum(p + BLOB_SUMMED_FROM, n - BLOB_SUMMED_FROM));
 	*out = p;
@@ -211,7 +244,7 @@ static size_t mutate(const uint8_t *good, size_t size, uint8_t **out, int *kind)
  * at the next case. */
 struct shared {
 	long cur;
-	unsigned long by_kind[5][2], opened, rejected, hdr_acc, hdr_rej;
+	unsigned long by_kind[NKINDS][2], opened, rejected, hdr_acc, hdr_rej;
 };
 
 static struct shared *sh;
@@ -434,10 +467,12 @@ int main(int argc, char **argv)
 	       "%lu rejected;"
 	       " %ld mutations (accepted/rejected): bytes %lu/%lu, header %lu/%lu, section bytes "
 	       "%lu/%lu,"
-	       " section words %lu/%lu, cut %lu/%lu; %lu crashed (%d distinct)\n",
+	       " section words %lu/%lu, cut %lu/%lu, count+table %lu/%lu, short section %lu/%lu;"
+	       " %lu crashed (%d distinct)\n",
 	       nfiles, sh->opened, sh->rejected, sh->hdr_acc, sh->hdr_rej, iters, sh->by_kind[0][0],
 	       sh->by_kind[0][1], sh->by_kind[1][0], sh->by_kind[1][1], sh->by_kind[2][0],
 	       sh->by_kind[2][1], sh->by_kind[3][0], sh->by_kind[3][1], sh->by_kind[4][0],
-	       sh->by_kind[4][1], crashed, nseen);
+	       sh->by_kind[4][1], sh->by_kind[5][0], sh->by_kind[5][1], sh->by_kind[6][0],
+	       sh->by_kind[6][1], crashed, nseen);
 	return crashed ? 1 : 0;
 }
