@@ -36,8 +36,23 @@ struct seq {
 };
 
 #define NSYM (256 + BLOB_NTOKENS)
+/* Longest token text: what struct tokens holds (the format allows more). */
+#define TOKEN_MAX 255
 
-static int best_pair(struct seq *q, size_t nq, unsigned *a, unsigned *b)
+/* Expansion of every token as plain bytes. */
+struct tokens {
+	char text[BLOB_NTOKENS][TOKEN_MAX + 1];
+	size_t len[BLOB_NTOKENS];
+	unsigned n;
+};
+
+static size_t sym_len(const struct tokens *t, unsigned sym)
+{
+	return sym < 256 ? 1 : t->len[sym - 256];
+}
+
+/* The most frequent pair whose expansion still fits a token. */
+static int best_pair(struct seq *q, size_t nq, const struct tokens *t, unsigned *a, unsigned *b)
 {
 	static unsigned cnt[NSYM * NSYM];
 	unsigned best = 0;
@@ -47,7 +62,7 @@ static int best_pair(struct seq *q, size_t nq, unsigned *a, unsigned *b)
 		for (size_t j = 0; j + 1 < q[i].n; j++)
 			cnt[q[i].s[j] * NSYM + q[i].s[j + 1]]++;
 	for (unsigned k = 0; k < NSYM * NSYM; k++)
-		if (cnt[k] > best) {
+		if (cnt[k] > best && sym_len(t, k / NSYM) + sym_len(t, k % NSYM) <= TOKEN_MAX) {
 			best = cnt[k];
 			*a = k / NSYM;
 			*b = k % NSYM;
@@ -70,31 +85,23 @@ static void replace_pair(struct seq *q, size_t nq, unsigned a, unsigned b, uint1
 	}
 }
 
-/* Expansion of every token as plain bytes. */
-struct tokens {
-	char text[BLOB_NTOKENS][256];
-	size_t len[BLOB_NTOKENS];
-	unsigned n;
-};
-
+/* Append sym's bytes; best_pair only picks pairs that fit TOKEN_MAX. */
 static void expand_sym(const struct tokens *t, unsigned sym, char *out, size_t *len)
 {
 	if (sym < 256) {
-		if (*len < 255)
-			out[(*len)++] = (char)sym;
+		out[(*len)++] = (char)sym;
 		return;
 	}
-	const char *x = t->text[sym - 256];
-	for (size_t i = 0; i < t->len[sym - 256] && *len < 255; i++)
-		out[(*len)++] = x[i];
+	memcpy(out + *len, t->text[sym - 256], t->len[sym - 256]);
+	*len += t->len[sym - 256];
 }
 
 static void learn_tokens(struct seq *q, size_t nq, struct tokens *t)
 {
 	unsigned a, b;
-	for (t->n = 0; t->n < BLOB_NTOKENS && best_pair(q, nq, &a, &b); t->n++) {
+	for (t->n = 0; t->n < BLOB_NTOKENS && best_pair(q, nq, t, &a, &b); t->n++) {
 		size_t len = 0;
-		char tmp[256];
+		char tmp[TOKEN_MAX + 1];
 		expand_sym(t, a, tmp, &len);
 		expand_sym(t, b, tmp, &len);
 		memcpy(t->text[t->n], tmp, len);

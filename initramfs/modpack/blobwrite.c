@@ -95,6 +95,8 @@ static uint32_t put_slist(struct writer *w, const char **v, size_t n)
 	uint32_t off = (uint32_t)w->slist.len;
 	if (n == 0)
 		return 0;
+	if (n > 0xffff)
+		w->overflow = 1;
 	buf_u16(&w->slist, (uint16_t)n);
 	for (size_t i = 0; i < n; i++)
 		buf_u32(&w->slist, pool_add(&w->str, v[i]));
@@ -135,9 +137,28 @@ static uint32_t file_stem(struct writer *w, const struct pmod *m, uint16_t *flag
 	return pool_add(&w->str, stem);
 }
 
+/* Records go out field by field, little-endian (layout in blob.h). */
+static void put_extra(struct buf *out, const struct blob_extra *x)
+{
+	buf_u32(out, x->file);
+	buf_u32(out, x->soft_pre);
+	buf_u32(out, x->soft_post);
+}
+
+static void put_mod(struct buf *out, const struct blob_mod *m)
+{
+	buf_u32(out, m->name);
+	buf_u16(out, m->deps);
+	buf_u16(out, m->extra);
+	buf_u16(out, m->dir);
+	buf_u16(out, m->order);
+	buf_u16(out, m->flags);
+	buf_u16(out, 0); /* reserved */
+}
+
 static void put_module(struct writer *w, const struct pmod *m)
 {
-	struct blob_mod bm = { 0, 0, 0, 0, 0, 0, 0 };
+	struct blob_mod bm = { 0, 0, 0, 0, 0, 0 };
 	uint32_t deps;
 	struct blob_extra x = { 0, 0, 0 };
 
@@ -158,13 +179,13 @@ static void put_module(struct writer *w, const struct pmod *m)
 	x.soft_pre = put_slist(w, m->pre, m->npre);
 	x.soft_post = put_slist(w, m->post, m->npost);
 	if (x.file || x.soft_pre || x.soft_post) {
-		size_t rec = w->extra.len / sizeof x;
+		size_t rec = w->extra.len / BLOB_EXTRA_SIZE;
 		if (rec > 0xffff)
 			w->overflow = 1;
 		bm.extra = (uint16_t)rec;
-		buf_put(&w->extra, &x, sizeof x);
+		put_extra(&w->extra, &x);
 	}
-	buf_put(&w->mod, &bm, sizeof bm);
+	put_mod(&w->mod, &bm);
 }
 
 static size_t collect_aliases(const struct pack *p, struct apair **out)
@@ -198,12 +219,104 @@ static size_t collect_aliases(const struct pack *p, struct apair **out)
 	return n;
 }
 
+static void free_pairs(struct apair *pairs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(pairs[i].pat);
+	free(pairs);
+}
+
 static void put_section(struct buf *out, struct blob_header *h, int s, const struct buf *b)
 {
 	buf_align(out, 4);
 	h->sec[s].off = (uint32_t)out->len;
 	h->sec[s].len = (uint32_t)b->len;
 	buf_put(out, b->p, b->len);
+}
+
+static void put32_at(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* The header into the first BLOB_HDR_SIZE bytes of the file, field by field,
+ * little-endian; the checksum last, over what follows it. */
+static void put_header(struct buf *file, const struct blob_header *h)
+{
+	uint8_t *p = file->p;
+
+	memcpy(p + BLOB_H_MAGIC, BLOB_MAGIC, 8);
+	put32_at(p + BLOB_H_VERSION, h->version);
+	put32_at(p + BLOB_H_SIZE, (uint32_t)file->len);
+	put32_at(p + BLOB_H_KVER, h->kver);
+	put32_at(p + BLOB_H_NMODS, h->nmods);
+	put32_at(p + BLOB_H_NALIASES, h->naliases);
+	put32_at(p + BLOB_H_PREFIX_BUCKETS, h->prefix_buckets);
+	put32_at(p + BLOB_H_GRAM_BUCKETS, h->gram_buckets);
+	put32_at(p + BLOB_H_MAX_PREFIX, h->max_prefix);
+	for (int s = 0; s < BLOB_NSEC; s++) {
+		put32_at(p + BLOB_H_SEC_OFF(s), h->sec[s].off);
+		put32_at(p + BLOB_H_SEC_LEN(s), h->sec[s].len);
+	}
+	put32_at(p + BLOB_H_CHECKSUM,
+		 blob_checksum(p + BLOB_SUMMED_FROM, file->len - BLOB_SUMMED_FROM));
+}
+
+/* Does the blob read back what went in: every module's name and file path,
+ * every (alias, module) pair? Catches what the bounds cannot, such as a name
+ * cut short by a fixed buffer. Returns NULL or what differs. */
+static const char *read_back(const struct blob *b, const struct pack *p, const struct apair *pairs,
+			     size_t npairs)
+{
+	static char what[256];
+	char buf[ALIAS_MAX];
+	unsigned mod;
+
+	for (size_t i = 0; i < p->n; i++) {
+		const struct pmod *m = &p->m[i];
+		if (strcmp(blob_mod_name(b, (uint32_t)i), m->name) ||
+		    (!m->builtin && (blob_mod_path(b, (uint32_t)i, buf, sizeof buf) < 0 ||
+				     strcmp(buf, m->relpath)))) {
+			snprintf(what, sizeof what, "module %.100s or its path %.100s", m->name,
+				 m->builtin ? "" : m->relpath);
+			return what;
+		}
+	}
+	for (size_t i = 0; i < npairs; i++)
+		if (alias_get(b, (unsigned)i, buf, sizeof buf, &mod) < 0 ||
+		    strcmp(buf, pairs[i].pat) || mod != pairs[i].mod) {
+			snprintf(what, sizeof what, "alias %.200s", pairs[i].pat);
+			return what;
+		}
+	return NULL;
+}
+
+/* What the loader would refuse or misread is never written: the reader's
+ * own checks run on the result, and it must read back what went in, so a
+ * writer bug fails the build instead of a boot. */
+static int validate(struct buf file, const struct pack *p, const struct apair *pairs, size_t npairs,
+		    uint8_t **out, size_t *len)
+{
+	struct blob b;
+	const char *why, *differs = NULL;
+	int err = blob_use(&b, file.p, file.len, &why);
+
+	if (err < 0)
+		fprintf(stderr, "modpack: internal error: the blob written does not validate: %s\n",
+			why ? why : strerror(-err));
+	else if ((differs = read_back(&b, p, pairs, npairs))) {
+		fprintf(stderr, "modpack: internal error: the blob written does not read back %s\n",
+			differs);
+		err = -EBADMSG;
+	}
+	if (err < 0) {
+		buf_free(&file);
+		return err;
+	}
+	*out = file.p;
+	*len = file.len;
+	return 0;
 }
 
 int pack_write_blob(const struct pack *p, uint8_t **out, size_t *len)
@@ -219,10 +332,10 @@ int pack_write_blob(const struct pack *p, uint8_t **out, size_t *len)
 	memset(&w, 0, sizeof w);
 	memset(&h, 0, sizeof h);
 	w.p = p;
-	buf_u8(&w.str.b, 0);  /* offset 0: "" */
-	buf_u16(&w.list, 0);  /* offset 0: empty list */
-	buf_u16(&w.slist, 0); /* offset 0: empty string list */
-	buf_put(&w.extra, &(struct blob_extra){ 0, 0, 0 }, sizeof(struct blob_extra));
+	buf_u8(&w.str.b, 0);				      /* offset 0: "" */
+	buf_u16(&w.list, 0);				      /* offset 0: empty list */
+	buf_u16(&w.slist, 0);				      /* offset 0: empty string list */
+	put_extra(&w.extra, &(struct blob_extra){ 0, 0, 0 }); /* record 0: none */
 	h.kver = pool_add(&w.str, p->kver ? p->kver : "");
 	for (size_t i = 0; i < p->n; i++)
 		put_module(&w, &p->m[i]);
@@ -235,27 +348,27 @@ int pack_write_blob(const struct pack *p, uint8_t **out, size_t *len)
 		buf_u32(&opts, pool_add(&w.str, p->cfg_options[i + 1]));
 	}
 	npairs = collect_aliases(p, &pairs);
-	err = aliaspack_build(pairs, &npairs, &at);
-	for (size_t i = 0; i < npairs; i++)
-		free(pairs[i].pat);
-	free(pairs);
-	if (err)
+	err = aliaspack_build(pairs, &npairs, &at); /* sorts pairs as they are stored */
+	if (err) {
+		free_pairs(pairs, npairs);
 		return err;
-	if (p->n > BLOB_MAX_MODS || w.overflow || w.ndirs > 0xffff) {
+	}
+	if (p->n > BLOB_MAX_MODS || w.overflow || w.ndirs > 0xffff || w.list.len > BLOB_MAX_LIST) {
 		fprintf(stderr,
 			"modpack: too many modules, dependencies or directories for the blob's "
 			"16-bit tables\n");
+		free_pairs(pairs, npairs);
 		return -E2BIG;
 	}
 
-	memcpy(h.magic, BLOB_MAGIC, 8);
 	h.version = BLOB_VERSION;
 	h.nmods = (uint32_t)p->n;
 	h.naliases = at.naliases;
 	h.prefix_buckets = at.prefix_buckets;
 	h.gram_buckets = at.gram_buckets;
 	h.max_prefix = at.max_prefix;
-	buf_put(&file, &h, sizeof h);
+	for (int i = 0; i < BLOB_HDR_SIZE; i++) /* filled in by put_header */
+		buf_u8(&file, 0);
 	put_section(&file, &h, SEC_STR, &w.str.b);
 	put_section(&file, &h, SEC_MOD, &w.mod);
 	put_section(&file, &h, SEC_LIST, &w.list);
@@ -270,10 +383,7 @@ int pack_write_blob(const struct pack *p, uint8_t **out, size_t *len)
 	put_section(&file, &h, SEC_ALWAYS, &at.always);
 	put_section(&file, &h, SEC_CFGALIAS, &cfg);
 	put_section(&file, &h, SEC_CFGOPTS, &opts);
-	h.size = (uint32_t)file.len;
-	memcpy(file.p, &h, sizeof h);
-	h.checksum = blob_checksum(file.p + BLOB_SUMMED_FROM, file.len - BLOB_SUMMED_FROM);
-	memcpy(file.p, &h, sizeof h);
+	put_header(&file, &h);
 
 	alias_tables_free(&at);
 	buf_free(&w.mod);
@@ -288,7 +398,7 @@ int pack_write_blob(const struct pack *p, uint8_t **out, size_t *len)
 	for (size_t i = 0; i < w.ndirs; i++)
 		free(w.dirnames[i]);
 	free(w.dirnames);
-	*out = file.p;
-	*len = file.len;
-	return 0;
+	err = validate(file, p, pairs, npairs, out, len);
+	free_pairs(pairs, npairs);
+	return err;
 }

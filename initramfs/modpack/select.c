@@ -105,10 +105,15 @@ static int mark_soft(const struct pack *p, const struct blob *b, unsigned char *
 {
 	int added = 0;
 	for (size_t k = 0; k < n; k++) {
-		unsigned hits[LOOKUP_MAX];
-		int nh = lookup_mods(b, NULL, names[k], hits, LOOKUP_MAX);
-		for (int j = 0; j < nh; j++)
-			added |= mark(p, want, hits[j]);
+		struct modlist hits;
+		modlist_init(&hits);
+		if (lookup_mods(b, NULL, names[k], &hits) == -ENOMEM) {
+			log_err("fatal: out of memory"); /* as xrealloc: fatal on the host */
+			exit(111);
+		}
+		for (unsigned j = 0; j < hits.n; j++)
+			added |= mark(p, want, hits.v[j]);
+		modlist_free(&hits);
 	}
 	return added;
 }

@@ -58,44 +58,53 @@ static int first_time(struct loop *l, const char *alias)
 static void want_alias(void *ctx, const char *alias)
 {
 	struct loop *l = ctx;
-	struct hit h[LOOKUP_MAX];
+	struct hits hl;
 	int n;
 
 	if (!first_time(l, alias))
 		return;
-	n = lookup(&l->c.b, &l->c.extra, alias, h, LOOKUP_MAX);
+	hits_init(&hl);
+	n = lookup(&l->c.b, &l->c.extra, alias, &hl);
+	if (n == -ENOMEM)
+		log_err("%s: %s", alias, strerror(ENOMEM));
 	if (n <= 0)
 		l->nomatch++;
 	for (int i = 0; i < n; i++) {
-		if (h[i].kind != HIT_MODULE)
+		const struct hit *h = &hl.v[i];
+		if (h->kind != HIT_MODULE)
 			continue;
-		if (ctx_blacklisted(&l->c, (unsigned)h[i].mod)) {
-			log_info("%s: %s is blacklisted", alias, h[i].name);
+		if (ctx_blacklisted(&l->c, (unsigned)h->mod)) {
+			log_info("%s: %s is blacklisted", alias, h->name);
 			l->c.skipped++;
 			continue;
 		}
-		sched_want(&l->s, (unsigned)h[i].mod);
+		sched_want(&l->s, (unsigned)h->mod);
 	}
+	hits_free(&hl);
 }
 
 /* Configuration-named modules are loaded by name: blacklist does not apply. */
 static void want_names(struct loop *l, char *const *names, unsigned n, const char *why)
 {
 	for (unsigned i = 0; i < n; i++) {
-		struct hit h[LOOKUP_MAX];
-		int k = lookup(&l->c.b, &l->c.extra, names[i], h, LOOKUP_MAX);
-		if (k <= 0)
+		struct hits hl;
+		hits_init(&hl);
+		int k = lookup(&l->c.b, &l->c.extra, names[i], &hl);
+		if (k == -ENOMEM)
+			log_err("%s: module %s: %s", why, names[i], strerror(ENOMEM));
+		else if (k <= 0)
 			log_err("%s: module %s not found in %s", why, names[i], l->c.dir);
 		for (int j = 0; j < k; j++)
-			if (h[j].mod >= 0)
-				sched_want(&l->s, (unsigned)h[j].mod);
+			if (hl.v[j].mod >= 0)
+				sched_want(&l->s, (unsigned)hl.v[j].mod);
+		hits_free(&hl);
 	}
 }
 
 static void want_flagged(struct loop *l)
 {
 	for (uint32_t i = 0; i < blob_nmods(&l->c.b); i++)
-		if (blob_mod(&l->c.b, i)->flags & BM_LOAD)
+		if (blob_mod(&l->c.b, i).flags & BM_LOAD)
 			sched_want(&l->s, i);
 }
 

@@ -36,6 +36,7 @@
 #include "ctx.h"
 #include "fmt.h"
 #include "insert.h"
+#include "load.h"
 #include "log.h"
 #include "lookup.h"
 #include "modinfo.h"
@@ -343,11 +344,13 @@ static int show_mod(struct mi_run *r, int mod)
 	const char *name = blob_mod_name(&r->c.b, (uint32_t)mod);
 	char rel[PATH_MAX], path[PATH_MAX * 2];
 
-	if (blob_mod(&r->c.b, (uint32_t)mod)->flags & BM_BUILTIN)
+	if (blob_mod(&r->c.b, (uint32_t)mod).flags & BM_BUILTIN)
 		return show_builtin(r, name);
-	if (blob_mod_path(&r->c.b, (uint32_t)mod, rel, sizeof rel) < 0) {
-		log_err("ERROR: Module %s has no file", name);
-		return -ENOENT;
+	int err = blob_mod_path(&r->c.b, (uint32_t)mod, rel, sizeof rel);
+	if (err < 0) {
+		log_err("ERROR: Module %s has no file: %s", name,
+			load_strerror(&r->c, (unsigned)mod, err));
+		return err;
 	}
 	fmt_snprintf(path, sizeof path, "%s/%s", r->c.dir, rel);
 	return show_file(r, name, path);
@@ -355,7 +358,7 @@ static int show_mod(struct mi_run *r, int mod)
 
 static int show_name(struct mi_run *r, const char *arg)
 {
-	struct hit h[LOOKUP_MAX];
+	struct hits hl;
 	char norm[ALIAS_MAX];
 	int n, err = 0;
 
@@ -372,14 +375,20 @@ static int show_name(struct mi_run *r, const char *arg)
 		}
 		return show_mod(r, n);
 	}
-	n = lookup(&r->c.b, &r->c.extra, arg, h, LOOKUP_MAX);
-	if (n <= 0 || h[0].kind == HIT_UNKNOWN) {
+	hits_init(&hl);
+	n = lookup(&r->c.b, &r->c.extra, arg, &hl);
+	if (n == -ENOMEM)
+		log_err("ERROR: %s: %s", arg, strerror(ENOMEM));
+	else if (n <= 0 || hl.v[0].kind == HIT_UNKNOWN)
 		log_err("ERROR: Module %s not found.", arg);
-		return -ENOENT;
+	if (n <= 0 || hl.v[0].kind == HIT_UNKNOWN) {
+		hits_free(&hl);
+		return n == -ENOMEM ? n : -ENOENT;
 	}
 	for (int i = 0; i < n; i++)
-		if (h[i].kind != HIT_UNKNOWN && show_mod(r, h[i].mod) < 0)
+		if (hl.v[i].kind != HIT_UNKNOWN && show_mod(r, hl.v[i].mod) < 0)
 			err = -1;
+	hits_free(&hl);
 	return err;
 }
 

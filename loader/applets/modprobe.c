@@ -130,11 +130,15 @@ static int open_dir(struct ml_ctx *c, const struct mp_opts *o)
 
 static int print_resolve(struct ml_ctx *c, const char *name)
 {
-	struct hit h[LOOKUP_MAX];
-	int n = lookup(&c->b, &c->extra, name, h, LOOKUP_MAX);
+	struct hits h;
+	hits_init(&h);
+	int n = lookup(&c->b, &c->extra, name, &h);
 	for (int k = 0; k < n; k++)
-		fd_printf(1, "%s\n", h[k].name);
-	return n > 0 ? 0 : -ENOENT;
+		fd_printf(1, "%s\n", h.v[k].name);
+	hits_free(&h);
+	if (n == -ENOMEM)
+		log_err("%s: %s", name, strerror(ENOMEM));
+	return n > 0 ? 0 : n == -ENOMEM ? n : -ENOENT;
 }
 
 static int one(struct ml_ctx *c, const struct mp_opts *o, const char *name, const char *params)
@@ -154,20 +158,16 @@ static void remove_quietly(struct ml_ctx *c, unsigned mod)
 {
 	char who[1024];
 	int err;
-	if (!(blob_mod(&c->b, mod)->flags & BM_BUILTIN))
+	if (!(blob_mod(&c->b, mod).flags & BM_BUILTIN))
 		remove_module(blob_mod_name(&c->b, mod), 0, who, sizeof who, &err);
 }
 
-static int remove_chain(struct ml_ctx *c, const struct mp_opts *o, const char *name)
+/* Remove each of the n modules name resolved to (see remove_chain). */
+static int remove_hits(struct ml_ctx *c, const struct mp_opts *o, const char *name,
+		       const struct hit *h, int n)
 {
-	struct hit h[LOOKUP_MAX];
-	int n = lookup(&c->b, &c->extra, name, h, LOOKUP_MAX), status = 0;
+	int status = 0;
 
-	if (n <= 0) {
-		if (!o->quiet)
-			log_err("FATAL: Module %s not found in directory %s", name, c->dir);
-		return -1;
-	}
 	for (int i = 0; i < n; i++) {
 		char who[1024];
 		int err;
@@ -175,7 +175,7 @@ static int remove_chain(struct ml_ctx *c, const struct mp_opts *o, const char *n
 		if (h[i].mod < 0)
 			continue;
 		const uint8_t *deps =
-			blob_list(&c->b, blob_mod(&c->b, (unsigned)h[i].mod)->deps, &nd);
+			blob_list(&c->b, blob_mod(&c->b, (unsigned)h[i].mod).deps, &nd);
 		if (c->flags & CTX_DRY_RUN) {
 			fd_printf(1, "rmmod %s\n", h[i].name);
 			continue;
@@ -190,6 +190,21 @@ static int remove_chain(struct ml_ctx *c, const struct mp_opts *o, const char *n
 		for (uint32_t k = nd; k-- > 0;)
 			remove_quietly(c, blob_u16(deps + 2 * k));
 	}
+	return status;
+}
+
+static int remove_chain(struct ml_ctx *c, const struct mp_opts *o, const char *name)
+{
+	struct hits hl;
+	hits_init(&hl);
+	int n = lookup(&c->b, &c->extra, name, &hl), status;
+
+	if (n == -ENOMEM)
+		log_err("%s: %s", name, strerror(ENOMEM));
+	else if (n <= 0 && !o->quiet)
+		log_err("FATAL: Module %s not found in directory %s", name, c->dir);
+	status = n > 0 ? remove_hits(c, o, name, hl.v, n) : -1;
+	hits_free(&hl);
 	return status;
 }
 

@@ -12,6 +12,9 @@
 #include "wildmatch.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 int alias_normalize(const char *in, char *out, size_t cap)
@@ -74,9 +77,10 @@ static int expand(const struct blob *b, const uint8_t *p, const uint8_t *end, ch
 			buf[pos++] = (char)*p;
 			continue;
 		}
+		/* Offsets in order and inside TOKENS, bytes plain (blob_check). */
 		uint32_t t = *p - 0x80u, off = blob_u16(tok + 2 * t);
 		uint32_t stop = t + 1 < BLOB_NTOKENS ? blob_u16(tok + 2 * t + 2) : tlen;
-		if (off > stop || stop > tlen || pos + (stop - off) + 1 >= cap)
+		if (pos + (stop - off) + 1 >= cap)
 			return -EBADMSG;
 		memcpy(buf + pos, tok + off, stop - off);
 		pos += stop - off;
@@ -106,7 +110,7 @@ static int cursor_seek(struct cursor *c, unsigned i)
 	uint32_t alen;
 	const uint8_t *al = blob_sec(c->b, SEC_ALIASES, &alen);
 
-	if (i >= c->b->h->naliases)
+	if (i >= c->b->h.naliases)
 		return -EBADMSG;
 	if (!c->p || i < c->next || i / BLOB_ABLOCK != c->next / BLOB_ABLOCK ||
 	    c->next % BLOB_ABLOCK == 0) {
@@ -128,7 +132,7 @@ static int cursor_seek(struct cursor *c, unsigned i)
 		c->fnm = (blob_u16(c->p) & BLOB_FNMATCH) != 0;
 		c->p += 2;
 	}
-	return c->mod < c->b->h->nmods ? c->len : -EBADMSG;
+	return c->mod < c->b->h.nmods ? c->len : -EBADMSG;
 }
 
 int alias_get(const struct blob *b, unsigned i, char *buf, size_t cap, unsigned *mod)
@@ -146,36 +150,92 @@ int alias_get(const struct blob *b, unsigned i, char *buf, size_t cap, unsigned 
 	return len;
 }
 
+void *list_grow(void *v, const void *local, unsigned n, unsigned *cap, size_t size)
+{
+	void *p;
+
+	if (n < *cap)
+		return v;
+	if (*cap > UINT_MAX / 2 || (size_t)*cap * 2 > SIZE_MAX / size)
+		return NULL;
+	p = v == local ? malloc((size_t)*cap * 2 * size) : realloc(v, (size_t)*cap * 2 * size);
+	if (!p)
+		return NULL;
+	if (v == local)
+		memcpy(p, local, (size_t)n * size);
+	*cap *= 2;
+	return p;
+}
+
+void modlist_init(struct modlist *l)
+{
+	l->v = l->local;
+	l->n = 0;
+	l->cap = MODLIST_LOCAL;
+}
+
+void modlist_free(struct modlist *l)
+{
+	if (l->v != l->local)
+		free(l->v);
+	modlist_init(l);
+}
+
+int modlist_push(struct modlist *l, unsigned x)
+{
+	unsigned *v = list_grow(l->v, l->local, l->n, &l->cap, sizeof *l->v);
+
+	if (!v)
+		return -ENOMEM;
+	l->v = v;
+	l->v[l->n++] = x;
+	return 0;
+}
+
 struct matcher {
 	const struct blob *b;
 	const char *s;
 	size_t len;
-	unsigned *out;
-	int max, n;
+	struct modlist *out; /* sort keys until alias_match ends */
 };
 
-static void add_match(struct matcher *m, unsigned mod)
+/* Matches are kept as sort keys, modules.order then module number (kmod's
+ * order; a module matched twice stays twice), and sorted at the end. */
+static int add_match(struct matcher *m, unsigned mod)
 {
-	const struct blob_mod *bm = blob_mod(m->b, mod);
-	int i;
+	return modlist_push(m->out, (unsigned)blob_mod(m->b, mod).order << 16 | mod);
+}
 
-	/* Insertion sort by modules.order, then name: the lists are short. */
-	i = m->n < m->max ? m->n : m->max - 1;
-	if (i < 0) {
-		m->n++;
-		return;
+/* Heapsort of the keys: n log n for a pathological string matching
+ * thousands of patterns, and no qsort (musl's adds 2 KB to the binary). */
+static void sift(unsigned *v, unsigned i, unsigned n)
+{
+	for (unsigned c; (c = 2 * i + 1) < n; i = c) {
+		if (c + 1 < n && v[c + 1] > v[c])
+			c++;
+		if (v[i] >= v[c])
+			return;
+		unsigned t = v[i];
+		v[i] = v[c];
+		v[c] = t;
 	}
-	while (i > 0) {
-		const struct blob_mod *prev = blob_mod(m->b, m->out[i - 1]);
-		if (prev->order < bm->order || (prev->order == bm->order && m->out[i - 1] <= mod))
-			break;
-		if (i < m->max)
-			m->out[i] = m->out[i - 1];
-		i--;
+}
+
+/* Keys to module numbers, in key order. */
+static void sort_matches(struct modlist *l)
+{
+	unsigned *v = l->v, n = l->n;
+
+	for (unsigned i = n / 2; i-- > 0;)
+		sift(v, i, n);
+	for (unsigned k = n; k-- > 1;) {
+		unsigned t = v[0];
+		v[0] = v[k];
+		v[k] = t;
+		sift(v, 0, k);
 	}
-	if (i < m->max)
-		m->out[i] = mod;
-	m->n++;
+	for (unsigned i = 0; i < n; i++)
+		v[i] &= 0xffff;
 }
 
 /* Leftmost place of piece (n > 0 bytes) in [lo, end), or NULL. Pieces are
@@ -259,36 +319,38 @@ static void sort_unique(struct candidates *v)
 	v->n = k;
 }
 
-/* Try the candidates; with all set, every pattern (the overflow fallback). */
-static void try_candidates(struct matcher *m, const struct candidates *v, int all)
+/* Try the candidates; with all set, every pattern (the overflow fallback).
+ * 0 or -ENOMEM. */
+static int try_candidates(struct matcher *m, const struct candidates *v, int all)
 {
 	static struct cursor c;
-	unsigned n = all ? m->b->h->naliases : v->n;
+	unsigned n = all ? m->b->h.naliases : v->n;
 
 	c.b = m->b;
 	c.p = NULL;
 	for (unsigned k = 0; k < n; k++)
-		if (cursor_seek(&c, all ? k : v->id[k]) >= 0 && matches(&c, m->s, m->len))
-			add_match(m, c.mod);
+		if (cursor_seek(&c, all ? k : v->id[k]) >= 0 && matches(&c, m->s, m->len) &&
+		    add_match(m, c.mod) < 0)
+			return -ENOMEM;
+	return 0;
 }
 
-/* One of the two key tables, its bounds checked once per lookup. */
+/* One of the two key tables. blob_check made sure that the section holds
+ * exactly the starts, ids and tags its header count and total say. */
 struct table {
 	const uint8_t *starts, *ids, *tags;
 	uint32_t mask, total;
 };
 
-static int table_init(struct table *t, const struct blob *b, enum blob_section s, uint32_t nb)
+static void table_init(struct table *t, const struct blob *b, enum blob_section s, uint32_t nb)
 {
-	uint32_t len;
-	const uint8_t *p = blob_sec(b, s, &len);
+	const uint8_t *p = blob_sec(b, s, NULL);
 
 	t->starts = p;
 	t->mask = nb - 1;
 	t->total = blob_u16(p + 2 * nb);
 	t->ids = p + 2 * (nb + 1);
 	t->tags = t->ids + 2 * t->total;
-	return 2 * (nb + 1) + 3 * (size_t)t->total <= len ? 0 : -EBADMSG;
 }
 
 /* Gather the entries of bucket h whose tag matches. */
@@ -304,21 +366,20 @@ static inline void probe(struct candidates *v, const struct table *t, uint32_t h
 			add_candidate(v, blob_u16(t->ids + 2 * k));
 }
 
-int alias_match(const struct blob *b, const char *s, unsigned *out, int max)
+int alias_match(const struct blob *b, const char *s, struct modlist *out)
 {
 	static struct candidates v;
 	size_t len = strlen(s);
-	struct matcher m = { b, s, len, out, max, 0 };
+	struct matcher m = { b, s, len, out };
 	struct table prefix, grams;
 	uint32_t n, h = BLOB_HASH_INIT;
 
-	if (table_init(&prefix, b, SEC_PREFIX, b->h->prefix_buckets) < 0 ||
-	    table_init(&grams, b, SEC_GRAMS, b->h->gram_buckets) < 0)
-		return 0;
+	table_init(&prefix, b, SEC_PREFIX, b->h.prefix_buckets);
+	table_init(&grams, b, SEC_GRAMS, b->h.gram_buckets);
 	v.n = 0;
 	v.overflow = 0;
 	/* Every prefix of s up to the longest key: exact and prefix-keyed patterns. */
-	for (size_t l = 0; l < len && l < b->h->max_prefix; l++) {
+	for (size_t l = 0; l < len && l < b->h.max_prefix; l++) {
 		h = blob_hash_step(h, (uint8_t)s[l]);
 		probe(&v, &prefix, blob_hash_final(h));
 	}
@@ -329,6 +390,12 @@ int alias_match(const struct blob *b, const char *s, unsigned *out, int max)
 		add_candidate(&v, blob_u16(always + k));
 	if (!v.overflow)
 		sort_unique(&v);
-	try_candidates(&m, &v, v.overflow); /* overflow: a pathological string */
-	return m.n;
+	out->n = 0;
+	int err = try_candidates(&m, &v, v.overflow); /* overflow: a pathological string */
+	if (err < 0) {
+		out->n = 0;
+		return err;
+	}
+	sort_matches(out);
+	return (int)out->n;
 }

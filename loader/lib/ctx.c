@@ -109,16 +109,18 @@ char *ctx_read_cmdline(void)
 
 int ctx_blacklisted(const struct ml_ctx *c, unsigned mod)
 {
-	const struct blob_mod *m = blob_mod(&c->b, mod);
-	return m && ((m->flags & BM_BLACKLIST) ||
-		     config_has(c->cfg.blacklist, c->cfg.nblacklist, blob_str(&c->b, m->name)));
+	struct blob_mod m = blob_mod(&c->b, mod);
+	return mod < blob_nmods(&c->b) &&
+	       ((m.flags & BM_BLACKLIST) ||
+		config_has(c->cfg.blacklist, c->cfg.nblacklist, blob_str(&c->b, m.name)));
 }
 
 int ctx_forbidden(const struct ml_ctx *c, unsigned mod)
 {
-	const struct blob_mod *m = blob_mod(&c->b, mod);
-	return m && ((m->flags & BM_FORBID) ||
-		     config_has(c->cfg.forbid, c->cfg.nforbid, blob_str(&c->b, m->name)));
+	struct blob_mod m = blob_mod(&c->b, mod);
+	return mod < blob_nmods(&c->b) &&
+	       ((m.flags & BM_FORBID) ||
+		config_has(c->cfg.forbid, c->cfg.nforbid, blob_str(&c->b, m.name)));
 }
 
 int ctx_check_kernel(const struct ml_ctx *c)

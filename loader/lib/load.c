@@ -29,24 +29,47 @@ static char *module_options(const struct ml_ctx *c, unsigned mod, const char *al
 	return all;
 }
 
+/* Why blob_mod_path could not name a module's file (see blob.h). */
+static const char *path_strerror(int err)
+{
+	switch (err) {
+	case -EBADMSG: return "its record in " BLOB_FILE " is corrupt";
+	case -ENAMETOOLONG: return "the path of its file is too long";
+	case -ENOENT: return "it has no file (built in)";
+	default: return insert_strerror(err);
+	}
+}
+
+const char *load_strerror(const struct ml_ctx *c, unsigned mod, int err)
+{
+	char rel[PATH_MAX];
+	int perr = blob_mod_path(&c->b, mod, rel, sizeof rel);
+	return perr < 0 ? path_strerror(perr) : insert_strerror(err);
+}
+
 void load_report(const struct ml_ctx *c, unsigned mod, int err)
 {
 	char rel[PATH_MAX];
-	if (blob_mod_path(&c->b, mod, rel, sizeof rel) < 0)
-		fmt_snprintf(rel, sizeof rel, "?");
-	log_err("could not insert '%s' (%s/%s): %s", blob_mod_name(&c->b, mod), c->dir, rel,
-		insert_strerror(err));
+	int perr = blob_mod_path(&c->b, mod, rel, sizeof rel);
+
+	if (perr < 0) /* the insert failed before any file: say why */
+		log_err("could not insert '%s' (%s/%s): %s", blob_mod_name(&c->b, mod), c->dir,
+			BLOB_FILE, path_strerror(perr));
+	else
+		log_err("could not insert '%s' (%s/%s): %s", blob_mod_name(&c->b, mod), c->dir, rel,
+			insert_strerror(err));
 }
 
 int load_insert(const struct ml_ctx *c, unsigned mod, const char *alias, const char *params,
 		struct insert_buf *buf)
 {
 	char rel[PATH_MAX], path[2 * PATH_MAX], *opts;
-	int err;
+	int err = blob_mod_path(&c->b, mod, rel, sizeof rel);
 
-	if (blob_mod_path(&c->b, mod, rel, sizeof rel) < 0)
+	if (err < 0)
+		return err; /* corrupt record, too long, or no file: load_strerror says which */
+	if ((size_t)fmt_snprintf(path, sizeof path, "%s/%s", c->dir, rel) >= PATH_MAX)
 		return -ENAMETOOLONG;
-	fmt_snprintf(path, sizeof path, "%s/%s", c->dir, rel);
 	if (!(opts = module_options(c, mod, alias, params)))
 		return -ENOMEM;
 	if (c->flags & CTX_VERBOSE)
@@ -60,21 +83,24 @@ int load_insert(const struct ml_ctx *c, unsigned mod, const char *alias, const c
  * formatted as kmod prints them. */
 static void show_one(const struct ml_ctx *c, unsigned mod, const char *alias, const char *params)
 {
-	const struct blob_mod *m = blob_mod(&c->b, mod);
+	struct blob_mod m = blob_mod(&c->b, mod);
 	char rel[PATH_MAX], *opts;
 
 	if (!(c->flags & CTX_SHOW) && c->state[mod] == MS_LIVE)
 		return; /* a dry run skips what is loaded; --show-depends does not */
 	if (!(c->flags & (CTX_SHOW | CTX_VERBOSE)))
 		return;
-	if (m->flags & BM_BUILTIN) {
-		fd_printf(1, "builtin %s\n", blob_str(&c->b, m->name));
+	if (m.flags & BM_BUILTIN) {
+		fd_printf(1, "builtin %s\n", blob_str(&c->b, m.name));
 		return;
 	}
-	if (blob_mod_path(&c->b, mod, rel, sizeof rel) < 0)
+	int err = blob_mod_path(&c->b, mod, rel, sizeof rel);
+	if (err < 0) {
+		log_err("%s: %s", blob_str(&c->b, m.name), path_strerror(err));
 		return;
+	}
 	if (!(opts = module_options(c, mod, alias, params))) {
-		log_err("%s: %s", blob_str(&c->b, m->name), strerror(ENOMEM));
+		log_err("%s: %s", blob_str(&c->b, m.name), strerror(ENOMEM));
 		return;
 	}
 	fd_printf(1, "insmod %s/%s %s%s\n", c->dir, rel, opts, *opts ? " " : "");
@@ -84,15 +110,15 @@ static void show_one(const struct ml_ctx *c, unsigned mod, const char *alias, co
 static int insert_one(struct ml_ctx *c, unsigned mod, const char *alias, const char *params,
 		      int required)
 {
-	const struct blob_mod *m = blob_mod(&c->b, mod);
-	const char *name = blob_str(&c->b, m->name);
+	struct blob_mod m = blob_mod(&c->b, mod);
+	const char *name = blob_str(&c->b, m.name);
 	int err;
 
 	if (c->state[mod] == MS_LIVE)
 		return 0;
 	if (c->state[mod] == MS_FAILED)
 		return -EAGAIN;
-	if (m->flags & BM_BUILTIN) {
+	if (m.flags & BM_BUILTIN) {
 		c->state[mod] = MS_LIVE;
 		c->builtin++;
 		return 0;
@@ -105,7 +131,7 @@ static int insert_one(struct ml_ctx *c, unsigned mod, const char *alias, const c
 	}
 	if (err < 0 && !required) {
 		c->state[mod] = MS_FAILED;
-		log_info("softdep %s not loaded: %s", name, insert_strerror(err));
+		log_info("softdep %s not loaded: %s", name, load_strerror(c, mod, err));
 		return err;
 	}
 	if (err < 0) {
@@ -124,20 +150,20 @@ static int insert_one(struct ml_ctx *c, unsigned mod, const char *alias, const c
 static int load_module(struct ml_ctx *c, unsigned mod, const char *alias, const char *params)
 {
 	static struct plan p;
-	const struct blob_mod *m = blob_mod(&c->b, mod);
+	struct blob_mod m = blob_mod(&c->b, mod);
 
-	if (!m)
+	if (mod >= blob_nmods(&c->b))
 		return -ENOENT;
 	if (ctx_forbidden(c, mod)) {
 		log_msg(c->flags & CTX_QUIET ? LOG_D : LOG_N,
-			"%s: not loaded: forbidden by configuration", blob_str(&c->b, m->name));
+			"%s: not loaded: forbidden by configuration", blob_str(&c->b, m.name));
 		c->skipped++;
 		return -EPERM;
 	}
 	plan_module(c, &p, mod);
 	if (p.overflow)
 		log_warn("%s: dependency plan longer than %d modules, truncated",
-			 blob_str(&c->b, m->name), PLAN_MAX);
+			 blob_str(&c->b, m.name), PLAN_MAX);
 	if (c->flags & (CTX_SHOW | CTX_DRY_RUN)) {
 		if (!(c->flags & CTX_SHOW) && c->state[mod] == MS_LIVE)
 			return 0; /* kmod: nothing to do for a loaded module */
@@ -156,10 +182,11 @@ static int load_module(struct ml_ctx *c, unsigned mod, const char *alias, const 
 	return 0;
 }
 
-int load_name(struct ml_ctx *c, const char *name, const char *params)
+/* Load what a lookup of name found (n hits, or its error). */
+static int load_hits(struct ml_ctx *c, const char *name, const char *params, const struct hit *h,
+		     int n)
 {
-	struct hit h[LOOKUP_MAX];
-	int n = lookup(&c->b, &c->extra, name, h, LOOKUP_MAX), err = 0, done = 0;
+	int err = 0;
 
 	if (n <= 0)
 		return n < 0 ? n : -ENOENT;
@@ -181,7 +208,18 @@ int load_name(struct ml_ctx *c, const char *name, const char *params)
 		int e = load_module(c, (unsigned)h[i].mod, h[i].via_alias ? norm : NULL, params);
 		if (e < 0 && !err)
 			err = e;
-		done++;
 	}
+	return err;
+}
+
+int load_name(struct ml_ctx *c, const char *name, const char *params)
+{
+	struct hits hl;
+	int n, err;
+
+	hits_init(&hl);
+	n = lookup(&c->b, &c->extra, name, &hl);
+	err = load_hits(c, name, params, hl.v, n);
+	hits_free(&hl);
 	return err;
 }

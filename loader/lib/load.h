@@ -17,5 +17,8 @@ int load_insert(const struct ml_ctx *c, unsigned mod, const char *alias, const c
 
 /* The one-line error for a failed insert: module, file and reason. */
 void load_report(const struct ml_ctx *c, unsigned mod, int err);
+/* The reason alone: why the blob could not name the module's file, else
+ * the insert's error in words. */
+const char *load_strerror(const struct ml_ctx *c, unsigned mod, int err);
 
 #endif

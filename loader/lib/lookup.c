@@ -5,96 +5,136 @@
 #include "wildmatch.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
-static int add(struct hit *out, int n, int max, const struct blob *b, int mod, const char *name,
-	       int via_alias)
+void hits_init(struct hits *h)
 {
-	if (n >= max)
-		return n;
-	out[n].mod = mod;
-	out[n].name = mod >= 0 ? blob_mod_name(b, (uint32_t)mod) : name;
-	out[n].kind = mod < 0						 ? HIT_UNKNOWN
-		      : (blob_mod(b, (uint32_t)mod)->flags & BM_BUILTIN) ? HIT_BUILTIN
-									 : HIT_MODULE;
-	out[n].via_alias = via_alias;
-	return n + 1;
+	h->v = h->local;
+	h->n = 0;
+	h->cap = LOOKUP_LOCAL;
+}
+
+void hits_free(struct hits *h)
+{
+	if (h->v != h->local)
+		free(h->v);
+	hits_init(h);
+}
+
+/* Append one hit: 0 or -ENOMEM. */
+static int add(struct hits *out, const struct blob *b, int mod, const char *name, int via_alias)
+{
+	struct hit *v = list_grow(out->v, out->local, out->n, &out->cap, sizeof *out->v);
+
+	if (!v)
+		return -ENOMEM;
+	out->v = v;
+	v += out->n++;
+	v->mod = mod;
+	v->name = mod >= 0 ? blob_mod_name(b, (uint32_t)mod) : name;
+	v->kind = mod < 0					    ? HIT_UNKNOWN
+		  : (blob_mod(b, (uint32_t)mod).flags & BM_BUILTIN) ? HIT_BUILTIN
+								    : HIT_MODULE;
+	v->via_alias = via_alias;
+	return 0;
 }
 
 static int from_config(const struct blob *b, const char *const *pat, const char *const *mod,
-		       unsigned count, const char *s, struct hit *out, int n, int max)
+		       unsigned count, const char *s, struct hits *out)
 {
 	for (unsigned i = 0; i < count; i++) {
 		char target[ALIAS_MAX];
 		if (!wildmatch(pat[i], s))
 			continue;
 		modname_normalize(mod[i], target, sizeof target);
-		n = add(out, n, max, b, blob_find_mod(b, target), mod[i], 1);
+		if (add(out, b, blob_find_mod(b, target), mod[i], 1) < 0)
+			return -ENOMEM;
 	}
-	return n;
+	return 0;
 }
 
-static int from_blob_config(const struct blob *b, const char *s, struct hit *out, int max)
+static int from_blob_config(const struct blob *b, const char *s, struct hits *out)
 {
 	uint32_t len;
 	const uint8_t *c = blob_sec(b, SEC_CFGALIAS, &len);
-	int n = 0;
 
 	for (uint32_t off = 0; off + 8 <= len; off += 8) {
 		const char *pat = blob_str(b, blob_u32(c + off));
 		const char *mod = blob_str(b, blob_u32(c + off + 4));
-		n = from_config(b, &pat, &mod, 1, s, out, n, max);
+		if (from_config(b, &pat, &mod, 1, s, out) < 0)
+			return -ENOMEM;
 	}
-	return n;
-}
-
-/* Module aliases; only when no loadable module matches, built-in ones. */
-static int from_aliases(const struct blob *b, const char *s, struct hit *out, int max)
-{
-	unsigned idx[LOOKUP_MAX];
-	int n = alias_match(b, s, idx, LOOKUP_MAX), k = 0;
-
-	if (n > LOOKUP_MAX)
-		n = LOOKUP_MAX;
-	for (int pass = 0; pass < 2 && k == 0; pass++)
-		for (int i = 0; i < n; i++)
-			if (!(blob_mod(b, idx[i])->flags & BM_BUILTIN) == !pass)
-				k = add(out, k, max, b, (int)idx[i], NULL, 1);
-	return k;
-}
-
-int lookup(const struct blob *b, const struct alias_list *extra, const char *name, struct hit *out,
-	   int max)
-{
-	char s[ALIAS_MAX];
-	int n, mod;
-
-	if (alias_normalize(name, s, sizeof s) < 0)
-		return -EINVAL;
-	n = extra ? from_config(b, extra->pat, extra->mod, extra->n, s, out, 0, max) : 0;
-	if (n == 0)
-		n = from_blob_config(b, s, out, max);
-	if (n > 0)
-		return n;
-	mod = blob_find_mod(b, s);
-	if (mod >= 0 && !(blob_mod(b, (uint32_t)mod)->flags & BM_BUILTIN))
-		return add(out, 0, max, b, mod, NULL, 0);
-	n = from_aliases(b, s, out, max);
-	if (n > 0)
-		return n;
-	if (mod >= 0)
-		return add(out, 0, max, b, mod, NULL, 0);
 	return 0;
 }
 
-int lookup_mods(const struct blob *b, const struct alias_list *extra, const char *name,
-		unsigned *out, int max)
+/* Module aliases; only when no loadable module matches, built-in ones. */
+static int from_aliases(const struct blob *b, const char *s, struct hits *out)
 {
-	struct hit h[LOOKUP_MAX];
-	int n = lookup(b, extra, name, h, LOOKUP_MAX), k = 0;
+	struct modlist idx;
+	int err;
 
-	for (int i = 0; i < n && k < max; i++)
-		if (h[i].mod >= 0)
-			out[k++] = (unsigned)h[i].mod;
-	return k;
+	modlist_init(&idx);
+	err = alias_match(b, s, &idx);
+	for (int pass = 0; err >= 0 && pass < 2 && out->n == 0; pass++)
+		for (unsigned i = 0; err >= 0 && i < idx.n; i++)
+			if (!(blob_mod(b, idx.v[i]).flags & BM_BUILTIN) == !pass)
+				err = add(out, b, (int)idx.v[i], NULL, 1);
+	modlist_free(&idx);
+	return err < 0 ? err : 0;
+}
+
+/* The sources in kmod's order; the first with an answer wins. */
+static int resolve(const struct blob *b, const struct alias_list *extra, const char *s,
+		   struct hits *out)
+{
+	int err = extra ? from_config(b, extra->pat, extra->mod, extra->n, s, out) : 0;
+
+	if (err == 0 && out->n == 0)
+		err = from_blob_config(b, s, out);
+	if (err < 0 || out->n > 0)
+		return err;
+	int mod = blob_find_mod(b, s);
+	if (mod >= 0 && !(blob_mod(b, (uint32_t)mod).flags & BM_BUILTIN))
+		return add(out, b, mod, NULL, 0);
+	err = from_aliases(b, s, out);
+	if (err < 0 || out->n > 0)
+		return err;
+	return mod >= 0 ? add(out, b, mod, NULL, 0) : 0;
+}
+
+int lookup(const struct blob *b, const struct alias_list *extra, const char *name, struct hits *out)
+{
+	char s[ALIAS_MAX];
+	int err;
+
+	out->n = 0;
+	if (alias_normalize(name, s, sizeof s) < 0)
+		return -EINVAL;
+	err = resolve(b, extra, s, out);
+	if (err < 0) {
+		out->n = 0;
+		return err;
+	}
+	return (int)out->n;
+}
+
+int lookup_mods(const struct blob *b, const struct alias_list *extra, const char *name,
+		struct modlist *out)
+{
+	struct hits h;
+	unsigned before = out->n;
+	int n, err = 0;
+
+	hits_init(&h);
+	n = lookup(b, extra, name, &h);
+	for (int i = 0; i < n && err == 0; i++)
+		if (h.v[i].mod >= 0)
+			err = modlist_push(out, (unsigned)h.v[i].mod);
+	hits_free(&h);
+	if (n < 0 || err < 0) {
+		out->n = before;
+		return n < 0 ? n : err;
+	}
+	return (int)(out->n - before);
 }

@@ -5,9 +5,8 @@
 #ifndef MODLOAD_LOOKUP_H
 #define MODLOAD_LOOKUP_H
 
+#include "alias.h"
 #include "blob.h"
-
-#define LOOKUP_MAX 64
 
 enum hit_kind {
 	HIT_MODULE,
@@ -28,14 +27,27 @@ struct alias_list {
 	unsigned n;
 };
 
-/* Resolve name. Returns the number of hits stored (at most max), 0 when
- * nothing matched, -EINVAL for a malformed name. */
-int lookup(const struct blob *b, const struct alias_list *extra, const char *name, struct hit *out,
-	   int max);
+/* A list of hits that grows as needed, like struct modlist: the first
+ * LOOKUP_LOCAL in the struct, the rest on the heap. hits_init before use,
+ * hits_free after; an initialised list must not be copied. */
+#define LOOKUP_LOCAL 16
+struct hits {
+	struct hit *v; /* v[0..n) */
+	unsigned n, cap;
+	struct hit local[LOOKUP_LOCAL];
+};
+void hits_init(struct hits *h);
+void hits_free(struct hits *h);
 
-/* The module indices name resolves to (loadable or built in; a config alias
- * naming a module the blob lacks gives nothing). Returns how many, at most max. */
+/* Resolve name into out (emptied first): every hit, no cap. Returns how
+ * many, 0 when nothing matched, -EINVAL for a malformed name, -ENOMEM. */
+int lookup(const struct blob *b, const struct alias_list *extra, const char *name,
+	   struct hits *out);
+
+/* Append to out the module indices name resolves to (loadable or built in;
+ * a config alias naming a module the blob lacks gives nothing). Returns how
+ * many were appended, or -EINVAL or -ENOMEM. */
 int lookup_mods(const struct blob *b, const struct alias_list *extra, const char *name,
-		unsigned *out, int max);
+		struct modlist *out);
 
 #endif

@@ -36,10 +36,12 @@ static void soft(struct ml_ctx *c, struct plan *p, unsigned mod, int post)
 	unsigned n = ctx_softdeps(c, mod, post, &names);
 
 	for (unsigned i = 0; i < n; i++) {
-		unsigned hits[LOOKUP_MAX];
-		int k = lookup_mods(&c->b, &c->extra, names[i], hits, LOOKUP_MAX);
-		for (int j = 0; j < k; j++)
-			probe(c, p, hits[j]);
+		struct modlist hits;
+		modlist_init(&hits);
+		lookup_mods(&c->b, &c->extra, names[i], &hits); /* none on error */
+		for (unsigned j = 0; j < hits.n; j++)
+			probe(c, p, hits.v[j]);
+		modlist_free(&hits);
 	}
 	free(names);
 }
@@ -59,7 +61,7 @@ static void probe(struct ml_ctx *c, struct plan *p, unsigned mod)
 	if (mod >= blob_nmods(&c->b) || (c->visited[mod] & VISITED))
 		return;
 	c->visited[mod] |= VISITED;
-	deps = blob_list(&c->b, blob_mod(&c->b, mod)->deps, &n);
+	deps = blob_list(&c->b, blob_mod(&c->b, mod).deps, &n);
 	for (uint32_t i = 0; i < n; i++)
 		place(c, p, blob_u16(deps + 2 * i));
 	place(c, p, mod);
@@ -68,7 +70,7 @@ static void probe(struct ml_ctx *c, struct plan *p, unsigned mod)
 void plan_module(struct ml_ctx *c, struct plan *p, unsigned mod)
 {
 	uint32_t n;
-	const uint8_t *deps = blob_list(&c->b, blob_mod(&c->b, mod)->deps, &n);
+	const uint8_t *deps = blob_list(&c->b, blob_mod(&c->b, mod).deps, &n);
 
 	memset(c->visited, 0, blob_nmods(&c->b));
 	p->n = 0;

@@ -17,15 +17,18 @@ static void enqueue(struct sched *s, unsigned mod, int required);
 static unsigned *softdep_mods(const struct ml_ctx *c, unsigned mod, int post)
 {
 	const char **names;
-	unsigned n = ctx_softdeps(c, mod, post, &names), k = 0;
-	unsigned *out = n ? malloc((LOOKUP_MAX * n + 1) * sizeof *out) : NULL;
+	unsigned n = ctx_softdeps(c, mod, post, &names);
+	struct modlist all;
+	unsigned *out = NULL;
 
-	if (out) {
-		for (unsigned i = 0; i < n; i++)
-			k += (unsigned)lookup_mods(&c->b, &c->extra, names[i], out + 1 + k,
-						   LOOKUP_MAX);
-		out[0] = k;
+	modlist_init(&all);
+	for (unsigned i = 0; i < n; i++)
+		lookup_mods(&c->b, &c->extra, names[i], &all); /* appends; none on error */
+	if (all.n && (out = malloc((all.n + 1) * sizeof *out))) {
+		out[0] = all.n;
+		memcpy(out + 1, all.v, all.n * sizeof *out);
 	}
+	modlist_free(&all);
 	free(names);
 	return out;
 }
@@ -35,28 +38,28 @@ static unsigned *softdep_mods(const struct ml_ctx *c, unsigned mod, int post)
 static void enqueue(struct sched *s, unsigned mod, int required)
 {
 	struct ml_ctx *c = s->c;
-	const struct blob_mod *m = blob_mod(&c->b, mod);
+	struct blob_mod m = blob_mod(&c->b, mod);
 	uint32_t n;
 	const uint8_t *deps;
 
-	if (!m)
+	if (mod >= blob_nmods(&c->b))
 		return;
 	if (required && !s->required[mod] && c->state[mod] != MS_NONE) {
 		s->required[mod] = 1; /* now needed for real: so are its dependencies */
-		deps = blob_list(&c->b, m->deps, &n);
+		deps = blob_list(&c->b, m.deps, &n);
 		for (uint32_t i = 0; i < n; i++)
 			enqueue(s, blob_u16(deps + 2 * i), 1);
 	}
 	if (c->state[mod] != MS_NONE)
 		return;
 	s->required[mod] = (unsigned char)required;
-	if (m->flags & BM_BUILTIN) {
+	if (m.flags & BM_BUILTIN) {
 		c->state[mod] = MS_LIVE;
 		c->builtin++;
 		return;
 	}
 	if (ctx_forbidden(c, mod)) {
-		log_info("%s: not loaded: forbidden by configuration", blob_str(&c->b, m->name));
+		log_info("%s: not loaded: forbidden by configuration", blob_str(&c->b, m.name));
 		c->state[mod] = MS_SKIPPED;
 		c->skipped++;
 		return;
@@ -66,7 +69,7 @@ static void enqueue(struct sched *s, unsigned mod, int required)
 	s->pre[mod] = softdep_mods(c, mod, 0);
 	for (unsigned i = 0; s->pre[mod] && i < s->pre[mod][0]; i++)
 		enqueue(s, s->pre[mod][1 + i], 0);
-	deps = blob_list(&c->b, m->deps, &n);
+	deps = blob_list(&c->b, m.deps, &n);
 	for (uint32_t i = 0; i < n; i++)
 		enqueue(s, blob_u16(deps + 2 * i), required);
 	unsigned *post = softdep_mods(c, mod, 1);
@@ -88,7 +91,7 @@ static int readiness(const struct sched *s, unsigned mod, unsigned *dep)
 {
 	const struct ml_ctx *c = s->c;
 	uint32_t n;
-	const uint8_t *deps = blob_list(&c->b, blob_mod(&c->b, mod)->deps, &n);
+	const uint8_t *deps = blob_list(&c->b, blob_mod(&c->b, mod).deps, &n);
 
 	for (uint32_t i = 0; i < n; i++) {
 		unsigned d = blob_u16(deps + 2 * i);
@@ -148,7 +151,7 @@ static void record(struct sched *s, unsigned mod, int err)
 	else if (err == -EEXIST)
 		c->already++;
 	else if (!s->required[mod])
-		log_info("softdep %s not loaded: %s", name, insert_strerror(err));
+		log_info("softdep %s not loaded: %s", name, load_strerror(c, mod, err));
 	else {
 		c->failed++;
 		load_report(c, mod, err);

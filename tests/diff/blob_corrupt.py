@@ -117,6 +117,15 @@ def cases(good, rng, elf):
         for v in sorted(set(edges + [old + 4, old - 4 if old >= 4 else 0])):
             if v != old:
                 out.append(("fixed-%s=%#x" % (what, v), fix(put32(good, off, v)), "survive"))
+    # A count with its table's size as a 32-bit writer computes it (so that it
+    # wraps), and EXTRA shorter than one record, modules still pointing into it.
+    for v in (0xFFFFFFF1, 0xFFFFFFF8, 0xFFFFFFFF):
+        d = put32(good, 28, v)
+        d = put32(d, 48 + 8 * SECTIONS.index("ABLOCKS"), 4 * ((v + 15) % (1 << 32) // 16))
+        out.append(("fixed-naliases-wrap=%#x" % v, fix(d), "survive"))
+    for ln in (0, 4, 11):
+        out.append(("fixed-EXTRA-len=%d" % ln, fix(put32(good, 48 + 8 * SECTIONS.index("EXTRA"), ln)),
+                    "survive"))
     for i in range(200):
         s = rng.randrange(len(SECTIONS))
         off, ln = sec[s]

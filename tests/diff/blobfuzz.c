@@ -11,7 +11,10 @@
  *    end), with the checksum recomputed so that the mutation reaches the
  *    structural checks and the readers behind them: random bytes flipped
  *    anywhere or inside one section, header fields and section descriptors
- *    set to edge values, the file cut short with the size field adjusted.
+ *    set to edge values, the file cut short with the size field adjusted,
+ *    nmods or naliases set with its table's size computed in 32 bits (so
+ *    that it can wrap), a section shorter than one of its entries with a
+ *    module's index into a table at an edge value.
  *    Before those, every header word after the checksum is set to each of
  *    a list of edge values.  Each goes through blob_use and, when accepted,
  *    the same exercise.
@@ -71,27 +74,29 @@ static const char *const queries[] = {
 
 static void exercise(const struct blob *b)
 {
-	struct hit h[LOOKUP_MAX];
+	struct hits h;
 	char buf[ALIAS_MAX];
 	volatile unsigned long sink = 0;
 	uint32_t nmods = blob_nmods(b);
 
 	sink += strlen(blob_kver(b));
+	hits_init(&h);
 	for (size_t q = 0; q < sizeof queries / sizeof *queries; q++) {
-		int n = lookup(b, NULL, queries[q], h, LOOKUP_MAX);
+		int n = lookup(b, NULL, queries[q], &h);
 		for (int i = 0; i < n; i++)
-			sink += strlen(h[i].name);
+			sink += strlen(h.v[i].name);
 	}
+	hits_free(&h);
 	for (uint32_t i = 0; i < nmods && i < 70000; i++) {
-		const struct blob_mod *m = blob_mod(b, i);
+		struct blob_mod m = blob_mod(b, i);
 		const char *name = blob_mod_name(b, i);
 		uint32_t n;
 		const uint8_t *l;
 		struct blob_extra x;
 
-		sink += strlen(name) + (m ? m->flags : 0);
+		sink += strlen(name) + m.flags;
 		sink += (unsigned long)blob_find_mod(b, name);
-		l = blob_list(b, m ? m->deps : 0, &n);
+		l = blob_list(b, m.deps, &n);
 		for (uint32_t k = 0; k < n; k++)
 			sink += strlen(blob_mod_name(b, blob_u16(l + 2 * k)));
 		x = blob_mod_extra(b, i);
@@ -103,7 +108,7 @@ static void exercise(const struct blob *b)
 		if (blob_mod_path(b, i, buf, sizeof buf) == 0)
 			sink += strlen(buf);
 	}
-	for (uint32_t i = 0; i < b->h->naliases && i < 100000; i++) {
+	for (uint32_t i = 0; i < b->h.naliases && i < 100000; i++) {
 		unsigned mod;
 		if (alias_get(b, i, buf, sizeof buf, &mod) >= 0)
 			sink += mod;
@@ -126,32 +131,34 @@ static uint32_t edge_value(uint32_t old, size_t size)
 	}
 }
 
+/* The blob's integers are little-endian whatever the host (blob.h). */
 static void put32(uint8_t *p, uint32_t v)
 {
-	memcpy(p, &v, 4);
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
 }
 
 static uint32_t get32(const uint8_t *p)
 {
-	uint32_t v;
-	memcpy(&v, p, 4);
-	return v;
+	return blob_u32(p);
 }
+
+/* Mutation kinds (see mutate). */
+#define NKINDS 7
 
 /* One mutated copy of good; returns its size. */
 static size_t mutate(const uint8_t *good, size_t size, uint8_t **out, int *kind)
 {
-	size_t n = size, hsz = sizeof(struct blob_header);
+	size_t n = size, hsz = BLOB_HDR_SIZE;
 	uint8_t *p;
 
-	*kind = (int)below(5);
+	*kind = (int)below(NKINDS);
 	if (*kind == 4) /* cut short (at least the header left) */
 		n = hsz + below((uint32_t)(size - hsz));
 	p = malloc(n);
 	if (!p)
 		abort();
 	memcpy(p, good, n);
-	const struct blob_header *h = (const void *)good;
 	switch (*kind) {
 	case 0: /* a few random bytes anywhere after the size field */
 		for (uint32_t k = 1 + below(4); k > 0; k--)
@@ -164,7 +171,8 @@ static size_t mutate(const uint8_t *good, size_t size, uint8_t **out, int *kind)
 		break;
 	}
 	case 2: { /* bytes inside one section */
-		uint32_t s = below(BLOB_NSEC), off = h->sec[s].off, len = h->sec[s].len;
+		uint32_t s = below(BLOB_NSEC), off = get32(good + BLOB_H_SEC_OFF(s)),
+			 len = get32(good + BLOB_H_SEC_LEN(s));
 		if (!len)
 			break;
 		for (uint32_t k = 1 + below(3); k > 0; k--) {
@@ -177,7 +185,8 @@ static size_t mutate(const uint8_t *good, size_t size, uint8_t **out, int *kind)
 		break;
 	}
 	case 3: { /* a u16 or u32 inside one section set to an edge value */
-		uint32_t s = below(BLOB_NSEC), off = h->sec[s].off, len = h->sec[s].len;
+		uint32_t s = below(BLOB_NSEC), off = get32(good + BLOB_H_SEC_OFF(s)),
+			 len = get32(good + BLOB_H_SEC_LEN(s));
 		if (len < 4)
 			break;
 		uint32_t at = off + below(len - 3);
@@ -185,13 +194,41 @@ static size_t mutate(const uint8_t *good, size_t size, uint8_t **out, int *kind)
 			put32(p + at, edge_value(get32(p + at), n));
 		else {
 			uint16_t v = (uint16_t)edge_value(0, n);
-			memcpy(p + at, &v, 2);
+			p[at] = (uint8_t)v;
+			p[at + 1] = (uint8_t)(v >> 8);
 		}
 		break;
 	}
-	default: /* cut short, size field adjusted */ put32(p + 12, (uint32_t)n); break;
+	case 4: /* cut short, size field adjusted */ put32(p + BLOB_H_SIZE, (uint32_t)n); break;
+	case 5: { /* a count, and its table's size as a 32-bit writer computes it
+		   * (4 * ((naliases + 15) / 16) wraps to 0 near 2^32) */
+		uint32_t v = edge_value(get32(p + (below(2) ? BLOB_H_NMODS : BLOB_H_NALIASES)), n);
+		if (below(2)) {
+			put32(p + BLOB_H_NMODS, v);
+			put32(p + BLOB_H_SEC_LEN(SEC_MOD), v * BLOB_MOD_SIZE);
+		} else {
+			put32(p + BLOB_H_NALIASES, v);
+			put32(p + BLOB_H_SEC_LEN(SEC_ABLOCKS),
+			      4 * ((v + BLOB_ABLOCK - 1) / BLOB_ABLOCK));
+		}
+		break;
 	}
-	put32(p + 16, blob_checksum(p + BLOB_SUMMED_FROM, n - BLOB_SUMMED_FROM));
+	default: { /* a section shorter than one record or entry, where it is, and a
+		    * module record's index into a table (deps, extra, dir) at an edge */
+		static const uint8_t field[] = { BLOB_M_DEPS, BLOB_M_EXTRA, BLOB_M_DIR };
+		uint32_t mods = get32(good + BLOB_H_SEC_OFF(SEC_MOD)),
+			 nmods = get32(good + BLOB_H_NMODS);
+		put32(p + BLOB_H_SEC_LEN(below(BLOB_NSEC)), below(16));
+		if (nmods) {
+			uint8_t *r = p + mods + BLOB_MOD_SIZE * below(nmods) + field[below(3)];
+			uint16_t v = (uint16_t)edge_value(0, n);
+			r[0] = (uint8_t)v;
+			r[1] = (uint8_t)(v >> 8);
+		}
+		break;
+	}
+	}
+	put32(p + BLOB_H_CHECKSUM, blob_checksum(p + BLOB_SUMMED_FROM, n - BLOB_SUMMED_FROM));
 	*out = p;
 	return n;
 }
@@ -207,7 +244,7 @@ static size_t mutate(const uint8_t *good, size_t size, uint8_t **out, int *kind)
  * at the next case. */
 struct shared {
 	long cur;
-	unsigned long by_kind[5][2], opened, rejected, hdr_acc, hdr_rej;
+	unsigned long by_kind[NKINDS][2], opened, rejected, hdr_acc, hdr_rej;
 };
 
 static struct shared *sh;
@@ -252,7 +289,8 @@ static void build_case(long idx, const char **path, uint8_t **data, size_t *size
 			     : e == NEDGE - 2 ? (uint32_t)good_size
 					      : get32(good + off) + 1;
 		put32(p + off, v);
-		put32(p + 16, blob_checksum(p + BLOB_SUMMED_FROM, good_size - BLOB_SUMMED_FROM));
+		put32(p + BLOB_H_CHECKSUM,
+		      blob_checksum(p + BLOB_SUMMED_FROM, good_size - BLOB_SUMMED_FROM));
 		*data = p;
 		*size = good_size;
 		*kind = -3;
@@ -333,7 +371,7 @@ int main(int argc, char **argv)
 	}
 	files = argv + optind + 1;
 	nfiles = argc - optind - 1;
-	nheader = (long)((sizeof(struct blob_header) - HDR_FIRST) / 4 * NEDGE);
+	nheader = (long)((BLOB_HDR_SIZE - HDR_FIRST) / 4 * NEDGE);
 
 	/* The good blob, read into an exact-size heap buffer. */
 	const char *goodpath = argv[optind];
@@ -429,10 +467,12 @@ int main(int argc, char **argv)
 	       "%lu rejected;"
 	       " %ld mutations (accepted/rejected): bytes %lu/%lu, header %lu/%lu, section bytes "
 	       "%lu/%lu,"
-	       " section words %lu/%lu, cut %lu/%lu; %lu crashed (%d distinct)\n",
+	       " section words %lu/%lu, cut %lu/%lu, count+table %lu/%lu, short section %lu/%lu;"
+	       " %lu crashed (%d distinct)\n",
 	       nfiles, sh->opened, sh->rejected, sh->hdr_acc, sh->hdr_rej, iters, sh->by_kind[0][0],
 	       sh->by_kind[0][1], sh->by_kind[1][0], sh->by_kind[1][1], sh->by_kind[2][0],
 	       sh->by_kind[2][1], sh->by_kind[3][0], sh->by_kind[3][1], sh->by_kind[4][0],
-	       sh->by_kind[4][1], crashed, nseen);
+	       sh->by_kind[4][1], sh->by_kind[5][0], sh->by_kind[5][1], sh->by_kind[6][0],
+	       sh->by_kind[6][1], crashed, nseen);
 	return crashed ? 1 : 0;
 }
