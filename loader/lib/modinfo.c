@@ -2,7 +2,7 @@
  * ELF image is checked by elf.c). */
 #include "modinfo.h"
 
-#include "elf.h"
+#include "modelf.h"
 
 #include <errno.h>
 #include <string.h>
