@@ -59,9 +59,11 @@ int config_add_options(struct config *c, const char *mod, char **w, int nw);
 int config_push(char ***v, unsigned *n, const char *s);
 
 /* Queries (name normalised). Options of every matching entry, in order,
- * joined by spaces into buf. */
-void config_options(const struct config *c, const char *mod, const char *alias, char *buf,
-		    size_t len);
+ * joined by spaces and appended to what buf holds (len bytes in all).
+ * Returns the length the whole result has; when that is len or more, buf
+ * holds only its start, so callers size buf from a first call. */
+size_t config_options(const struct config *c, const char *mod, const char *alias, char *buf,
+		      size_t len);
 int config_has(char *const *list, unsigned n, const char *mod);
 /* The softdeps of the first softdep line whose pattern (a glob) matches mod. */
 const struct cfg_softdep *config_softdep(const struct config *c, const char *mod);

@@ -16,17 +16,21 @@ int config_has(char *const *list, unsigned n, const char *mod)
 	return 0;
 }
 
-void config_options(const struct config *c, const char *mod, const char *alias, char *buf,
-		    size_t len)
+size_t config_options(const struct config *c, const char *mod, const char *alias, char *buf,
+		      size_t len)
 {
 	size_t used = strlen(buf);
-	for (unsigned i = 0; i < c->noptions && used < len; i++) {
+
+	for (unsigned i = 0; i < c->noptions; i++) {
 		const char *m = c->options[i].mod;
 		if (strcmp(m, mod) && !(alias && !strcmp(m, alias)))
 			continue;
-		used += (size_t)fmt_snprintf(buf + used, len - used, "%s%s", used ? " " : "",
+		/* Past the end of buf, only count: the caller learns the size. */
+		used += (size_t)fmt_snprintf(buf + (used < len ? used : 0),
+					     used < len ? len - used : 0, "%s%s", used ? " " : "",
 					     c->options[i].opts);
 	}
+	return used;
 }
 
 /* As kmod: the first softdep line whose pattern matches the name counts. */
