@@ -20,6 +20,12 @@ int modinfo_main(int argc, char **argv);
 int remove_report(const char *name, const char *arg, enum remove_result r, const char *who,
 		  int err);
 
+/* show.c: print what name resolves to (-ENOENT: nothing), or a plan's
+ * insmod lines (with e, a dry run: what is live is left out). */
+#include "exec.h"
+int show_resolve(const struct ml_ctx *c, const char *name);
+int show_plan(const struct ml_ctx *c, const struct plan *p, struct exec *e);
+
 /* Exit codes, as skarnet's tools use them. */
 enum { EXIT_USAGE = 100, EXIT_SYSTEM = 111 };
 

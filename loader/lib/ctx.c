@@ -1,4 +1,4 @@
-/* ctx.c: open the packed directory and keep per-run module state. */
+/* ctx.c: open the packed directory, configure, and answer from the configuration. */
 #include "ctx.h"
 
 #include "alias.h"
@@ -51,17 +51,9 @@ int ctx_open(struct ml_ctx *c, const char *dir, const char *kver)
 		log_err("%s: %s", path, why ? why : strerror(-err));
 		return err;
 	}
-	if ((err = ctx_blob_options(c)) < 0) {
+	if ((err = ctx_blob_options(c)) < 0)
 		ctx_close(c);
-		return err;
-	}
-	c->state = calloc(blob_nmods(&c->b) + 1, 1);
-	c->visited = calloc(blob_nmods(&c->b) + 1, 1);
-	if (!c->state || !c->visited) {
-		ctx_close(c);
-		return -ENOMEM;
-	}
-	return 0;
+	return err;
 }
 
 void ctx_configure(struct ml_ctx *c, const char *file, const char *cmdline)
@@ -75,15 +67,12 @@ void ctx_configure(struct ml_ctx *c, const char *file, const char *cmdline)
 	c->extra.n = c->cfg.nalias;
 }
 
-const char *ctx_read_cmdline(char *buf, size_t len)
+char *ctx_proc_cmdline(void)
 {
-	int fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd >= 0 ? read(fd, buf, len - 1) : -1;
+	char *text;
+	size_t len;
 
-	if (fd >= 0)
-		close(fd);
-	buf[n > 0 ? n : 0] = '\0';
-	return buf;
+	return read_whole_file(AT_FDCWD, "/proc/cmdline", 1u << 20, &text, &len) < 0 ? NULL : text;
 }
 
 int ctx_blacklisted(const struct ml_ctx *c, unsigned mod)
@@ -111,46 +100,42 @@ int ctx_check_kernel(const struct ml_ctx *c)
 	return -EXDEV;
 }
 
-unsigned ctx_softdeps(const struct ml_ctx *c, unsigned mod, int post, const char **names,
-		      unsigned max)
+void ctx_softdeps(const struct ml_ctx *c, unsigned mod, int post, struct softdep_names *s)
 {
-	const struct cfg_softdep *sd = config_softdep(&c->cfg, blob_mod_name(&c->b, mod));
 	struct blob_extra x = blob_mod_extra(&c->b, mod);
-	uint32_t off = post ? x.soft_post : x.soft_pre;
-	unsigned n = sd ? (post ? sd->npost : sd->npre) : blob_slist_count(&c->b, off), k;
 
-	for (k = 0; k < n && k < max; k++)
-		names[k] = sd ? (post ? sd->post[k] : sd->pre[k]) : blob_slist_item(&c->b, off, k);
-	return k;
+	s->sd = config_softdep(&c->cfg, blob_mod_name(&c->b, mod));
+	s->off = post ? x.soft_post : x.soft_pre;
+	s->post = post;
+	s->n = s->sd ? (post ? s->sd->npost : s->sd->npre) : blob_slist_count(&c->b, s->off);
+}
+
+const char *ctx_softdep(const struct ml_ctx *c, const struct softdep_names *s, unsigned i)
+{
+	if (s->sd)
+		return s->post ? s->sd->post[i] : s->sd->pre[i];
+	return blob_slist_item(&c->b, s->off, i);
+}
+
+char *ctx_options(const struct ml_ctx *c, unsigned mod, const char *alias, const char *params)
+{
+	const char *name = blob_mod_name(&c->b, mod);
+	char none = '\0';
+	size_t n = config_options(&c->cfg, name, alias, &none, 1);
+	size_t extra = params && *params ? strlen(params) + 1 : 0;
+	char *s = malloc(n + extra + 1);
+
+	if (!s)
+		return NULL;
+	s[0] = '\0';
+	config_options(&c->cfg, name, alias, s, n + 1);
+	if (extra)
+		fmt_snprintf(s + n, extra + 1, "%s%s", n ? " " : "", params);
+	return s;
 }
 
 void ctx_close(struct ml_ctx *c)
 {
 	config_free(&c->cfg);
 	blob_close(&c->b);
-	free(c->state);
-	free(c->visited);
-	insert_buf_free(&c->buf);
-	c->state = c->visited = NULL;
-}
-
-void ctx_scan_loaded(struct ml_ctx *c)
-{
-	char *text, *line, *next;
-	size_t len;
-
-	if (read_whole_file(AT_FDCWD, "/proc/modules", 1u << 24, &text, &len) < 0)
-		return;
-	for (line = text; *line; line = next) {
-		char name[ALIAS_MAX];
-		next = line + strcspn(line, "\n");
-		if (*next)
-			*next++ = '\0';
-		line[strcspn(line, " ")] = '\0';
-		modname_normalize(line, name, sizeof name);
-		int m = blob_find_mod(&c->b, name);
-		if (m >= 0)
-			c->state[m] = MS_LIVE;
-	}
-	free(text);
 }
