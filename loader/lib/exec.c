@@ -82,7 +82,8 @@ int exec_add(struct exec *e, const struct plan *p)
 			break;
 		}
 		e->pred = pred;
-		memcpy(pred + e->npred, p->pred + nd->pred, nd->npred * sizeof *pred);
+		if (nd->npred)
+			memcpy(pred + e->npred, p->pred + nd->pred, nd->npred * sizeof *pred);
 		m->pred = e->npred;
 		m->npred = nd->npred;
 		e->npred += nd->npred;
