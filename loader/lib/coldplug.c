@@ -173,7 +173,7 @@ static int run_events(struct loop *l, int ufd, int notify_rd, long long deadline
 				;
 		if (ufd >= 0 && p[1].revents & POLLIN)
 			drain_uevents(l, ufd, buf);
-		if (ufd < 0 && !l->o->no_uevents && !exec_busy(&l->e))
+		if (ufd < 0 && !l->o->isolated && !exec_busy(&l->e))
 			rescan(l); /* no socket: fall back to polling /sys */
 	}
 }
@@ -220,7 +220,9 @@ int coldplug_loop(const struct ml_ctx *c, const struct exec_ops *ops, const stru
 	l->o = o;
 	l->c = c;
 	l->t0 = l->last_event = now();
-	if (!o->no_uevents && (ufd = uevent_open()) < 0)
+	if (!o->isolated)
+		exec_scan_loaded(&l->e);
+	if (!o->isolated && (ufd = uevent_open()) < 0)
 		log_warn("uevent socket: %s; falling back to rescanning /sys", strerror(-ufd));
 	if (pipe2(notify, O_CLOEXEC | O_NONBLOCK) < 0) {
 		err = -errno;

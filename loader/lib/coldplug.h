@@ -30,17 +30,18 @@ struct coldplug_opts {
 	int settle_ms;	     /* with --wait: also this much quiet once the devices exist */
 	const char *dir;     /* the packed directory; NULL: /lib/modules/`uname -r` */
 	const char *devices; /* the tree scanned; NULL: /sys/devices (tests give their own) */
-	int no_uevents;	     /* scan only, no uevent socket (tests) */
+	int isolated;	     /* tests: no uevent socket, /proc/modules not read */
 };
 
 /* The whole job in this process: open and check the blob, read the runtime
- * configuration and /proc/modules, run the loop. Returns 0, or a negative
+ * configuration, run the loop. Returns 0, or a negative
  * errno when it could not work at all; failed modules are counted, not
  * errors. */
 int coldplug_run(const struct coldplug_opts *o);
 
-/* The event loop on an opened, configured c, inserting through ops; the
- * counts go to *n when n is not NULL. Returns 0, -ETIMEDOUT (the workers are
+/* The event loop on an opened, configured c (what /proc/modules lists is
+ * live already), inserting through ops; the counts go to *n when n is not
+ * NULL. Returns 0, -ETIMEDOUT (the workers are
  * then left running and c must stay open), or a negative errno. */
 int coldplug_loop(const struct ml_ctx *c, const struct exec_ops *ops, const struct coldplug_opts *o,
 		  struct exec_counts *n);

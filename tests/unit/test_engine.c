@@ -247,7 +247,7 @@ static int run_coldplug(const char *const *load, const char *const *modaliases, 
 			struct exec_counts *n)
 {
 	static unsigned serial;
-	struct coldplug_opts o = { .timeout = 10, .idle_ms = 20, .jobs = jobs, .no_uevents = 1 };
+	struct coldplug_opts o = { .timeout = 10, .idle_ms = 20, .jobs = jobs, .isolated = 1 };
 	char devs[4096], path[4200];
 	char *names[16];
 	unsigned nn = 0;
@@ -651,7 +651,7 @@ static void t_threads(void)
 	exec_stop(&e, 0);
 	threads_left = 0;
 	cap_begin();
-	struct coldplug_opts o = { .timeout = 5, .idle_ms = 20, .jobs = 4, .no_uevents = 1 };
+	struct coldplug_opts o = { .timeout = 5, .idle_ms = 20, .jobs = 4, .isolated = 1 };
 	char *names[] = { (char *)"loop" };
 	char devs[4200];
 	snprintf(devs, sizeof devs, "%s/nodevices", tmp);
