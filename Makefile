@@ -42,8 +42,7 @@ $(B)/target/%.o: %.c $(ZSTD_DEC_LIB)
 	@mkdir -p $(dir $@)
 	$(MUSLCC) $(CFLAGS) $(TARGET_CFLAGS) $(WARN) $(CPPFLAGS) $(ZSTD_CPPFLAGS) -MMD -MP -c -o $@ $<
 
-# loader/rt stands in for libc: system headers only (loader/lib has names
-# that would shadow them).
+# loader/rt stands in for libc: system headers only.
 $(B)/target/loader/rt/%.o: loader/rt/%.c
 	@mkdir -p $(dir $@)
 	$(MUSLCC) $(CFLAGS) $(TARGET_CFLAGS) $(WARN) -D_GNU_SOURCE -MMD -MP -c -o $@ $<
