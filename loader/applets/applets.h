@@ -20,7 +20,7 @@ int modinfo_main(int argc, char **argv);
 int remove_report(const char *name, const char *arg, enum remove_result r, const char *who,
 		  int err);
 
-/* show.c: print what name resolves to (-ENOENT: nothing), or a plan's
+/* query.c: print what name resolves to (-ENOENT: nothing), or a plan's
  * insmod lines (with e, a dry run: what is live is left out). */
 #include "exec.h"
 int show_resolve(const struct ml_ctx *c, const char *name);
