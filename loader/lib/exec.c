@@ -71,19 +71,23 @@ int exec_add(struct exec *e, const struct plan *p)
 			e->n.builtin++;
 			continue;
 		}
-		pred = realloc(e->pred, (e->npred + nd->npred + 1) * sizeof *pred);
+		if (e->npred + nd->npred > e->predcap) {
+			unsigned cap = 2 * (e->npred + nd->npred);
+			if (!(pred = realloc(e->pred, cap * sizeof *pred))) {
+				err = -ENOMEM;
+				break;
+			}
+			e->pred = pred;
+			e->predcap = cap;
+		}
 		m->opts = ctx_options(c, nd->mod, target ? ch->alias : NULL,
 				      target ? ch->params : NULL);
-		if (!pred || !m->opts) {
-			free(m->opts);
-			m->opts = NULL;
-			e->pred = pred ? pred : e->pred;
+		if (!m->opts) {
 			err = -ENOMEM;
 			break;
 		}
-		e->pred = pred;
 		if (nd->npred)
-			memcpy(pred + e->npred, p->pred + nd->pred, nd->npred * sizeof *pred);
+			memcpy(e->pred + e->npred, p->pred + nd->pred, nd->npred * sizeof *e->pred);
 		m->pred = e->npred;
 		m->npred = nd->npred;
 		e->npred += nd->npred;
