@@ -42,7 +42,10 @@ int show_plan(const struct ml_ctx *c, const struct plan *p, struct exec *e)
 				   target ? ch->params : NULL);
 		if (!opts)
 			return -ENOMEM;
-		fd_printf(1, "insmod %s/%s %s%s\n", c->dir, rel, opts, *opts ? " " : "");
+		/* kmod ends configured options with a blank, unless modprobe's
+		 * own parameters follow them. */
+		fd_printf(1, "insmod %s/%s %s%s\n", c->dir, rel, opts,
+			  *opts && !(target && ch->params && *ch->params) ? " " : "");
 		free(opts);
 	}
 	return 0;
