@@ -79,7 +79,8 @@ static void want_alias(void *ctx, const char *alias)
 		l->nomatch++;
 }
 
-/* Configuration-named modules are loaded by name: blacklist does not apply. */
+/* Names from the configuration and --load are asked for as modprobe NAME
+ * would be: blacklist stops only what is reached through an alias. */
 static void want_names(struct loop *l, char *const *names, unsigned n, const char *why)
 {
 	for (unsigned i = 0; i < n; i++)
