@@ -55,16 +55,20 @@ int exec_add(struct exec *e, const struct plan *p)
 	int err = 0;
 
 	pthread_mutex_lock(&e->lock);
-	for (unsigned i = 0; i < p->n && !err; i++) {
+	for (unsigned i = 0, chain = ~0u, handled = 0; i < p->n && !err; i++) {
 		const struct plan_node *nd = &p->node[i];
 		const struct plan_chain *ch = &p->chain[nd->chain];
 		struct exec_mod *m = &e->m[nd->mod];
 		int target = (nd->flags & PN_TARGET) != 0;
 		unsigned *pred;
 
+		/* As kmod: nothing to do for a chain whose module is live (or
+		 * handled already in this run), softdeps included. */
+		if (nd->chain != chain)
+			chain = nd->chain, handled = e->m[ch->mod].state != MS_NONE;
 		if (nd->flags & PN_REQUIRED)
 			m->required = 1;
-		if (m->state != MS_NONE)
+		if (handled || m->state != MS_NONE)
 			continue; /* in the table already (or just added: a repeat) */
 		if (blob_mod(&c->b, nd->mod)->flags & BM_BUILTIN) {
 			m->state = MS_LIVE;

@@ -70,8 +70,10 @@ int exec_init(struct exec *e, const struct ml_ctx *c, const struct exec_ops *ops
  * is said once), else the negative errno pthread_create returned; with no
  * worker, exec_run still inserts. notify_fd: see struct exec. */
 int exec_start(struct exec *e, int n, int notify_fd);
-/* Queue a plan's modules that are not in the table yet; the plan's
- * refusals count as skipped. 0 or -ENOMEM. */
+/* Queue a plan's modules that are not in the table yet, but none of a chain
+ * whose module is (live, as kmod skips a module in the kernel, or handled
+ * earlier in this run); the plan's refusals count as skipped. 0 or
+ * -ENOMEM. */
 int exec_add(struct exec *e, const struct plan *p);
 /* In the calling thread: insert what is ready until nothing is. */
 void exec_run(struct exec *e);

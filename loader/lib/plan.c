@@ -22,8 +22,8 @@
  * and one worker taking the first ready module inserts in kmod's order.
  *
  * Forbid (modload's own keyword): a forbidden module is never planned, nor
- * anything that needs it; as a softdep it is left out, as a dependency it
- * takes the module that needs it along. */
+ * anything that needs it: as a softdep it is left out, as a dependency it
+ * keeps out what needs it (said once, naming both). */
 #include "plan.h"
 
 #include "alias.h"

@@ -498,6 +498,24 @@ static void t_post_order(void)
 	      sequence());
 	check_order("loop");
 	check_same("loop");
+	fake_reset();
+	/* As kmod: a module that is live already has nothing to do, not even
+	 * its softdeps; one its chain reaches is only not inserted again. */
+	{
+		struct exec e;
+		struct plan p;
+		exec_init(&e, &c, &fake);
+		plan_init(&p, &c);
+		e.m[mod_of("loop")].state = MS_LIVE;
+		CHECK(exec_request(&e, &p, "loop", NULL, 0) == 0 && F.n == 0,
+		      "modprobe of a live loop inserted '%s'", sequence());
+		e.m[mod_of("loop")].state = MS_NONE;
+		e.m[mod_of("pcspkr")].state = MS_LIVE;
+		CHECK(exec_request(&e, &p, "loop", NULL, 0) == 0 && !strcmp(sequence(), "loop"),
+		      "modprobe loop with pcspkr live inserted '%s'", sequence());
+		exec_stop(&e, 0);
+		plan_free(&p);
+	}
 	teardown();
 }
 
