@@ -7,7 +7,7 @@
  * (newer kernels), else from the __ksymtab_NAME symbols. */
 #include "modtree.h"
 
-#include "elf.h"
+#include "modelf.h"
 
 #include <errno.h>
 #include <stdlib.h>

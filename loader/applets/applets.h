@@ -21,9 +21,11 @@ int findroot_main(int argc, char **argv);
 int remove_report(const char *name, const char *arg, enum remove_result r, const char *who,
 		  int err);
 
-/* insmod.c: argv[from..argc) joined by spaces in a new string ("" for none;
- * NULL when out of memory): module parameters as given, however long. */
-char *applet_join_args(int argc, char **argv, int from);
+/* query.c: print what name resolves to (-ENOENT: nothing), or a plan's
+ * insmod lines (with e, a dry run: what is live is left out). */
+#include "exec.h"
+int show_resolve(const struct ml_ctx *c, const char *name);
+int show_plan(const struct ml_ctx *c, const struct plan *p, struct exec *e);
 
 /* Exit codes, as skarnet's tools use them. */
 enum { EXIT_USAGE = 100, EXIT_SYSTEM = 111 };

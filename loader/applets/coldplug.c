@@ -1,39 +1,20 @@
-/* coldplug.c: load the drivers of every device, as the devices appear.
+/* coldplug.c: `modload coldplug`: load the drivers of every device, as the
+ * devices appear (loader/lib/coldplug.c does it; this parses the options).
  *
- *   modload coldplug [--wait SPEC]... [--timeout SECS] [--idle MS] [--jobs N]
- *
- * The uevent socket is opened before /sys is scanned, so a device created
- * while the scan runs is still announced to us. Devices found either way are
- * resolved at once and their modules handed to the worker pool, so a bus
- * driver's children (virtio disks behind virtio_pci, USB disks behind xHCI)
- * are loaded the moment the kernel reports them, not on a later pass.
- *
- * It returns when every --wait device exists and no insert is in flight (and,
- * with --settle, no uevent came for that long either: devices that appear
- * after the root, like USB ones, then get their drivers before switch_root),
- * or, without --wait, when nothing is in flight and no uevent came for
- * --idle ms.
- * At --timeout it reports what is still pending and returns anyway: the work
- * runs in a child process, so even a module whose init never returns cannot
- * keep the boot waiting. */
+ *   modload coldplug [--wait SPEC]... [--load NAME]... [--timeout SECS]
+ *                    [--idle MS] [--settle MS] [--jobs N]
+ */
 #include "applets.h"
 #include "coldplug.h"
 #include "config.h"
-#include "ctx.h"
 #include "fmt.h"
 #include "log.h"
 #include "num.h"
 #include "opt.h"
+#include "waitspec.h"
 
 #include <errno.h>
-#include <poll.h>
-#include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
 /* The command line, as opt.h parses it. */
 static struct opt args;
@@ -112,52 +93,15 @@ static int parse(int argc, char **argv, struct coldplug_opts *o)
 	return 0;
 }
 
-/* The parent waits for the child's one status byte, or for the timeout. */
-static int supervise(pid_t child, int rd, int timeout)
-{
-	struct pollfd p = { rd, POLLIN, 0 };
-	unsigned char status = 1;
-	int r;
-
-	do
-		r = poll(&p, 1, (timeout + 5) * 1000);
-	while (r < 0 && errno == EINTR);
-	if (r > 0 && read(rd, &status, 1) == 1) {
-		waitpid(child, NULL, WNOHANG); /* reap it if it is already gone */
-		return status;
-	}
-	log_err("coldplug: no answer %d s after its timeout; continuing the boot without it", 5);
-	return 1;
-}
-
 int coldplug_main(int argc, char **argv)
 {
-	struct coldplug_opts o = { { 0 },	  0, NULL, 0, COLDPLUG_TIMEOUT, COLDPLUG_IDLE_MS,
-				   COLDPLUG_JOBS, 0 };
-	int pipefd[2];
-	pid_t pid;
+	struct coldplug_opts o = { .timeout = COLDPLUG_TIMEOUT,
+				   .idle_ms = COLDPLUG_IDLE_MS,
+				   .jobs = COLDPLUG_JOBS,
+				   .dir = applet_dir };
 
 	log_use_kmsg(KMSG_ALL);
 	if (parse(argc, argv, &o) < 0)
 		return EXIT_USAGE;
-	if (pipe(pipefd) < 0) {
-		log_err("coldplug: pipe: %s", strerror(errno));
-		return coldplug_run(&o) < 0;
-	}
-	pid = fork();
-	if (pid < 0) {
-		log_err("coldplug: fork: %s; running without a guard", strerror(errno));
-		return coldplug_run(&o) < 0;
-	}
-	if (pid == 0) {
-		unsigned char status;
-		close(pipefd[0]);
-		status = coldplug_run(&o) < 0;
-		fd_flush();
-		if (write(pipefd[1], &status, 1) != 1)
-			_exit(1);
-		_exit(status);
-	}
-	close(pipefd[1]);
-	return supervise(pid, pipefd[0], o.timeout);
+	return coldplug_guarded(&o);
 }

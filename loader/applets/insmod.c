@@ -65,27 +65,6 @@ static int parse(int argc, char **argv)
 	return 0;
 }
 
-char *applet_join_args(int argc, char **argv, int from)
-{
-	size_t len = 1, used = 0;
-	char *s;
-
-	for (int i = from; i < argc; i++)
-		len += strlen(argv[i]) + 1;
-	s = malloc(len);
-	if (!s)
-		return NULL;
-	s[0] = '\0';
-	for (int i = from; i < argc; i++) {
-		size_t n = strlen(argv[i]);
-		if (used)
-			s[used++] = ' ';
-		memcpy(s + used, argv[i], n + 1);
-		used += n;
-	}
-	return s;
-}
-
 int insmod_main(int argc, char **argv)
 {
 	struct insert_buf buf = { 0 };
@@ -105,7 +84,7 @@ int insmod_main(int argc, char **argv)
 		log_err("ERROR: could not load module %s: %s", file, strerror(errno));
 		return 1;
 	}
-	params = applet_join_args(argc, argv, args.ind + 1);
+	params = opt_join(argc, argv, args.ind + 1);
 	if (!params) {
 		log_err("ERROR: out of memory");
 		return 1;

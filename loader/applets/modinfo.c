@@ -36,11 +36,11 @@
 #include "ctx.h"
 #include "fmt.h"
 #include "insert.h"
-#include "load.h"
 #include "log.h"
 #include "lookup.h"
 #include "modinfo.h"
 #include "opt.h"
+#include "report.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -348,8 +348,7 @@ static int show_mod(struct mi_run *r, int mod)
 		return show_builtin(r, name);
 	int err = blob_mod_path(&r->c.b, (uint32_t)mod, rel, sizeof rel);
 	if (err < 0) {
-		log_err("ERROR: Module %s has no file: %s", name,
-			load_strerror(&r->c, (unsigned)mod, err));
+		log_err("ERROR: Module %s has no file: %s", name, report_path_strerror(err));
 		return err;
 	}
 	fmt_snprintf(path, sizeof path, "%s/%s", r->c.dir, rel);

@@ -3,10 +3,11 @@
 #include "applets.h"
 #include "ctx.h"
 #include "fmt.h"
-#include "load.h"
+#include "exec.h"
 #include "log.h"
 #include "lookup.h"
 #include "opt.h"
+#include "plan.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -128,26 +129,32 @@ static int open_dir(struct ml_ctx *c, const struct mp_opts *o)
 	return ctx_open(c, dir, NULL);
 }
 
-static int print_resolve(struct ml_ctx *c, const char *name)
+/* Load (or with --show-depends / -n, print) what name resolves to; 0 when
+ * every module it resolved to is live. */
+static int load(struct ml_ctx *c, struct plan *p, struct exec *e, const char *name,
+		const char *params)
 {
-	struct hits h;
-	hits_init(&h);
-	int n = lookup(&c->b, &c->extra, name, &h);
-	for (int k = 0; k < n; k++)
-		fd_printf(1, "%s\n", h.v[k].name);
-	hits_free(&h);
-	if (n == -ENOMEM)
-		log_err("%s: %s", name, strerror(ENOMEM));
-	return n > 0 ? 0 : n == -ENOMEM ? n : -ENOENT;
+	unsigned flags = c->flags & CTX_BLACKLIST ? PLAN_BLACKLIST : 0;
+	int err;
+
+	if (!(c->flags & (CTX_SHOW | CTX_DRY_RUN)))
+		return exec_request(e, p, name, params, flags);
+	plan_reset(p);
+	err = plan_request(p, c, name, params, flags);
+	if ((c->flags & (CTX_SHOW | CTX_VERBOSE)) &&
+	    show_plan(c, p, c->flags & CTX_SHOW ? NULL : e) < 0)
+		err = -ENOMEM;
+	return err;
 }
 
-static int one(struct ml_ctx *c, const struct mp_opts *o, const char *name, const char *params)
+static int one(struct ml_ctx *c, struct plan *p, struct exec *e, const struct mp_opts *o,
+	       const char *name, const char *params)
 {
-	int err = o->resolve ? print_resolve(c, name) : load_name(c, name, params);
-	if (o->show)
-		memset(c->state, 0, blob_nmods(&c->b));
+	int err = o->resolve ? show_resolve(c, name) : load(c, p, e, name, params);
 	if (err == -ENOENT && !o->quiet)
 		log_err("FATAL: Module %s not found in directory %s", name, c->dir);
+	if (err == -ENOMEM)
+		log_err("%s: out of memory", name);
 	return err;
 }
 
@@ -162,12 +169,23 @@ static void remove_quietly(struct ml_ctx *c, unsigned mod)
 		remove_module(blob_mod_name(&c->b, mod), 0, who, sizeof who, &err);
 }
 
-/* Remove each of the n modules name resolved to (see remove_chain). */
-static int remove_hits(struct ml_ctx *c, const struct mp_opts *o, const char *name,
-		       const struct hit *h, int n)
+static int remove_chain(struct ml_ctx *c, const struct mp_opts *o, const char *name)
 {
-	int status = 0;
+	struct hits hl;
+	struct hit *h;
+	int n, status = 0;
 
+	hits_init(&hl);
+	n = lookup(&c->b, &c->extra, name, &hl);
+	h = hl.v;
+	if (n <= 0) {
+		if (n == -ENOMEM)
+			log_err("%s: %s", name, strerror(ENOMEM));
+		else if (!o->quiet)
+			log_err("FATAL: Module %s not found in directory %s", name, c->dir);
+		hits_free(&hl);
+		return -1;
+	}
 	for (int i = 0; i < n; i++) {
 		char who[1024];
 		int err;
@@ -190,20 +208,6 @@ static int remove_hits(struct ml_ctx *c, const struct mp_opts *o, const char *na
 		for (uint32_t k = nd; k-- > 0;)
 			remove_quietly(c, blob_u16(deps + 2 * k));
 	}
-	return status;
-}
-
-static int remove_chain(struct ml_ctx *c, const struct mp_opts *o, const char *name)
-{
-	struct hits hl;
-	hits_init(&hl);
-	int n = lookup(&c->b, &c->extra, name, &hl), status;
-
-	if (n == -ENOMEM)
-		log_err("%s: %s", name, strerror(ENOMEM));
-	else if (n <= 0 && !o->quiet)
-		log_err("FATAL: Module %s not found in directory %s", name, c->dir);
-	status = n > 0 ? remove_hits(c, o, name, hl.v, n) : -1;
 	hits_free(&hl);
 	return status;
 }
@@ -212,6 +216,9 @@ int modprobe_main(int argc, char **argv)
 {
 	struct mp_opts o;
 	struct ml_ctx c;
+	struct plan p;
+	struct exec e;
+	char *params;
 	int status = 0;
 
 	if (parse(argc, argv, &o) < 0)
@@ -225,30 +232,36 @@ int modprobe_main(int argc, char **argv)
 	}
 	c.flags = o.flags;
 	if (!o.resolve && !o.show) {
-		char *cmdline = ctx_read_cmdline();
-		ctx_configure(&c, o.config ? o.config : RUNTIME_CONFIG, cmdline);
+		char *cmdline = ctx_proc_cmdline();
+		ctx_configure(&c, o.config ? o.config : RUNTIME_CONFIG, cmdline ? cmdline : "");
 		free(cmdline);
 	} else if (o.config)
 		ctx_configure(&c, o.config, NULL);
-	if (!o.resolve && !(c.flags & CTX_SHOW))
-		ctx_scan_loaded(&c); /* -R and --show-depends ignore what is loaded, as kmod's do */
+	if (plan_init(&p, &c) < 0 || exec_init(&e, &c, &exec_kernel) < 0) {
+		log_err("out of memory");
+		ctx_close(&c);
+		return EXIT_SYSTEM;
+	}
+	if (!o.resolve && !o.show)
+		exec_scan_loaded(
+			&e); /* -R and --show-depends ignore what is loaded, as kmod's do */
 	if (o.remove) {
 		for (int i = args.ind; i < argc && (o.all || i == args.ind); i++)
 			if (remove_chain(&c, &o, argv[i]) < 0)
 				status = 1;
 	} else if (o.all || o.resolve) {
 		for (int i = args.ind; i < argc; i++)
-			if (one(&c, &o, argv[i], NULL) < 0)
+			if (one(&c, &p, &e, &o, argv[i], NULL) < 0)
 				status = 1;
+	} else if (!(params = opt_join(argc, argv, args.ind + 1))) {
+		log_err("out of memory");
+		status = 1;
 	} else {
-		char *params = applet_join_args(argc, argv, args.ind + 1);
-		if (!params) {
-			log_err("%s", strerror(ENOMEM));
-			status = 1;
-		} else
-			status = one(&c, &o, argv[args.ind], params) < 0;
+		status = one(&c, &p, &e, &o, argv[args.ind], params) < 0;
 		free(params);
 	}
+	exec_stop(&e, 0);
+	plan_free(&p);
 	ctx_close(&c);
 	return status;
 }

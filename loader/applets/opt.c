@@ -7,6 +7,7 @@
 
 #include "fmt.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const struct opt_long *find_long(const struct opt *o, const char *name, size_t n)
@@ -172,4 +173,24 @@ int opt_next(struct opt *o)
 		return '?';
 	}
 	return c;
+}
+
+char *opt_join(int argc, char **argv, int from)
+{
+	size_t len = 1, used = 0;
+	char *s;
+
+	for (int i = from; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	if (!(s = malloc(len)))
+		return NULL;
+	s[0] = '\0';
+	for (int i = from; i < argc; i++) {
+		size_t n = strlen(argv[i]);
+		if (used)
+			s[used++] = ' ';
+		memcpy(s + used, argv[i], n + 1);
+		used += n;
+	}
+	return s;
 }

@@ -33,4 +33,8 @@ void opt_begin(struct opt *o, int argc, char **argv, const char *shorts,
 /* The next option's val (or its letter), -1 at the end, '?' on an error. */
 int opt_next(struct opt *o);
 
+/* argv[from..argc) joined by single spaces in a new string ("" for none):
+ * module parameters, any length. NULL when out of memory. */
+char *opt_join(int argc, char **argv, int from);
+
 #endif

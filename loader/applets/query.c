@@ -1,41 +1,99 @@
 /* query.c: `modload resolve ALIAS...` and `modload deps NAME...`, host-side
- * questions to a packed directory. They are modprobe's -R and
- * --show-depends, for several names at once, so they run modprobe. */
+ * questions to a packed directory: what modprobe -R and --show-depends
+ * answer, for several names at once. The printers are modprobe's too, so
+ * that what diff-kmod compares is what modprobe does. */
 #include "applets.h"
 #include "fmt.h"
+#include "log.h"
 
-#include <stdio.h>
+#include <errno.h>
 #include <stdlib.h>
 
-static int as_modprobe(int argc, char **argv, char *flag, const char *what)
+int show_resolve(const struct ml_ctx *c, const char *name)
 {
-	char **args;
-	int n = 0, status;
+	struct hits h;
+	int n;
+
+	hits_init(&h);
+	n = lookup(&c->b, &c->extra, name, &h);
+	for (int k = 0; k < n; k++)
+		fd_printf(1, "%s\n", h.v[k].name);
+	hits_free(&h);
+	if (n == -ENOMEM)
+		log_err("%s: %s", name, strerror(ENOMEM));
+	return n > 0 ? 0 : n == -ENOMEM ? n : -ENOENT;
+}
+
+/* One line per plan node, repeats included, as kmod prints them. A dry run
+ * (e given) leaves out what is live, and a chain whose module is live. */
+int show_plan(const struct ml_ctx *c, const struct plan *p, struct exec *e)
+{
+	for (unsigned i = 0; i < p->n; i++) {
+		const struct plan_node *nd = &p->node[i];
+		const struct plan_chain *ch = &p->chain[nd->chain];
+		struct blob_mod m = blob_mod(&c->b, nd->mod);
+		int target = (nd->flags & PN_TARGET) != 0;
+		char rel[PATH_MAX], *opts;
+
+		if (e && (exec_state(e, ch->mod) == MS_LIVE || exec_state(e, nd->mod) == MS_LIVE))
+			continue;
+		if (m.flags & BM_BUILTIN) {
+			fd_printf(1, "builtin %s\n", blob_str(&c->b, m.name));
+			continue;
+		}
+		if (blob_mod_path(&c->b, nd->mod, rel, sizeof rel) < 0)
+			continue;
+		opts = ctx_options(c, nd->mod, target ? ch->alias : NULL,
+				   target ? ch->params : NULL);
+		if (!opts)
+			return -ENOMEM;
+		/* kmod ends configured options with a blank, unless modprobe's
+		 * own parameters follow them. */
+		fd_printf(1, "insmod %s/%s %s%s\n", c->dir, rel, opts,
+			  *opts && !(target && ch->params && *ch->params) ? " " : "");
+		free(opts);
+	}
+	return 0;
+}
+
+static int query(int argc, char **argv, const char *what, int deps)
+{
+	struct ml_ctx c;
+	struct plan p;
+	int status = 0;
 
 	if (argc < 2) {
 		fd_printf(2, "usage: modload %s NAME...\n", what);
 		return EXIT_USAGE;
 	}
-	args = malloc((size_t)(argc + 3) * sizeof *args);
-	if (!args)
+	if (ctx_open(&c, applet_dir, NULL) < 0)
+		return 1;
+	c.flags = CTX_SHOW;
+	if (plan_init(&p, &c) < 0) {
+		ctx_close(&c);
 		return EXIT_SYSTEM;
-	args[n++] = (char *)"modprobe";
-	args[n++] = flag;
-	args[n++] = (char *)"-a";
-	for (int i = 1; i < argc; i++)
-		args[n++] = argv[i];
-	args[n] = NULL;
-	status = modprobe_main(n, args);
-	free(args);
+	}
+	for (int i = 1; i < argc; i++) {
+		int err;
+		plan_reset(&p);
+		err = deps ? plan_request(&p, &c, argv[i], NULL, 0) : show_resolve(&c, argv[i]);
+		if (deps && show_plan(&c, &p, NULL) < 0)
+			err = -ENOMEM;
+		if (err == -ENOENT)
+			log_err("FATAL: Module %s not found in directory %s", argv[i], c.dir);
+		status |= err < 0;
+	}
+	plan_free(&p);
+	ctx_close(&c);
 	return status;
 }
 
 int resolve_main(int argc, char **argv)
 {
-	return as_modprobe(argc, argv, (char *)"-R", "resolve");
+	return query(argc, argv, "resolve", 0);
 }
 
 int deps_main(int argc, char **argv)
 {
-	return as_modprobe(argc, argv, (char *)"--show-depends", "deps");
+	return query(argc, argv, "deps", 1);
 }

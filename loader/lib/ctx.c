@@ -1,4 +1,4 @@
-/* ctx.c: open the packed directory and keep per-run module state. */
+/* ctx.c: open the packed directory, configure, and answer from the configuration. */
 #include "ctx.h"
 
 #include "alias.h"
@@ -51,17 +51,9 @@ int ctx_open(struct ml_ctx *c, const char *dir, const char *kver)
 		log_err("%s: %s", path, why ? why : strerror(-err));
 		return err;
 	}
-	if ((err = ctx_blob_options(c)) < 0) {
+	if ((err = ctx_blob_options(c)) < 0)
 		ctx_close(c);
-		return err;
-	}
-	c->state = calloc(blob_nmods(&c->b) + 1, 1);
-	c->visited = calloc(blob_nmods(&c->b) + 1, 1);
-	if (!c->state || !c->visited) {
-		ctx_close(c);
-		return -ENOMEM;
-	}
-	return 0;
+	return err;
 }
 
 void ctx_configure(struct ml_ctx *c, const char *file, const char *cmdline)
@@ -75,36 +67,12 @@ void ctx_configure(struct ml_ctx *c, const char *file, const char *cmdline)
 	c->extra.n = c->cfg.nalias;
 }
 
-char *ctx_read_cmdline(void)
+char *ctx_proc_cmdline(void)
 {
-	size_t len = 0, cap = 4096;
-	char *buf = malloc(cap), *nb;
-	ssize_t n = 0;
-	int fd;
+	char *text;
+	size_t len;
 
-	if (!buf)
-		return NULL;
-	fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
-	while (fd >= 0) {
-		if (len + 1 == cap) { /* longer than the kernel's own limit can be: grow */
-			if (!(nb = cap < (1 << 20) ? realloc(buf, 2 * cap) : NULL))
-				break;
-			buf = nb;
-			cap *= 2;
-		}
-		n = read(fd, buf + len, cap - 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
-	if (fd >= 0)
-		close(fd);
-	if (len + 1 == cap && n > 0)
-		log_warn("/proc/cmdline: longer than %zu bytes; the rest is ignored", cap - 1);
-	buf[len] = '\0';
-	return buf;
+	return read_whole_file(AT_FDCWD, "/proc/cmdline", 1u << 20, &text, &len) < 0 ? NULL : text;
 }
 
 int ctx_blacklisted(const struct ml_ctx *c, unsigned mod)
@@ -134,49 +102,38 @@ int ctx_check_kernel(const struct ml_ctx *c)
 	return -EXDEV;
 }
 
-unsigned ctx_softdeps(const struct ml_ctx *c, unsigned mod, int post, const char ***names)
+void ctx_softdeps(const struct ml_ctx *c, unsigned mod, int post, struct softdep_names *s)
 {
-	const struct cfg_softdep *sd = config_softdep(&c->cfg, blob_mod_name(&c->b, mod));
 	struct blob_extra x = blob_mod_extra(&c->b, mod);
-	uint32_t off = post ? x.soft_post : x.soft_pre;
-	unsigned n = sd ? (post ? sd->npost : sd->npre) : blob_slist_count(&c->b, off);
 
-	*names = n ? malloc(n * sizeof **names) : NULL;
-	if (!*names)
-		return 0;
-	for (unsigned k = 0; k < n; k++)
-		(*names)[k] =
-			sd ? (post ? sd->post[k] : sd->pre[k]) : blob_slist_item(&c->b, off, k);
-	return n;
+	s->sd = config_softdep(&c->cfg, blob_mod_name(&c->b, mod));
+	s->off = post ? x.soft_post : x.soft_pre;
+	s->post = post;
+	s->n = s->sd ? (post ? s->sd->npost : s->sd->npre) : blob_slist_count(&c->b, s->off);
+}
+
+const char *ctx_softdep(const struct ml_ctx *c, const struct softdep_names *s, unsigned i)
+{
+	if (s->sd)
+		return s->post ? s->sd->post[i] : s->sd->pre[i];
+	return blob_slist_item(&c->b, s->off, i);
+}
+
+char *ctx_options(const struct ml_ctx *c, unsigned mod, const char *alias, const char *params)
+{
+	char *cfg, *all;
+
+	if (config_options(&c->cfg, blob_mod_name(&c->b, mod), alias, &cfg) < 0)
+		return NULL;
+	if (!params || !*params)
+		return cfg;
+	all = fmt_alloc("%s%s%s", cfg, *cfg ? " " : "", params);
+	free(cfg);
+	return all;
 }
 
 void ctx_close(struct ml_ctx *c)
 {
 	config_free(&c->cfg);
 	blob_close(&c->b);
-	free(c->state);
-	free(c->visited);
-	insert_buf_free(&c->buf);
-	c->state = c->visited = NULL;
-}
-
-void ctx_scan_loaded(struct ml_ctx *c)
-{
-	char *text, *line, *next;
-	size_t len;
-
-	if (read_whole_file(AT_FDCWD, "/proc/modules", 1u << 24, &text, &len) < 0)
-		return;
-	for (line = text; *line; line = next) {
-		char name[ALIAS_MAX];
-		next = line + strcspn(line, "\n");
-		if (*next)
-			*next++ = '\0';
-		line[strcspn(line, " ")] = '\0';
-		modname_normalize(line, name, sizeof name);
-		int m = blob_find_mod(&c->b, name);
-		if (m >= 0)
-			c->state[m] = MS_LIVE;
-	}
-	free(text);
 }

@@ -11,7 +11,7 @@
  * table is reachable through e_shstrndx, and a .modinfo that lives in the file
  * (not SHT_NOBITS). Extended section numbering (e_shnum == 0) is refused, as
  * the kernel's module loader does. */
-#include "elf.h"
+#include "modelf.h"
 
 #include <errno.h>
 #include <string.h>

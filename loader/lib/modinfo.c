@@ -2,8 +2,8 @@
  * ELF image is checked by elf.c). */
 #include "modinfo.h"
 
-#include "elf.h"
 #include "log.h"
+#include "modelf.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -1,21 +1,69 @@
-/* plan.h: the ordered list of modules to insert for one module, as kmod's
- * modprobe builds it (algorithm in plan.c). A module may appear more than
- * once, as in kmod; inserting skips the repeats. */
+/* plan.h: one request -> one graph of modules to insert (algorithm in plan.c).
+ *
+ * A request is a name: a module, an alias or a device's modalias. Each module
+ * it resolves to is a chain: the list kmod's modprobe would walk for it,
+ * repeats included (--show-depends prints them). The chains follow each other
+ * in the plan's nodes. Over them lies the graph the executor uses: every
+ * module once (at its first node), with the modules it waits for. Those point
+ * only to earlier nodes, so the graph has no cycle; a softdep that would close
+ * one is dropped exactly where kmod's visited set drops it. */
 #ifndef MODLOAD_PLAN_H
 #define MODLOAD_PLAN_H
 
 #include "ctx.h"
 
-#define PLAN_MAX 1024
-
-struct plan {
-	unsigned mod[PLAN_MAX];
-	unsigned char required[PLAN_MAX]; /* 0 for softdeps: their failure is not fatal */
-	int n;
-	int overflow;
+enum {
+	PN_REQUIRED = 1, /* the chain's module or one of its dependencies */
+	PN_TARGET = 2,	 /* the chain's module: its alias and params apply */
 };
 
-/* The plan for mod (uses c->visited as scratch). */
-void plan_module(struct ml_ctx *c, struct plan *p, unsigned mod);
+struct plan_node {
+	unsigned mod, chain;
+	unsigned flags;	      /* PN_* */
+	unsigned pred, npred; /* first node of mod: what it waits for, in plan->pred */
+};
+
+/* A predecessor: module index << 1, | PRED_HARD for a dependency (it must be
+ * live); softdeps only have to be settled, live or not. */
+#define PRED_HARD 1u
+
+struct plan_chain {
+	unsigned mod;
+	char *alias;	    /* the normalised name it was asked for by, or NULL */
+	const char *params; /* the caller's, or NULL */
+};
+
+struct plan {
+	struct plan_node *node;
+	struct plan_chain *chain;
+	unsigned *pred;
+	struct plan_rel *rel; /* ordering wishes, before the cycles are cut */
+	unsigned n, ncap, nchain, chaincap, npred, predcap, nrel, relcap;
+	unsigned *pos;	     /* per blob module: its first node + 1, 0 when not planned */
+	unsigned char *mark; /* per blob module: the current chain's visited/required */
+	unsigned skipped;    /* modules the request named that were refused */
+	int err;	     /* -ENOMEM while building */
+};
+
+enum {
+	PLAN_BLACKLIST = 1, /* blacklist applies to names too (modprobe -b) */
+	PLAN_DEVICE = 2,    /* a device's modalias: refusals are only info */
+};
+
+int plan_init(struct plan *p, const struct ml_ctx *c);
+void plan_reset(struct plan *p);
+void plan_free(struct plan *p);
+
+/* Add the chains of what name resolves to (params, or NULL, for those
+ * modules). Blacklist stops modules found through an alias (any name with
+ * PLAN_BLACKLIST); forbid stops a module and whatever needs it, each said
+ * once through report(). Returns 0, -ENOENT when nothing matched (or a
+ * configuration alias names a module that is not there), -EPERM when a
+ * module was forbidden, -ENOMEM; chains that could be planned are in p even
+ * then. */
+int plan_request(struct plan *p, const struct ml_ctx *c, const char *name, const char *params,
+		 unsigned flags);
+/* Add one module's chain, asked for by name. Errors as for plan_request. */
+int plan_module(struct plan *p, const struct ml_ctx *c, unsigned mod, unsigned flags);
 
 #endif

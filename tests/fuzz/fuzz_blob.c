@@ -1,6 +1,7 @@
 /* fuzz_blob.c: structure-aware libFuzzer harness for the blob reader.
  *
  * fuzz-link: loader/lib/blob.c loader/lib/alias.c loader/lib/wildmatch.c loader/lib/lookup.c
+ * fuzz-link: loader/lib/fmt.c
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Iloader/lib \
  *       <the files above> tests/fuzz/fuzz_blob.c -o fuzz_blob

@@ -12,7 +12,7 @@
  * also read as a modules.builtin.modinfo file (entries "module.key=value").
  * Besides the sanitizers: every pointer handed out lies inside the image
  * (sections) or inside its section (entries, values, parameters). */
-#include "elf.h"
+#include "modelf.h"
 #include "log.h"
 #include "modinfo.h"
 #include "modtree.h"

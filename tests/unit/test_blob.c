@@ -14,7 +14,8 @@
 #include "alias.h"
 #include "blob.h"
 #include "buf.h"
-#include "load.h"
+#include "exec.h"
+#include "report.h"
 #include "lookup.h"
 #include "modtree.h"
 #include "pack.h"
@@ -1044,7 +1045,7 @@ static void case_bounds(void)
 	}
 }
 
-/* Defect 5: load_insert turned every blob_mod_path error into
+/* Defect 5: the insert (load_insert, now exec_kernel) turned every blob_mod_path error into
  * ENAMETOOLONG, and blob_mod_path itself called a corrupt record "no
  * file" (or built a wrong path from it). Each reason is its own now. */
 static void case_path_errors(void)
@@ -1091,10 +1092,12 @@ static void case_path_errors(void)
 		memset(&c, 0, sizeof c);
 		snprintf(c.dir, sizeof c.dir, "/nonexistent/modload-test");
 		c.b = b;
-		err = load_insert(&c, (unsigned)i, NULL, NULL, &c.buf);
-		CHECK(err == -EBADMSG && strstr(load_strerror(&c, (unsigned)i, err), "corrupt"),
-		      "%s: load_insert gave %d (%s), want -EBADMSG and a corrupt record",
-		      bad[k].what, err, load_strerror(&c, (unsigned)i, err));
+		struct insert_buf ib = { 0 };
+		err = exec_kernel.insert(NULL, &c, (unsigned)i, "", &ib);
+		insert_buf_free(&ib);
+		CHECK(err == -EBADMSG && strstr(report_path_strerror(err), "corrupt"),
+		      "%s: the kernel insert gave %d (%s), want -EBADMSG and a corrupt record",
+		      bad[k].what, err, report_path_strerror(err));
 		free(t.p);
 	}
 

@@ -1,7 +1,8 @@
-/* elf.h: bounds-checked access to an ELF relocatable (a kernel module) of
- * either class and byte order. Nothing is read through a struct cast. */
-#ifndef MODLOAD_ELF_H
-#define MODLOAD_ELF_H
+/* modelf.h: bounds-checked access to an ELF relocatable (a kernel module) of
+ * either class and byte order. Nothing is read through a struct cast.
+ * (Not elf.h: with -Iloader/lib that name would shadow the system <elf.h>.) */
+#ifndef MODLOAD_MODELF_H
+#define MODLOAD_MODELF_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,0 +1,331 @@
+/* coldplug.c: the event loop behind `modload coldplug` (see coldplug.h).
+ * One thread owns the uevent socket and /sys and plans; workers only insert. */
+#include "coldplug.h"
+
+#include "devscan.h"
+#include "fmt.h"
+#include "log.h"
+#include "lookup.h"
+#include "uevent.h"
+#include "waitspec.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SEEN_SLOTS 8192 /* distinct modaliases remembered; more are still loaded */
+
+struct loop {
+	const struct coldplug_opts *o;
+	const struct ml_ctx *c;
+	struct exec e;
+	struct plan p;
+	char *seen[SEEN_SLOTS];
+	unsigned nseen, nomatch, events;
+	long long t0, t_root, last_event; /* ms of CLOCK_BOOTTIME */
+	int nomem;			  /* "out of memory" said */
+};
+
+/* Milliseconds since boot (integers: no floating point in the binary). */
+static long long now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_BOOTTIME, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* 1 when alias is new (and remembers it), 0 when seen before. */
+static int first_time(struct loop *l, const char *alias)
+{
+	uint32_t h = blob_hash_str(alias, strlen(alias)) & (SEEN_SLOTS - 1);
+	for (unsigned i = 0; i < SEEN_SLOTS; i++, h = (h + 1) & (SEEN_SLOTS - 1)) {
+		if (!l->seen[h]) {
+			if (l->nseen + 1 >= SEEN_SLOTS)
+				return 1; /* table full: plan anyway, the executor drops repeats */
+			l->seen[h] = strdup(alias);
+			l->nseen++;
+			return 1;
+		}
+		if (!strcmp(l->seen[h], alias))
+			return 0;
+	}
+	return 1;
+}
+
+/* Plan name (or mod, when name is NULL) and queue the plan; what the
+ * planner returned. */
+static int want(struct loop *l, const char *name, unsigned mod, unsigned flags)
+{
+	int err;
+
+	plan_reset(&l->p);
+	err = name ? plan_request(&l->p, l->c, name, NULL, flags)
+		   : plan_module(&l->p, l->c, mod, 0);
+	if ((exec_add(&l->e, &l->p) < 0 || err == -ENOMEM) && !l->nomem++)
+		log_err("coldplug: out of memory: some modules are not loaded");
+	return err;
+}
+
+static void want_alias(void *ctx, const char *alias)
+{
+	struct loop *l = ctx;
+
+	if (first_time(l, alias) && want(l, alias, 0, PLAN_DEVICE) == -ENOENT)
+		l->nomatch++;
+}
+
+/* Names from the configuration and --load are asked for as modprobe NAME
+ * would be: blacklist stops only what is reached through an alias. */
+static void want_names(struct loop *l, char *const *names, unsigned n, const char *why)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (want(l, names[i], 0, 0) == -ENOENT)
+			log_err("%s: module %s not found in %s", why, names[i], l->c->dir);
+}
+
+static void want_flagged(struct loop *l)
+{
+	for (uint32_t i = 0; i < blob_nmods(&l->c->b); i++)
+		if (blob_mod(&l->c->b, i).flags & BM_LOAD)
+			want(l, NULL, i, 0);
+}
+
+static void rescan(struct loop *l)
+{
+	const char *root = l->o->devices ? l->o->devices : "/sys/devices";
+	int r = devscan(root, want_alias, l);
+
+	if (r < 0)
+		log_err("%s: %s", root, strerror(-r));
+}
+
+static void drain_uevents(struct loop *l, int fd, char *buf)
+{
+	struct uevent ev;
+	int r;
+
+	while ((r = uevent_read(fd, buf, &ev)) != -EAGAIN) {
+		if (r == -ENOBUFS) {
+			log_warn("uevent buffer overrun: missed events, rescanning /sys");
+			rescan(l);
+			continue;
+		}
+		if (r < 0) {
+			log_err("uevent socket: %s", strerror(-r));
+			return;
+		}
+		if (r == 0)
+			continue;
+		l->events++;
+		l->last_event = now();
+		if (ev.modalias && ev.action && !strcmp(ev.action, "add"))
+			want_alias(l, ev.modalias);
+	}
+}
+
+static int waits_met(struct loop *l)
+{
+	for (int i = 0; i < l->o->nwait; i++)
+		if (!waitspec_present(l->o->wait[i]))
+			return 0;
+	if (l->o->nwait && !l->t_root)
+		l->t_root = now();
+	return 1;
+}
+
+static int done(struct loop *l)
+{
+	if (exec_busy(&l->e))
+		return 0;
+	if (l->o->nwait)
+		return waits_met(l) && now() - l->last_event >= l->o->settle_ms;
+	return now() - l->last_event >= l->o->idle_ms;
+}
+
+/* Run until done or the deadline; returns 0, or -ETIMEDOUT. */
+static int run_events(struct loop *l, int ufd, int notify_rd, long long deadline)
+{
+	static char buf[UEVENT_BUF];
+	struct pollfd p[2] = { { notify_rd, POLLIN, 0 }, { ufd, POLLIN, 0 } };
+
+	for (;;) {
+		if (!l->e.nworkers)
+			exec_run(&l->e); /* no worker could start: insert here */
+		if (done(l))
+			return 0;
+		long long left = deadline - now();
+		char junk[64];
+		if (left <= 0)
+			return -ETIMEDOUT;
+		/* Wake at least every 50 ms: a --wait device can appear with no
+		 * uevent we act on (devtmpfs creates the node on its own). */
+		int r = poll(p, ufd >= 0 ? 2 : 1, left < 50 ? (int)left + 1 : 50);
+		if (r < 0 && errno != EINTR) {
+			log_err("poll: %s", strerror(errno));
+			return -errno;
+		}
+		if (p[0].revents & POLLIN)
+			while (read(notify_rd, junk, sizeof junk) > 0)
+				;
+		if (ufd >= 0 && p[1].revents & POLLIN)
+			drain_uevents(l, ufd, buf);
+		if (ufd < 0 && !l->o->isolated && !exec_busy(&l->e))
+			rescan(l); /* no socket: fall back to polling /sys */
+	}
+}
+
+static void summary(struct loop *l, int timed_out)
+{
+	const struct exec_counts *n = &l->e.n;
+	long long t = now();
+	log_msg(LOG_N,
+		"coldplug: %u loaded, %u failed, %u skipped, %u already live, %u builtin; %u "
+		"modaliases (%u unmatched), %u uevents; start %lld.%03llds, root %s%lld.%03llds, "
+		"done %lld.%03llds (+%lld.%03llds)%s",
+		n->loaded, n->failed, n->skipped, n->already, n->builtin, l->nseen, l->nomatch,
+		l->events, l->t0 / 1000, l->t0 % 1000, l->t_root ? "" : "n/a ", l->t_root / 1000,
+		l->t_root % 1000, t / 1000, t % 1000, (t - l->t0) / 1000, (t - l->t0) % 1000,
+		timed_out ? ", TIMED OUT" : "");
+}
+
+static void loop_free(struct loop *l, int ufd, const int *notify)
+{
+	for (unsigned i = 0; i < SEEN_SLOTS; i++)
+		free(l->seen[i]);
+	plan_free(&l->p);
+	if (ufd >= 0)
+		close(ufd);
+	close(notify[0]);
+	close(notify[1]);
+	free(l);
+}
+
+int coldplug_loop(const struct ml_ctx *c, const struct exec_ops *ops, const struct coldplug_opts *o,
+		  struct exec_counts *n)
+{
+	struct loop *l = calloc(1, sizeof *l);
+	int notify[2], ufd = -1, err;
+
+	if (!l || plan_init(&l->p, c) < 0 || exec_init(&l->e, c, ops) < 0) {
+		if (l)
+			plan_free(&l->p);
+		free(l);
+		log_err("coldplug: out of memory");
+		return -ENOMEM;
+	}
+	l->o = o;
+	l->c = c;
+	l->t0 = l->last_event = now();
+	if (!o->isolated)
+		exec_scan_loaded(&l->e);
+	if (!o->isolated && (ufd = uevent_open()) < 0)
+		log_warn("uevent socket: %s; falling back to rescanning /sys", strerror(-ufd));
+	if (pipe2(notify, O_CLOEXEC | O_NONBLOCK) < 0) {
+		err = -errno;
+		log_err("coldplug: pipe: %s", strerror(-err));
+		exec_stop(&l->e, 0);
+		plan_free(&l->p);
+		free(l);
+		return err;
+	}
+	if ((err = exec_start(&l->e, o->jobs, notify[1])) < 0)
+		log_err("coldplug: cannot start workers: %s; inserting in the event loop",
+			strerror(-err));
+	want_names(l, c->cfg.pre, c->cfg.npre, "rd.driver.pre");
+	want_flagged(l);
+	want_names(l, c->cfg.load, c->cfg.nload, "load");
+	want_names(l, o->load, o->nload, "--load");
+	log_dbg("coldplug: scanning /sys");
+	rescan(l);
+	log_dbg("coldplug: scan done, %u modaliases", l->nseen);
+	err = run_events(l, ufd, notify[0], l->t0 + 1000LL * o->timeout);
+	if (!err && c->cfg.npost) {
+		want_names(l, c->cfg.post, c->cfg.npost, "rd.driver.post");
+		err = run_events(l, ufd, notify[0], l->t0 + 1000LL * o->timeout);
+	}
+	if (err == -ETIMEDOUT) {
+		exec_report_pending(&l->e);
+		for (int i = 0; i < o->nwait; i++)
+			if (!waitspec_present(o->wait[i]))
+				log_err("coldplug: %s did not appear within %d s", o->wait[i],
+					o->timeout);
+	}
+	summary(l, err == -ETIMEDOUT);
+	if (n)
+		*n = l->e.n;
+	exec_stop(&l->e, err == -ETIMEDOUT);
+	if (err != -ETIMEDOUT)
+		loop_free(l, ufd, notify); /* else a worker may still use it */
+	return err;
+}
+
+int coldplug_run(const struct coldplug_opts *o)
+{
+	static struct ml_ctx c;
+	char *cmdline;
+	int err;
+
+	if (ctx_open(&c, o->dir, NULL) < 0)
+		return -ENOENT;
+	if (ctx_check_kernel(&c) < 0) {
+		ctx_close(&c);
+		return -EXDEV;
+	}
+	cmdline = ctx_proc_cmdline();
+	ctx_configure(&c, RUNTIME_CONFIG, cmdline ? cmdline : "");
+	free(cmdline);
+	err = coldplug_loop(&c, &exec_kernel, o, NULL);
+	if (err != -ETIMEDOUT)
+		ctx_close(&c);
+	return err == -ETIMEDOUT ? 0 : err;
+}
+
+/* The parent waits for the child's one status byte, or for the timeout. */
+static int supervise(pid_t child, int rd, int timeout)
+{
+	struct pollfd p = { rd, POLLIN, 0 };
+	unsigned char status = 1;
+	int r;
+
+	do
+		r = poll(&p, 1, (timeout + 5) * 1000);
+	while (r < 0 && errno == EINTR);
+	if (r > 0 && read(rd, &status, 1) == 1) {
+		waitpid(child, NULL, WNOHANG); /* reap it if it is already gone */
+		return status;
+	}
+	log_err("coldplug: no answer %d s after its timeout; continuing the boot without it", 5);
+	return 1;
+}
+
+int coldplug_guarded(const struct coldplug_opts *o)
+{
+	int pipefd[2];
+	pid_t pid;
+
+	if (pipe(pipefd) < 0) {
+		log_err("coldplug: pipe: %s", strerror(errno));
+		return coldplug_run(o) < 0;
+	}
+	pid = fork();
+	if (pid < 0) {
+		log_err("coldplug: fork: %s; running without a guard", strerror(errno));
+		return coldplug_run(o) < 0;
+	}
+	if (pid == 0) {
+		unsigned char status;
+		close(pipefd[0]);
+		status = coldplug_run(o) < 0;
+		fd_flush();
+		if (write(pipefd[1], &status, 1) != 1)
+			_exit(1);
+		_exit(status);
+	}
+	close(pipefd[1]);
+	return supervise(pid, pipefd[0], o->timeout);
+}

@@ -1,0 +1,324 @@
+/* exec.c: the executor (see exec.h). */
+#include "exec.h"
+
+#include "alias.h"
+#include "fmt.h"
+#include "log.h"
+#include "readfile.h"
+#include "report.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int kernel_insert(void *arg, const struct ml_ctx *c, unsigned mod, const char *opts,
+			 struct insert_buf *buf)
+{
+	char rel[PATH_MAX], path[2 * PATH_MAX];
+	int err = blob_mod_path(&c->b, mod, rel, sizeof rel);
+
+	(void)arg;
+	if (err < 0)
+		return err; /* corrupt record, too long, or no file: the report says which */
+	if ((size_t)fmt_snprintf(path, sizeof path, "%s/%s", c->dir, rel) >= sizeof path)
+		return -ENAMETOOLONG;
+	if (c->flags & CTX_VERBOSE)
+		log_msg(LOG_N, "insmod %s %s", path, opts);
+	return insert_module(path, opts, buf);
+}
+
+const struct exec_ops exec_kernel = { kernel_insert, NULL };
+
+int exec_init(struct exec *e, const struct ml_ctx *c, const struct exec_ops *ops)
+{
+	uint32_t nm = blob_nmods(&c->b);
+
+	memset(e, 0, sizeof *e);
+	e->c = c;
+	e->ops = *ops;
+	e->notify_fd = -1;
+	e->m = calloc(nm + 1, sizeof *e->m);
+	e->queue = malloc((nm + 1) * sizeof *e->queue);
+	if (!e->m || !e->queue) {
+		free(e->m);
+		free(e->queue);
+		return -ENOMEM;
+	}
+	pthread_mutex_init(&e->lock, NULL);
+	pthread_cond_init(&e->work, NULL);
+	return 0;
+}
+
+int exec_add(struct exec *e, const struct plan *p)
+{
+	const struct ml_ctx *c = e->c;
+	int err = 0;
+
+	pthread_mutex_lock(&e->lock);
+	for (unsigned i = 0, chain = ~0u, handled = 0; i < p->n && !err; i++) {
+		const struct plan_node *nd = &p->node[i];
+		const struct plan_chain *ch = &p->chain[nd->chain];
+		struct exec_mod *m = &e->m[nd->mod];
+		int target = (nd->flags & PN_TARGET) != 0;
+		unsigned *pred;
+
+		/* As kmod: nothing to do for a chain whose module is live (or
+		 * handled already in this run), softdeps included. */
+		if (nd->chain != chain)
+			chain = nd->chain, handled = e->m[ch->mod].state != MS_NONE;
+		if (nd->flags & PN_REQUIRED)
+			m->required = 1;
+		if (handled || m->state != MS_NONE)
+			continue; /* in the table already (or just added: a repeat) */
+		if (blob_mod(&c->b, nd->mod).flags & BM_BUILTIN) {
+			m->state = MS_LIVE;
+			e->n.builtin++;
+			continue;
+		}
+		if (e->npred + nd->npred > e->predcap) {
+			unsigned cap = 2 * (e->npred + nd->npred);
+			if (!(pred = realloc(e->pred, cap * sizeof *pred))) {
+				err = -ENOMEM;
+				break;
+			}
+			e->pred = pred;
+			e->predcap = cap;
+		}
+		m->opts = ctx_options(c, nd->mod, target ? ch->alias : NULL,
+				      target ? ch->params : NULL);
+		if (!m->opts) {
+			err = -ENOMEM;
+			break;
+		}
+		if (nd->npred)
+			memcpy(e->pred + e->npred, p->pred + nd->pred, nd->npred * sizeof *e->pred);
+		m->pred = e->npred;
+		m->npred = nd->npred;
+		e->npred += nd->npred;
+		m->state = MS_QUEUED;
+		e->queue[e->nqueue++] = nd->mod;
+	}
+	e->n.skipped += p->skipped;
+	pthread_cond_broadcast(&e->work);
+	pthread_mutex_unlock(&e->lock);
+	return err;
+}
+
+/* Lock held. Say mod settled: wake the workers and the event loop. */
+static void settle(struct exec *e, unsigned mod, int state)
+{
+	e->m[mod].state = (unsigned char)state;
+	if (e->notify_fd >= 0) {
+		ssize_t r = write(e->notify_fd, "", 1); /* a full pipe already says "wake up" */
+		(void)r;
+	}
+	pthread_cond_broadcast(&e->work);
+}
+
+/* 1 ready, 0 not yet, -1 a dependency did not load (*culprit: which). */
+static int readiness(const struct exec *e, unsigned mod, unsigned *culprit)
+{
+	const struct exec_mod *m = &e->m[mod];
+
+	for (unsigned i = 0; i < m->npred; i++) {
+		unsigned p = e->pred[m->pred + i] >> 1, hard = e->pred[m->pred + i] & PRED_HARD;
+		int s = e->m[p].state;
+		if (s == MS_QUEUED || s == MS_LOADING)
+			return 0;
+		if (hard && s != MS_LIVE)
+			return *culprit = p, -1;
+	}
+	return 1;
+}
+
+/* Lock held. Take the first ready module off the queue; skip those whose
+ * dependencies did not load. */
+static int pick(struct exec *e, unsigned *out)
+{
+	for (unsigned i = 0; i < e->nqueue; i++) {
+		unsigned mod = e->queue[i], culprit;
+		int r = readiness(e, mod, &culprit);
+		if (r == 0)
+			continue;
+		memmove(e->queue + i, e->queue + i + 1, (e->nqueue - i - 1) * sizeof *e->queue);
+		e->nqueue--;
+		if (r > 0) {
+			*out = mod;
+			return 1;
+		}
+		if (e->m[mod].required)
+			e->n.failed++;
+		report(e->c, e->m[mod].required ? LOG_E : LOG_I, OUT_NEEDS, mod,
+		       blob_mod_name(&e->c->b, culprit), 0);
+		settle(e, mod, MS_SKIPPED);
+		i--;
+	}
+	return 0;
+}
+
+static void record(struct exec *e, unsigned mod, int err)
+{
+	const struct exec_mod *m = &e->m[mod];
+
+	if (err == 0)
+		e->n.loaded++;
+	else if (err == -EEXIST)
+		e->n.already++;
+	else if (!m->required)
+		report(e->c, LOG_I, OUT_SOFTDEP_FAILED, mod, NULL, err);
+	else {
+		e->n.failed++;
+		report(e->c, LOG_E, OUT_INSERT_FAILED, mod, NULL, err);
+	}
+	settle(e, mod, err == 0 || err == -EEXIST ? MS_LIVE : MS_FAILED);
+}
+
+/* Lock held: insert one ready module, unlocked meanwhile. 0 when none was ready. */
+static int step(struct exec *e, struct insert_buf *buf)
+{
+	unsigned mod;
+	int err;
+
+	if (!pick(e, &mod))
+		return 0;
+	e->m[mod].state = MS_LOADING;
+	e->loading++;
+	pthread_mutex_unlock(&e->lock);
+	log_dbg("%s: inserting", blob_mod_name(&e->c->b, mod));
+	err = e->ops.insert(e->ops.arg, e->c, mod, e->m[mod].opts, buf);
+	pthread_mutex_lock(&e->lock);
+	e->loading--;
+	record(e, mod, err);
+	return 1;
+}
+
+void exec_run(struct exec *e)
+{
+	pthread_mutex_lock(&e->lock);
+	while (step(e, &e->buf))
+		;
+	pthread_mutex_unlock(&e->lock);
+}
+
+int exec_request(struct exec *e, struct plan *p, const char *name, const char *params,
+		 unsigned flags)
+{
+	int err;
+
+	plan_reset(p);
+	err = plan_request(p, e->c, name, params, flags);
+	if (exec_add(e, p) < 0)
+		return -ENOMEM;
+	exec_run(e);
+	for (unsigned i = 0; i < p->nchain && !err; i++)
+		if (exec_state(e, p->chain[i].mod) != MS_LIVE)
+			err = -EIO; /* the executor said why */
+	return err;
+}
+
+static void *worker(void *arg)
+{
+	struct exec *e = arg;
+	struct insert_buf buf = { NULL, 0 };
+
+	pthread_mutex_lock(&e->lock);
+	while (!e->stop)
+		if (!step(e, &buf))
+			pthread_cond_wait(&e->work, &e->lock);
+	pthread_mutex_unlock(&e->lock);
+	insert_buf_free(&buf);
+	return NULL;
+}
+
+int exec_start(struct exec *e, int n, int notify_fd)
+{
+	pthread_attr_t attr;
+	int err = 0;
+
+	e->notify_fd = notify_fd;
+	if (n <= 0 || !(e->tid = calloc((size_t)n, sizeof *e->tid)))
+		return n <= 0 ? -EINVAL : -ENOMEM;
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 256 << 10); /* kernel_insert keeps ~12 KiB of paths */
+	while (e->nworkers < n && !err) {
+		/* pthread_create returns its error; it does not set errno. */
+		err = pthread_create(&e->tid[e->nworkers], &attr, worker, e);
+		e->nworkers += !err;
+	}
+	pthread_attr_destroy(&attr);
+	if (err && e->nworkers)
+		log_warn("only %d of %d workers started: %s", e->nworkers, n, strerror(err));
+	return e->nworkers ? 0 : -err;
+}
+
+unsigned exec_busy(struct exec *e)
+{
+	pthread_mutex_lock(&e->lock);
+	unsigned n = e->nqueue + e->loading;
+	pthread_mutex_unlock(&e->lock);
+	return n;
+}
+
+enum mod_state exec_state(struct exec *e, unsigned mod)
+{
+	pthread_mutex_lock(&e->lock);
+	enum mod_state s = (enum mod_state)e->m[mod].state;
+	pthread_mutex_unlock(&e->lock);
+	return s;
+}
+
+void exec_scan_loaded(struct exec *e)
+{
+	char *text, *line, *next;
+	size_t len;
+
+	if (read_whole_file(AT_FDCWD, "/proc/modules", 1u << 24, &text, &len) < 0)
+		return;
+	pthread_mutex_lock(&e->lock);
+	for (line = text; *line; line = next) {
+		char name[ALIAS_MAX];
+		next = line + strcspn(line, "\n");
+		if (*next)
+			*next++ = '\0';
+		line[strcspn(line, " ")] = '\0';
+		modname_normalize(line, name, sizeof name);
+		int m = blob_find_mod(&e->c->b, name);
+		if (m >= 0 && e->m[m].state == MS_NONE)
+			e->m[m].state = MS_LIVE;
+	}
+	pthread_mutex_unlock(&e->lock);
+	free(text);
+}
+
+void exec_report_pending(struct exec *e)
+{
+	pthread_mutex_lock(&e->lock);
+	for (uint32_t i = 0; i < blob_nmods(&e->c->b); i++)
+		if (e->m[i].state == MS_QUEUED || e->m[i].state == MS_LOADING)
+			report(e->c, LOG_W, e->m[i].state == MS_LOADING ? OUT_LOADING : OUT_WAITING,
+			       i, NULL, 0);
+	pthread_mutex_unlock(&e->lock);
+}
+
+void exec_stop(struct exec *e, int force)
+{
+	pthread_mutex_lock(&e->lock);
+	e->stop = 1;
+	pthread_cond_broadcast(&e->work);
+	pthread_mutex_unlock(&e->lock);
+	if (force)
+		return;
+	for (int i = 0; i < e->nworkers; i++)
+		pthread_join(e->tid[i], NULL);
+	for (uint32_t i = 0; i < blob_nmods(&e->c->b); i++)
+		free(e->m[i].opts);
+	free(e->m);
+	free(e->queue);
+	free(e->pred);
+	free(e->tid);
+	insert_buf_free(&e->buf);
+	pthread_cond_destroy(&e->work);
+	pthread_mutex_destroy(&e->lock);
+}

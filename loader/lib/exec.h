@@ -1,0 +1,97 @@
+/* exec.h: the executor, the only place that inserts modules.
+ *
+ * Plans (plan.h) are added to one table that holds each module's state:
+ *
+ *   none -> queued -> loading -> live | failed     (inserted, or tried)
+ *                  \-> skipped                      (a dependency did not load)
+ *
+ * A queued module is taken when everything it waits for is settled: its
+ * dependencies live, its softdeps live or not (softdep failure is not fatal,
+ * as in kmod). When a dependency failed, the module is skipped without being
+ * tried. Workers take the earliest ready module of the queue, so one worker
+ * inserts in plan order, which is kmod's. Each module is inserted at most
+ * once per run: the state, under one lock, is what makes sure; the kernel
+ * does not refuse a second init_module of the same image for us.
+ *
+ * The insert itself goes through exec_ops, so that tests can run the
+ * executor without a kernel (exec_kernel is the real one). */
+#ifndef MODLOAD_EXEC_H
+#define MODLOAD_EXEC_H
+
+#include "ctx.h"
+#include "insert.h"
+#include "plan.h"
+
+#include <pthread.h>
+
+enum mod_state { MS_NONE, MS_QUEUED, MS_LOADING, MS_LIVE, MS_FAILED, MS_SKIPPED };
+
+struct exec_ops {
+	/* Insert mod with parameter string opts ("" for none). Returns 0, or a
+	 * negative errno; -EEXIST means it was live already. Called by one
+	 * worker at a time per module, with that worker's buffer. */
+	int (*insert)(void *arg, const struct ml_ctx *c, unsigned mod, const char *opts,
+		      struct insert_buf *buf);
+	void *arg;
+};
+
+/* insert.c's insert_module on the module's file in the packed directory. */
+extern const struct exec_ops exec_kernel;
+
+struct exec_counts {
+	unsigned loaded, already, builtin;
+	unsigned failed;  /* required modules that did not load (tried, or skipped) */
+	unsigned skipped; /* refused by the plan: blacklisted, forbidden */
+};
+
+struct exec_mod {
+	unsigned char state, required; /* required: not merely a softdep */
+	unsigned pred, npred;	       /* what it waits for, in exec->pred (plan.h's form) */
+	char *opts;		       /* its parameter string */
+};
+
+struct exec {
+	const struct ml_ctx *c;
+	struct exec_ops ops;
+	struct exec_mod *m; /* per blob module */
+	unsigned *pred, npred, predcap;
+	unsigned *queue, nqueue, loading; /* queued modules, in the order they came */
+	struct exec_counts n;
+	pthread_mutex_t lock; /* guards all of the above once workers run */
+	pthread_cond_t work;
+	pthread_t *tid;
+	int nworkers, stop;
+	int notify_fd;	       /* gets a byte after each module settles, or -1 */
+	struct insert_buf buf; /* for exec_run */
+};
+
+int exec_init(struct exec *e, const struct ml_ctx *c, const struct exec_ops *ops);
+/* Start n worker threads. Returns 0 when at least one started (fewer than n
+ * is said once), else the negative errno pthread_create returned; with no
+ * worker, exec_run still inserts. notify_fd: see struct exec. */
+int exec_start(struct exec *e, int n, int notify_fd);
+/* Queue a plan's modules that are not in the table yet, but none of a chain
+ * whose module is (live, as kmod skips a module in the kernel, or handled
+ * earlier in this run); the plan's refusals count as skipped. 0 or
+ * -ENOMEM. */
+int exec_add(struct exec *e, const struct plan *p);
+/* In the calling thread: insert what is ready until nothing is. */
+void exec_run(struct exec *e);
+/* modprobe's way: plan what name resolves to (plan_request, into p), queue
+ * it and insert in this thread. Returns 0 when every module it resolved to
+ * is live, -EIO when one is not (the executor said why), or the planner's
+ * error. */
+int exec_request(struct exec *e, struct plan *p, const char *name, const char *params,
+		 unsigned flags);
+/* Modules queued or loading. */
+unsigned exec_busy(struct exec *e);
+enum mod_state exec_state(struct exec *e, unsigned mod);
+/* Mark the modules /proc/modules lists as live (nothing to do for them). */
+void exec_scan_loaded(struct exec *e);
+/* Say which modules are still queued or loading (at a timeout). */
+void exec_report_pending(struct exec *e);
+/* Stop the workers and free everything. With force, only tell them to stop
+ * and free nothing: a worker may be stuck in a module's init for good. */
+void exec_stop(struct exec *e, int force);
+
+#endif
