@@ -15,6 +15,10 @@
  *     an entry without '=' is a key with an empty value. The padding is
  *     printf's "%-*s" with width 15 - strlen(key), which for keys longer than
  *     15 is negative and so means left-justified in |width| columns;
+ *   - for a signed module (modsig.h), then sig_id, signer, sig_key,
+ *     sig_hashalgo and signature, as kmod 30 built with OpenSSL shows them:
+ *     the key and the signature as hex bytes "5E:E1:...", a line break and
+ *     two tabs after every 20th byte's ':';
  *   - parm= and parmtype= entries are merged per parameter name (text up to
  *     the first ':') and printed last, most recently first-seen parameter
  *     first, as "parm:           NAME:DESC (TYPE)", "NAME:DESC" without a
@@ -23,10 +27,12 @@
  *   - -F FIELD prints only the values of FIELD, one per line; -F parm the
  *     merged form without the "parm:" prefix ("NAME: (TYPE)" when there is
  *     no description), -F filename the file name and -F name a built-in's
- *     name; -0 ends each item with NUL and prints entries as "key=value".
- * Not reproduced: the signature fields kmod appends for signed modules
- * (sig_id, signer, sig_key, sig_hashalgo, signature): modload carries no
- * PKCS#7 parser. .ko.xz and .ko.gz files cannot be read (no decompressor).
+ *     name; -0 ends each item with NUL and prints entries as "key=value";
+ *   - a file that cannot be read is reported with kmod's reason: not ELF
+ *     "Exec format error", a malformed ELF "Invalid argument", no .modinfo
+ *     "No such file or directory".
+ * .ko.xz and .ko.gz files cannot be read (modload decompresses only zstd):
+ * said in one line, the reason of "could not get modinfo".
  *
  * -d is kmod's --description here; the packed directory is chosen with
  * `modload -d DIR modinfo` or --dir DIR. Errors and exit status are kmod's
@@ -37,8 +43,10 @@
 #include "fmt.h"
 #include "insert.h"
 #include "log.h"
+#include "elf.h"
 #include "lookup.h"
 #include "modinfo.h"
+#include "modsig.h"
 #include "opt.h"
 
 #include <errno.h>
@@ -98,8 +106,7 @@ static void usage(int f)
 		     "  -b, --basedir ROOT   modules are in ROOT/lib/modules/KVER\n"
 		     "  -k, --set-version KVER\n"
 		     "      --dir DIR        the packed module directory\n"
-		     "Signature fields (sig_id, signer, sig_key, sig_hashalgo, signature)\n"
-		     "are not shown; .ko.xz and .ko.gz files cannot be read.\n");
+		     ".ko.xz and .ko.gz files cannot be read (only .ko and .ko.zst).\n");
 }
 
 static int parse(int argc, char **argv, struct mi_opts *o)
@@ -293,8 +300,68 @@ static void print_entry(const struct mi_opts *o, const struct mi_entry *e)
 		  o->sep);
 }
 
-/* Everything after the file name line. */
-static int print_entries(const struct mi_opts *o, const struct mi_src *s)
+/* b as kmod shows a key or signature: "AB:CD:..", and after every 20th
+ * byte's ':' a line break and two tabs. Into a new string (free it). */
+static char *hex(const struct modsig_bytes *b)
+{
+	static const char digits[] = "0123456789ABCDEF";
+	char *out = malloc(b->n * 4 + 1), *p = out;
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < b->n; i++) {
+		unsigned v = modsig_byte(b, i);
+		*p++ = digits[v >> 4];
+		*p++ = digits[v & 15];
+		if (i + 1 < b->n) {
+			*p++ = ':';
+			if ((i + 1) % 20 == 0)
+				p = memcpy(p, "\n\t\t", 3) + 3;
+		}
+	}
+	*p = '\0';
+	return out;
+}
+
+/* One signature field, printed as an entry; value is text (up to its first
+ * NUL, as kmod's printf stops there) or, with b, b in hex. */
+static int print_sig_field(const struct mi_opts *o, const char *key, const char *text, size_t n,
+			   const struct modsig_bytes *b)
+{
+	struct mi_entry e = { key, text, (int)strlen(key), 0 };
+	char *h = NULL;
+
+	if (o->field && strcmp(o->field, key))
+		return 0;
+	if (b && !(h = hex(b)))
+		return -ENOMEM;
+	if (h)
+		e.val = h, n = strlen(h);
+	else if (!text)
+		e.val = "", n = 0;
+	else if (memchr(text, '\0', n))
+		n = strlen(text);
+	e.vlen = (int)n;
+	print_entry(o, &e);
+	free(h);
+	return 0;
+}
+
+static int print_sig(const struct mi_opts *o, const struct modsig *g)
+{
+	const struct modsig_bytes *signer = &g->signer;
+
+	if (print_sig_field(o, "sig_id", g->id_type, strlen(g->id_type), NULL) ||
+	    print_sig_field(o, "signer", (const char *)signer->p, signer->n, NULL) ||
+	    print_sig_field(o, "sig_key", NULL, 0, &g->key) ||
+	    print_sig_field(o, "sig_hashalgo", g->hash_algo, strlen(g->hash_algo), NULL) ||
+	    print_sig_field(o, "signature", NULL, 0, &g->sig))
+		return -ENOMEM;
+	return 0;
+}
+
+/* Everything after the file name line; sig is NULL for an unsigned module. */
+static int print_entries(const struct mi_opts *o, const struct mi_src *s, const struct modsig *sig)
 {
 	struct mi_entry e;
 	size_t pos = 0;
@@ -304,20 +371,38 @@ static int print_entries(const struct mi_opts *o, const struct mi_src *s)
 	while (next_entry(s, &pos, &e))
 		if (o->field || !(key_is(&e, "parm") || key_is(&e, "parmtype")))
 			print_entry(o, &e);
+	if (sig && print_sig(o, sig) < 0)
+		return -ENOMEM;
 	return o->field ? 0 : print_params(o, s, 1);
 }
 
 static const char *read_error(int err)
 {
 	if (err == -EOPNOTSUPP)
-		return "modload reads only .ko and .ko.zst files";
+		return "xz and gzip modules cannot be read (modload decompresses only zstd)";
+	if (err == -ENOEXEC || err == -EINVAL || err == -ENOENT)
+		return strerror(-err);
 	return insert_strerror(err);
+}
+
+/* Why an image has no .modinfo, in kmod's errno: not ELF at all, a
+ * malformed ELF, or no such section. */
+static int modinfo_error(const void *data, size_t len)
+{
+	struct elf_view v;
+
+	if (!len)
+		return -EINVAL;
+	if (len < 4 || memcmp(data, "\177ELF", 4))
+		return -ENOEXEC;
+	return elf_open(&v, data, len) < 0 ? -EINVAL : -ENOENT;
 }
 
 /* A module file: name is for messages, path is absolute. */
 static int show_file(struct mi_run *r, const char *name, const char *path)
 {
 	struct mi_src s = { 0 };
+	struct modsig sig;
 	const void *data;
 	size_t len;
 	int err;
@@ -331,8 +416,10 @@ static int show_file(struct mi_run *r, const char *name, const char *path)
 	err = module_read(path, &r->buf, &data, &len);
 	if (!err) {
 		err = modinfo_section(data, len, &s.sec, &s.len);
-		if (!err)
-			err = print_entries(&r->o, &s);
+		if (err)
+			err = modinfo_error(data, len);
+		else
+			err = print_entries(&r->o, &s, modsig_read(data, len, &sig) ? NULL : &sig);
 		module_unmap(data, len, &r->buf);
 	}
 	if (err)
@@ -370,7 +457,7 @@ static int show_builtin(struct mi_run *r, const char *name)
 	s.sec = data;
 	s.len = len;
 	s.plen = (size_t)fmt_snprintf(s.prefix, sizeof s.prefix, "%s.", name);
-	err = print_entries(&r->o, &s);
+	err = print_entries(&r->o, &s, NULL);
 	module_unmap(data, len, NULL);
 	return err;
 }
