@@ -323,40 +323,24 @@ static char *hex(const struct modsig_bytes *b)
 	return out;
 }
 
-/* One signature field, printed as an entry; value is text (up to its first
- * NUL, as kmod's printf stops there) or, with b, b in hex. */
-static int print_sig_field(const struct mi_opts *o, const char *key, const char *text, size_t n,
-			   const struct modsig_bytes *b)
-{
-	struct mi_entry e = { key, text, (int)strlen(key), 0 };
-	char *h = NULL;
-
-	if (o->field && strcmp(o->field, key))
-		return 0;
-	if (b && !(h = hex(b)))
-		return -ENOMEM;
-	if (h)
-		e.val = h, n = strlen(h);
-	else if (!text)
-		e.val = "", n = 0;
-	else if (memchr(text, '\0', n))
-		n = strlen(text);
-	e.vlen = (int)n;
-	print_entry(o, &e);
-	free(h);
-	return 0;
-}
-
+/* The signature fields, as entries after the .modinfo ones. */
 static int print_sig(const struct mi_opts *o, const struct modsig *g)
 {
-	const struct modsig_bytes *signer = &g->signer;
+	static const char keys[5][13] = { "sig_id", "signer", "sig_key", "sig_hashalgo",
+					  "signature" };
+	const char *text[5] = { g->id_type, (const char *)g->signer.p, NULL, g->hash_algo, NULL };
 
-	if (print_sig_field(o, "sig_id", g->id_type, strlen(g->id_type), NULL) ||
-	    print_sig_field(o, "signer", (const char *)signer->p, signer->n, NULL) ||
-	    print_sig_field(o, "sig_key", NULL, 0, &g->key) ||
-	    print_sig_field(o, "sig_hashalgo", g->hash_algo, strlen(g->hash_algo), NULL) ||
-	    print_sig_field(o, "signature", NULL, 0, &g->sig))
-		return -ENOMEM;
+	for (int i = 0; i < 5; i++) {
+		struct mi_entry e = { keys[i], text[i], (int)strlen(keys[i]), (int)g->signer.n };
+		char *h = NULL;
+
+		if (!e.val && !(e.val = h = hex(i == 2 ? &g->key : &g->sig)))
+			return -ENOMEM;
+		if (i != 1)
+			e.vlen = (int)strlen(e.val);
+		print_entry(o, &e);
+		free(h);
+	}
 	return 0;
 }
 

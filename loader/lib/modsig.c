@@ -40,17 +40,9 @@
 #include <errno.h>
 #include <string.h>
 
-/* A cursor over DER: [p, end). */
+/* A cursor over DER, or an element's contents: [p, end). */
 struct der {
 	const unsigned char *p, *end;
-};
-
-/* One element: tag is its identifier byte (0x100 for a high tag number,
- * which nothing here expects), at its first byte, c and n its contents. */
-struct tlv {
-	unsigned tag;
-	const unsigned char *at, *c;
-	size_t n;
 };
 
 static const char *const id_types[] = { "PGP", "X509", "PKCS#7" };
@@ -71,22 +63,30 @@ static const struct {
 	{ "sm3", 8, { 0x2a, 0x81, 0x1c, 0xcf, 0x55, 0x01, 0x83, 0x11 } },
 };
 
-/* 1.2.840.113549.1.7.N: pkcs7-data (1), pkcs7-signedData (2). */
-static const unsigned char oid_pkcs7[8] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07 };
+static const unsigned char oid_signed[] = {
+	0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02
+};							    /* 1.2.840.113549.1.7.2 */
 static const unsigned char oid_cn[] = { 0x55, 0x04, 0x03 }; /* 2.5.4.3 */
 
-/* The next element of d; -1 when it does not fit. */
-static int next(struct der *d, struct tlv *t)
+static size_t size(const struct der *v)
+{
+	return (size_t)(v->end - v->p);
+}
+
+/* Take the next element off d: returns its identifier byte (0x100 for a
+ * high tag number, which nothing here expects) with its contents in *in,
+ * or -1 when it does not fit in d. */
+static int get(struct der *d, struct der *in)
 {
 	const unsigned char *p = d->p, *end = d->end;
 	size_t len, k;
+	int tag;
 
 	if (end - p < 2)
 		return -1;
-	t->at = p;
-	t->tag = *p++;
-	if ((t->tag & 0x1f) == 0x1f) {
-		t->tag = 0x100;
+	tag = *p++;
+	if ((tag & 0x1f) == 0x1f) {
+		tag = 0x100;
 		do
 			if (p == end)
 				return -1;
@@ -95,120 +95,103 @@ static int next(struct der *d, struct tlv *t)
 	if (p == end || *p == 0x80) /* indefinite length: BER */
 		return -1;
 	len = *p++;
-	if (len > 0x80) {
+	if (len > 0x80)
 		for (k = len & 0x7f, len = 0; k; k--) {
 			if (p == end || len >> (sizeof len * 8 - 8))
 				return -1;
 			len = len << 8 | *p++;
 		}
-	}
 	if (len > (size_t)(end - p))
 		return -1;
-	t->c = p;
-	t->n = len;
-	d->p = p + len;
-	return 0;
+	in->p = p;
+	d->p = in->end = p + len;
+	return tag;
 }
 
-static int expect(struct der *d, unsigned tag, struct tlv *t)
+static int want(struct der *d, int tag, struct der *in)
 {
-	return next(d, t) || t->tag != tag ? -1 : 0;
+	return get(d, in) == tag ? 0 : -1;
 }
 
-/* The identifier byte of d's next element, or -1 at the end. */
-static int peek(const struct der *d)
+static int int_ok(const struct der *v)
 {
-	return d->p < d->end ? *d->p : -1;
+	const unsigned char *c = v->p;
+	size_t n = size(v);
+
+	return n && !(n > 1 && ((c[0] == 0 && c[1] < 0x80) || (c[0] == 0xff && c[1] >= 0x80)));
 }
 
-static struct der inside(const struct tlv *t)
+static int oid_ok(const struct der *v)
 {
-	struct der d = { t->c, t->c + t->n };
-	return d;
-}
+	const unsigned char *c = v->p;
+	size_t n = size(v);
 
-static int int_ok(const struct tlv *t)
-{
-	return t->n && !(t->n > 1 && ((t->c[0] == 0 && t->c[1] < 0x80) ||
-				      (t->c[0] == 0xff && t->c[1] >= 0x80)));
-}
-
-static int oid_ok(const struct tlv *t)
-{
-	if (!t->n || t->c[t->n - 1] & 0x80)
+	if (!n || c[n - 1] & 0x80)
 		return 0;
-	for (size_t i = 0; i < t->n; i++)
-		if (t->c[i] == 0x80 && (i == 0 || !(t->c[i - 1] & 0x80)))
+	for (size_t i = 0; i < n; i++)
+		if (c[i] == 0x80 && (i == 0 || !(c[i - 1] & 0x80)))
 			return 0; /* a sub-identifier with a leading zero digit */
 	return 1;
 }
 
-static int oid_is(const struct tlv *t, const unsigned char *oid, size_t n)
+static int same(const struct modsig_bytes *b, const unsigned char *oid, size_t n)
 {
-	return t->n == n && !memcmp(t->c, oid, n);
+	return b->n == n && !memcmp(b->p, oid, n);
 }
 
-/* 1.2.840.113549.1.7.k */
-static int oid_pkcs7_is(const struct tlv *t, unsigned k)
+static int want_oid(struct der *d, struct der *v)
 {
-	return t->n == 9 && !memcmp(t->c, oid_pkcs7, 8) && t->c[8] == k;
-}
-
-static int expect_int(struct der *d, struct tlv *t)
-{
-	return expect(d, 0x02, t) || !int_ok(t) ? -1 : 0;
-}
-
-static int expect_oid(struct der *d, struct tlv *t)
-{
-	return expect(d, 0x06, t) || !oid_ok(t) ? -1 : 0;
+	return want(d, 0x06, v) || !oid_ok(v) ? -1 : 0;
 }
 
 /* A value of type ANY, as OpenSSL decodes the universal types it knows. */
-static int any_ok(const struct tlv *t)
+static int any_ok(int tag, const struct der *v)
 {
-	switch (t->tag) {
+	size_t n = size(v);
+
+	switch (tag) {
+	case -1:
 	case 0x00: return 0;
-	case 0x01: return t->n == 1;
+	case 0x01: return n == 1;
 	case 0x02:
-	case 0x0a: return int_ok(t);
-	case 0x03: return t->n && t->c[0] < 8;
-	case 0x05: return t->n == 0;
-	case 0x06: return oid_ok(t);
-	case 0x1c: return t->n % 4 == 0;
-	case 0x1e: return t->n % 2 == 0;
+	case 0x0a: return int_ok(v);
+	case 0x03: return n && v->p[0] < 8;
+	case 0x05: return n == 0;
+	case 0x06: return oid_ok(v);
+	case 0x1c: return n % 4 == 0;
+	case 0x1e: return n % 2 == 0;
 	default: return 1;
 	}
 }
 
 /* Text of w-byte characters (w 2: BMP, 4: Universal) or UTF-8 (w 0): only
  * Unicode scalar values, each encoded in the fewest bytes. */
-static int text_ok(const unsigned char *s, size_t n, unsigned w)
+static int text_ok(const struct der *t, unsigned w)
 {
-	size_t i = 0;
+	const unsigned char *s = t->p;
+	unsigned long v, min;
+	int k;
 
-	if (w && n % w)
+	if (w && size(t) % w)
 		return 0;
-	while (i < n) {
-		unsigned long v = s[i++], min = 0;
-		unsigned k = 0;
-
-		if (w) {
-			for (k = 1; k < w; k++)
-				v = v << 8 | s[i++];
+	while (s < t->end) {
+		v = *s++;
+		min = 0;
+		if (w)
+			k = (int)w - 1;
+		else if (v < 0x80)
 			k = 0;
-		} else if (v >= 0xf8 || (v >= 0x80 && v < 0xc0))
+		else if (v < 0xc0 || v >= 0xf8)
 			return 0;
-		else if (v >= 0xf0)
-			k = 3, v &= 7, min = 0x10000;
-		else if (v >= 0xe0)
-			k = 2, v &= 15, min = 0x800;
-		else if (v >= 0xc0)
-			k = 1, v &= 31, min = 0x80;
+		else {
+			k = v >= 0xf0 ? 3 : v >= 0xe0 ? 2 : 1;
+			min = k == 1 ? 0x80 : k == 2 ? 0x800 : 0x10000;
+			v &= 0x3fu >> k;
+		}
 		for (; k; k--) {
-			if (i >= n || (s[i] & 0xc0) != 0x80)
+			if (s == t->end || (!w && (*s & 0xc0) != 0x80))
 				return 0;
-			v = v << 6 | (s[i++] & 0x3f);
+			v = w ? v << 8 | *s++ : v << 6 | (*s++ & 0x3f);
 		}
 		if (v < min || v > 0x10ffff || (v >= 0xd800 && v < 0xe000))
 			return 0;
@@ -218,199 +201,211 @@ static int text_ok(const unsigned char *s, size_t n, unsigned w)
 
 /* A Name's attribute value: one of the types X509_NAME takes. Universal
  * tags 7-9, 11, 13-15, 18-20, 22 and 29 are taken as they are. */
-static int string_ok(const struct tlv *t)
+static int string_ok(int tag, const struct der *v)
 {
-	switch (t->tag) {
-	case 0x0c: return text_ok(t->c, t->n, 0);
-	case 0x1c: return text_ok(t->c, t->n, 4);
-	case 0x1e: return text_ok(t->c, t->n, 2);
+	switch (tag) {
+	case 0x0c: return text_ok(v, 0);
+	case 0x1c: return text_ok(v, 4);
+	case 0x1e: return text_ok(v, 2);
 	case 0x30: return 1;
-	default: return t->tag < 32 && (0x205ceb80u >> t->tag & 1);
+	default: return tag >= 0 && tag < 32 && (0x205ceb80u >> tag & 1);
 	}
 }
 
-/* AlgorithmIdentifier; its OID goes to *oid. */
-static int alg(struct der *d, struct tlv *oid)
+/* Check the issuer Name rdns; *signer becomes what kmod shows: the first
+ * commonName's value, else the last value (empty without any). */
+static int name(struct der rdns, struct der *signer)
 {
-	struct tlv t, any;
-	struct der a;
+	struct der set, atv, oid, v;
+	const unsigned char *at;
+	int tag, cn = 0;
 
-	if (expect(d, 0x30, &t))
-		return -1;
-	a = inside(&t);
-	if (expect_oid(&a, oid))
-		return -1;
-	if (a.p < a.end && (next(&a, &any) || !any_ok(&any)))
-		return -1;
-	return a.p == a.end ? 0 : -1;
-}
-
-/* [n] IMPLICIT SET OF Attribute, when it is next in d. */
-static int attrs(struct der *d, unsigned tag)
-{
-	struct tlv t, a, v;
-	struct der set, at, vals;
-
-	if (peek(d) != (int)tag)
-		return 0;
-	if (next(d, &t))
-		return -1;
-	for (set = inside(&t); set.p < set.end;) {
-		if (expect(&set, 0x30, &a))
-			return -1;
-		at = inside(&a);
-		if (expect_oid(&at, &v) || expect(&at, 0x31, &v) || at.p != at.end)
-			return -1;
-		for (vals = inside(&v); vals.p < vals.end;)
-			if (next(&vals, &v) || !any_ok(&v))
-				return -1;
-	}
-	return 0;
-}
-
-/* The issuer Name; signer is set as kmod shows it. */
-static int name(const struct tlv *nm, struct modsig_bytes *signer)
-{
-	struct der rdns = inside(nm), set, atv;
-	struct tlv r, a, oid, v;
-	int cn = 0;
-
+	signer->p = signer->end = rdns.p;
 	while (rdns.p < rdns.end) {
-		if (expect(&rdns, 0x31, &r))
+		if (want(&rdns, 0x31, &set))
 			return -1;
-		for (set = inside(&r); set.p < set.end;) {
-			if (expect(&set, 0x30, &a))
+		while (set.p < set.end) {
+			if (want(&set, 0x30, &atv) || want_oid(&atv, &oid))
 				return -1;
-			atv = inside(&a);
-			if (expect_oid(&atv, &oid) || next(&atv, &v) || atv.p != atv.end ||
-			    !string_ok(&v))
+			at = atv.p;
+			tag = get(&atv, &v);
+			if (atv.p != atv.end || !string_ok(tag, &v))
 				return -1;
 			if (cn)
 				continue;
 			/* OpenSSL keeps a SEQUENCE value whole, header and all. */
-			signer->p = v.tag == 0x30 ? v.at : v.c;
-			signer->n = v.n + (size_t)(v.c - signer->p);
-			cn = oid_is(&oid, oid_cn, sizeof oid_cn);
+			signer->p = tag == 0x30 ? at : v.p;
+			signer->end = v.end;
+			cn = size(&oid) == sizeof oid_cn && !memcmp(oid.p, oid_cn, sizeof oid_cn);
 		}
 	}
 	return 0;
 }
 
-/* The serial number as its magnitude, leading zeros dropped. */
-static void serial(const struct tlv *t, struct modsig_bytes *b)
+/* The PKCS#7 structure as a schema, one step per byte, run by walk():
+ *   0x30 0x31 0xa0 0xa1  take an element with this identifier, then the
+ *                        steps inside it up to its E: what they take must
+ *                        use up its contents
+ *   O tag ... E          the same, when the next element is tag (else none)
+ *   L tag ... E          take an element, repeat the steps inside for
+ *                        each of its elements (none is fine)
+ *   M tag ... E          L when the next element is tag
+ *   0x02 0x04 0x06       take an INTEGER (minimal), OCTET STRING, OID
+ *   A                    take a value of type ANY
+ *   X                    A, when the enclosing element has more
+ *   R                    skip the rest of the enclosing element
+ *   N                    take a Name, its signer (modsig.h) into C_SIGNER
+ *   C k                  keep what was just taken in slot k, the first
+ *                        time only: so the first SignerInfo's fields */
+enum { C_TYPE, C_SERIAL, C_HASH, C_SIG, C_SIGNER, C_N };
+#define ALGID 0x30, 0x06, 'X', 'E'
+#define ATTRS(tag) 'M', tag, 0x30, 0x06, 'L', 0x31, 'A', 'E', 'E', 'E'
+static const unsigned char schema[] = {
+	0x30,	     0x06,  'C',   C_TYPE,	0xa0, /* ContentInfo { OID, [0] EXPLICIT */
+	0x30,	     0x02,  'L',   0x31,	ALGID,
+	'E', /* SignedData { version, SET OF AlgId, */
+	0x30,	     0x06,  'O',   0xa0,	'A',
+	'E',	     'E', /* { OID, [0] EXPLICIT content OPTIONAL }, */
+	'M',	     0xa0,  0x30,  'R',		'E',
+	'E', /* [0] certificates OPTIONAL, */
+	'M',	     0xa1,  0x30,  'R',		'E',
+	'E',				 /* [1] crls OPTIONAL, */
+	'L',	     0x31,  0x30,  0x02, /* SET OF SignerInfo { version, */
+	0x30,	     'N',   0x02,  'C',		C_SERIAL,
+	'E', /* { issuer, serial }, */
+	0x30,	     0x06,  'C',   C_HASH,	'X',
+	'E',					/* digest AlgId, */
+	ATTRS(0xa0), ALGID,			/* [0] attributes OPTIONAL, AlgId, */
+	0x04,	     'C',   C_SIG, ATTRS(0xa1), /* encryptedDigest, [1] attributes OPTIONAL */
+	'E',	     'E',   'E',   'E',		'E',
+	'E', /* } } } } }, and the end of the schema */
+};
+
+struct caps {
+	struct modsig_bytes slot[C_N];
+	unsigned set;
+};
+
+static void keep(struct caps *c, unsigned k, const struct der *v)
 {
-	b->p = t->c;
-	b->n = t->n;
-	b->neg = t->c[0] >> 7;
+	if (!(c->set >> k & 1)) {
+		c->slot[k].p = v->p;
+		c->slot[k].n = size(v);
+	}
+	c->set |= 1u << k;
+}
+
+/* The step after the E that ends the element whose steps start at op. */
+static const unsigned char *skip(const unsigned char *op)
+{
+	for (int depth = 1;; op++) {
+		if (*op == 'E' && !--depth)
+			return op + 1;
+		if (*op == 'O' || *op == 'L' || *op == 'M')
+			op++, depth++;
+		else if (*op & 0x20)
+			depth++;
+		else if (*op == 'C')
+			op++;
+	}
+}
+
+/* Run the steps from op on d's elements up to the E ending them; returns
+ * the step after that E, or NULL when the data does not fit the schema. */
+static const unsigned char *walk(const unsigned char *op, struct der *d, struct caps *c)
+{
+	const unsigned char *body;
+	struct der v = { 0 };
+	int o, opt, each;
+
+	for (;;) {
+		switch (o = *op++) {
+		case 'E': return op;
+		case 'R': d->p = d->end; continue;
+		case 'X':
+			if (d->p == d->end)
+				continue;
+			/* fall through */
+		case 'A':
+			o = get(d, &v);
+			if (!any_ok(o, &v))
+				return NULL;
+			continue;
+		case 'N':
+			if (want(d, 0x30, &v) || name(v, &v))
+				return NULL;
+			keep(c, C_SIGNER, &v);
+			continue;
+		case 'C': keep(c, *op++, &v); continue;
+		case 0x02:
+		case 0x04:
+		case 0x06:
+			if (want(d, o, &v) || (o == 0x02 && !int_ok(&v)) ||
+			    (o == 0x06 && !oid_ok(&v)))
+				return NULL;
+			continue;
+		}
+		opt = o == 'O' || o == 'M';
+		each = o == 'L' || o == 'M';
+		if (opt || each)
+			o = *op++;
+		if (opt && (d->p == d->end || *d->p != o)) {
+			op = skip(op);
+			continue;
+		}
+		if (want(d, o, &v))
+			return NULL;
+		body = op;
+		if (each && v.p == v.end) {
+			op = skip(body);
+			continue;
+		}
+		do
+			if (!(op = walk(body, &v, c)))
+				return NULL;
+		while (each && v.p < v.end);
+		if (v.p != v.end)
+			return NULL;
+	}
+}
+
+static int pkcs7(const unsigned char *p, size_t n, struct modsig *s)
+{
+	struct der d = { p, p + n }, v;
+	struct caps c = { 0 };
+	struct modsig_bytes *b = &s->key;
+
+	/* OpenSSL reads at most 8 header bytes first. */
+	if (want(&d, 0x30, &v) || v.p - p > 8)
+		return -1;
+	d.p = p;
+	if (!walk(schema, &d, &c) || !same(&c.slot[C_TYPE], oid_signed, sizeof oid_signed) ||
+	    !(c.set >> C_SIG & 1))
+		return -1;
+	for (size_t i = 0; i < sizeof hashes / sizeof *hashes; i++)
+		if (same(&c.slot[C_HASH], hashes[i].oid, hashes[i].n))
+			s->hash_algo = hashes[i].name;
+	s->signer = c.slot[C_SIGNER];
+	s->sig = c.slot[C_SIG];
+	/* The serial number's magnitude, without leading zeros. */
+	*b = c.slot[C_SERIAL];
+	b->neg = b->p[0] >> 7;
 	if (b->neg)
 		for (b->last = b->n - 1; !b->p[b->last]; b->last--)
 			;
 	while (b->n && !modsig_byte(b, 0)) {
 		b->p++;
 		b->n--;
-		b->last -= b->neg;
+		b->last -= (size_t)b->neg;
 	}
-}
-
-/* One SignerInfo, into s (hash_algo NULL when kmod has no name for it). */
-static int signer_info(const struct tlv *t, struct modsig *s)
-{
-	struct der d = inside(t), is;
-	struct tlv v, nm, sn, hash;
-
-	if (expect_int(&d, &v) || expect(&d, 0x30, &v))
-		return -1;
-	is = inside(&v);
-	if (expect(&is, 0x30, &nm) || name(&nm, &s->signer) || expect_int(&is, &sn) ||
-	    is.p != is.end)
-		return -1;
-	if (alg(&d, &hash) || attrs(&d, 0xa0) || alg(&d, &v) || expect(&d, 0x04, &v) ||
-	    attrs(&d, 0xa1) || d.p != d.end)
-		return -1;
-	serial(&sn, &s->key);
-	s->sig.p = v.c;
-	s->sig.n = v.n;
-	s->hash_algo = NULL;
-	for (size_t i = 0; i < sizeof hashes / sizeof *hashes; i++)
-		if (oid_is(&hash, hashes[i].oid, hashes[i].n))
-			s->hash_algo = hashes[i].name;
-	return 0;
-}
-
-/* SEQUENCE { OID, [0] EXPLICIT content OPTIONAL }, the signed content. */
-static int content_info(struct der *d)
-{
-	struct tlv t, oid, c;
-	struct der ci, ex;
-
-	if (expect(d, 0x30, &t))
-		return -1;
-	ci = inside(&t);
-	if (expect_oid(&ci, &oid))
-		return -1;
-	if (ci.p < ci.end) {
-		if (expect(&ci, 0xa0, &t))
-			return -1;
-		ex = inside(&t);
-		if (next(&ex, &c) || ex.p != ex.end || !any_ok(&c))
-			return -1;
-		if (oid_pkcs7_is(&oid, 1) && c.tag != 0x04 && c.tag != 0x24)
-			return -1;
-	}
-	return ci.p == ci.end ? 0 : -1;
-}
-
-/* [n] IMPLICIT SEQUENCE OF certificates or CRLs, when it is next in d. */
-static int certs(struct der *d, unsigned tag)
-{
-	struct tlv t, c;
-	struct der l;
-
-	if (peek(d) != (int)tag)
-		return 0;
-	if (next(d, &t))
-		return -1;
-	for (l = inside(&t); l.p < l.end;)
-		if (expect(&l, 0x30, &c))
-			return -1;
-	return 0;
-}
-
-static int pkcs7(const unsigned char *p, size_t n, struct modsig *s)
-{
-	struct der d = { p, p + n }, sd, set;
-	struct tlv t, v;
-	struct modsig other = { 0 };
-	int first = 1;
-
-	if (expect(&d, 0x30, &t) || t.c - t.at > 8)
-		return -1; /* OpenSSL reads at most 8 header bytes first */
-	d = inside(&t);
-	if (expect_oid(&d, &v) || !oid_pkcs7_is(&v, 2) || expect(&d, 0xa0, &t) || d.p != d.end)
-		return -1;
-	d = inside(&t);
-	if (expect(&d, 0x30, &t) || d.p != d.end)
-		return -1;
-	sd = inside(&t);
-	if (expect_int(&sd, &v) || expect(&sd, 0x31, &t))
-		return -1;
-	for (set = inside(&t); set.p < set.end;)
-		if (alg(&set, &v))
-			return -1;
-	if (content_info(&sd) || certs(&sd, 0xa0) || certs(&sd, 0xa1) || expect(&sd, 0x31, &t) ||
-	    sd.p != sd.end)
-		return -1;
-	for (set = inside(&t); set.p < set.end; first = 0)
-		if (next(&set, &v) || v.tag != 0x30 || signer_info(&v, first ? s : &other))
-			return -1;
-	return first || !s->hash_algo ? -1 : 0;
+	return s->hash_algo ? 0 : -1;
 }
 
 int modsig_read(const void *mod, size_t len, struct modsig *s)
 {
 	static const char magic[] = "~Module signature appended~\n";
 	const size_t ml = sizeof magic - 1;
-	const unsigned char *p = mod, *h;
+	const unsigned char *p = mod, *h, *nul;
 	size_t sl;
 
 	memset(s, 0, sizeof *s);
@@ -424,15 +419,20 @@ int modsig_read(const void *mod, size_t len, struct modsig *s)
 		return -ENODATA;
 	s->id_type = id_types[h[2]];
 	p += len - sl;
-	if (h[2] == 2)
-		return pkcs7(p, sl, s) ? -ENODATA : 0;
-	s->hash_algo = hashes[h[1]].name;
-	s->sig.p = p;
-	s->sig.n = sl;
-	s->key.p = p - h[4];
-	s->key.n = h[4];
-	s->signer.p = s->key.p - h[3];
-	s->signer.n = h[3];
+	if (h[2] == 2) {
+		if (pkcs7(p, sl, s))
+			return -ENODATA;
+	} else {
+		s->hash_algo = hashes[h[1]].name;
+		s->sig.p = p;
+		s->sig.n = sl;
+		s->key.p = p - h[4];
+		s->key.n = h[4];
+		s->signer.p = s->key.p - h[3];
+		s->signer.n = h[3];
+	}
+	if ((nul = memchr(s->signer.p, 0, s->signer.n)))
+		s->signer.n = (size_t)(nul - s->signer.p);
 	return 0;
 }
 

@@ -29,7 +29,7 @@ struct modsig_bytes {
 struct modsig {
 	const char *id_type;	    /* "PGP", "X509" or "PKCS#7" */
 	const char *hash_algo;	    /* "sha256", ... */
-	struct modsig_bytes signer; /* text, shown up to its first NUL */
+	struct modsig_bytes signer; /* text, up to its first NUL (kmod prints it with %s) */
 	struct modsig_bytes key;    /* key id, or the issuer's serial number */
 	struct modsig_bytes sig;
 };

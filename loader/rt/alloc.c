@@ -16,7 +16,10 @@
  *     allocate rarely; contention is negligible).
  *
  * Built into the musl target only (the host build keeps the system malloc,
- * and sanitizers keep theirs). */
+ * and sanitizers keep theirs). Compilers turn "malloc, then memset to 0"
+ * into a call to calloc, which here is itself: calloc zeroes through a
+ * volatile function pointer they cannot see through (the Makefile also
+ * passes -fno-builtin-malloc for loader/rt). */
 #include <errno.h>
 #include <sched.h>
 #include <stdint.h>
@@ -41,6 +44,7 @@ struct free_block {
 };
 
 static struct free_block *free_list[ALLOC_NCLASSES];
+static void *(*volatile zero_fill)(void *, int, size_t) = memset;
 static char *region_next, *region_end;
 static volatile int alloc_lock;
 
@@ -153,7 +157,7 @@ void *calloc(size_t n, size_t m)
 	}
 	p = malloc(n * m);
 	if (p)
-		memset(p, 0, n * m);
+		zero_fill(p, 0, n * m);
 	return p;
 }
 
