@@ -18,17 +18,19 @@
  *   Attribute    SEQUENCE { OID, SET OF ANY }
  *   Name         SEQUENCE OF SET OF SEQUENCE { OID, string }
  *
- * Checked: definite lengths only (long form with any leading zeros; the
- * outer header at most 8 bytes), nothing left over inside a SEQUENCE,
+ * Checked: lengths (long forms with any leading zeros; the outer header at
+ * most 7 bytes; BER's indefinite length for constructed elements, as OpenSSL
+ * takes it), nothing left over inside a SEQUENCE,
  * INTEGERs minimal and not empty, OIDs well formed, in ANY: NULL empty,
  * BOOLEAN one byte, BIT STRING's unused-bit count below 8, BMP and Universal
  * strings whole characters; Name values of the string types OpenSSL's
  * X509_NAME takes, UTF8String, BMPString and UniversalString holding valid
  * Unicode (no surrogates, nothing past U+10FFFF, no overlong UTF-8).
  * Not checked, where OpenSSL differs: certificates and CRLs are only
- * required to be SEQUENCEs (OpenSSL parses each X509), nested content other
- * than pkcs7-data is not descended into. Refused, where OpenSSL accepts:
- * BER indefinite lengths and constructed strings. A SignerInfo naming its key
+ * required to be SEQUENCEs (OpenSSL parses each X509), and the signed
+ * content is taken as ANY (OpenSSL decodes the types it knows and wants an
+ * OCTET STRING for pkcs7-data). Refused, where OpenSSL accepts: constructed (BER)
+ * strings, whose pieces OpenSSL joins. A SignerInfo naming its key
  * by subjectKeyIdentifier ([0], CMS) is refused, as OpenSSL's PKCS7 refuses it.
  *
  * The fields are kmod's: signer is the issuer's first commonName, or else its
@@ -73,38 +75,73 @@ static size_t size(const struct der *v)
 	return (size_t)(v->end - v->p);
 }
 
-/* Take the next element off d: returns its identifier byte (0x100 for a
- * high tag number, which nothing here expects) with its contents in *in,
- * or -1 when it does not fit in d. */
-static int get(struct der *d, struct der *in)
+/* The header at d->p, which it moves past: returns the identifier byte
+ * (0x100 | constructed bit for a high tag number, which nothing here
+ * expects), | 0x200 for an indefinite length, else the length in *len.
+ * -1 when it does not fit in d. */
+static int head(struct der *d, size_t *len)
 {
 	const unsigned char *p = d->p, *end = d->end;
-	size_t len, k;
+	size_t k;
 	int tag;
 
 	if (end - p < 2)
 		return -1;
 	tag = *p++;
 	if ((tag & 0x1f) == 0x1f) {
-		tag = 0x100;
+		tag = 0x100 | (tag & 0x20);
 		do
 			if (p == end)
 				return -1;
 		while (*p++ & 0x80);
 	}
-	if (p == end || *p == 0x80) /* indefinite length: BER */
+	if (p == end)
 		return -1;
-	len = *p++;
-	if (len > 0x80)
-		for (k = len & 0x7f, len = 0; k; k--) {
-			if (p == end || len >> (sizeof len * 8 - 8))
+	*len = *p++;
+	if (*len == 0x80)
+		tag |= 0x200;
+	else if (*len > 0x80)
+		for (k = *len & 0x7f, *len = 0; k; k--) {
+			if (p == end || *len >> (sizeof *len * 8 - 8))
 				return -1;
-			len = len << 8 | *p++;
+			*len = *len << 8 | *p++;
 		}
-	if (len > (size_t)(end - p))
+	d->p = p;
+	return tag;
+}
+
+/* Take the next element off d: returns its identifier (as head()) with its
+ * contents in *in, or -1 when it does not fit in d. A constructed element
+ * of indefinite length (BER, which OpenSSL takes too) ends at the matching
+ * end-of-contents 00 00, found without recursion. */
+static int get(struct der *d, struct der *in)
+{
+	size_t len, depth = 1;
+	int tag = head(d, &len), t;
+
+	in->p = d->p;
+	if (tag < 0 || (tag & 0x200 && !(tag & 0x20)))
 		return -1;
-	in->p = p;
-	d->p = in->end = p + len;
+	while (tag & 0x200) {
+		if (d->end - d->p >= 2 && !d->p[0] && !d->p[1]) {
+			in->end = d->p;
+			d->p += 2;
+			if (!--depth)
+				return tag & 0x1ff;
+			continue;
+		}
+		if ((t = head(d, &len)) < 0 || (t & 0x200 && !(t & 0x20)))
+			return -1;
+		if (t & 0x200)
+			depth++;
+		else if (len > (size_t)(d->end - d->p))
+			return -1;
+		else
+			d->p += len;
+	}
+	if (len > (size_t)(d->end - d->p))
+		return -1;
+	d->p = in->end = d->p + len;
 	return tag;
 }
 
@@ -375,8 +412,9 @@ static int pkcs7(const unsigned char *p, size_t n, struct modsig *s)
 	struct caps c = { 0 };
 	struct modsig_bytes *b = &s->key;
 
-	/* OpenSSL reads at most 8 header bytes first. */
-	if (want(&d, 0x30, &v) || v.p - p > 8)
+	/* OpenSSL reads 8 bytes first and wants the header and a byte of
+	 * contents in them. */
+	if (want(&d, 0x30, &v) || v.p - p > 7)
 		return -1;
 	d.p = p;
 	if (!walk(schema, &d, &c) || !same(&c.slot[C_TYPE], oid_signed, sizeof oid_signed) ||
