@@ -1,9 +1,10 @@
 /* modinfo.c: `modinfo [-F FIELD] [-n] [-0] [-b ROOT] [-k KVER] MODULE...`:
  * a module's .modinfo, printed the way kmod's modinfo prints it.
  *
- * MODULE is a file when it contains '/' or ends in .ko, .ko.zst, .ko.xz or
- * .ko.gz; otherwise a name or alias resolved through the blob (lookup(), the
- * order kmod uses), each module it resolves to printed in turn.
+ * MODULE is a file when it is a regular file whose name ends in .ko, .ko.zst,
+ * .ko.xz or .ko.gz (kmod's test); otherwise a name or alias resolved through
+ * the blob (lookup(), the order kmod uses), each module it resolves to
+ * printed in turn.
  *
  * kmod's format, reproduced here:
  *   - built-in module: "name:" line first; the file name is "(builtin)" and
@@ -315,8 +316,10 @@ static char *hex(const struct modsig_bytes *b)
 		*p++ = digits[v & 15];
 		if (i + 1 < b->n) {
 			*p++ = ':';
-			if ((i + 1) % 20 == 0)
-				p = memcpy(p, "\n\t\t", 3) + 3;
+			if ((i + 1) % 20 == 0) {
+				memcpy(p, "\n\t\t", 3);
+				p += 3;
+			}
 		}
 	}
 	*p = '\0';
@@ -398,6 +401,8 @@ static int show_file(struct mi_run *r, const char *name, const char *path)
 	if (!r->o.field)
 		fd_printf(1, "%-16s%s%c", "filename:", path, r->o.sep);
 	err = module_read(path, &r->buf, &data, &len);
+	if (err == -ENOEXEC)
+		err = -EINVAL; /* an empty file: kmod's mmap fails so */
 	if (!err) {
 		err = modinfo_section(data, len, &s.sec, &s.len);
 		if (err)
@@ -533,10 +538,13 @@ static int ends_with(const char *s, const char *suffix)
 	return n >= m && !strcmp(s + n - m, suffix);
 }
 
-static int looks_like_file(const char *arg)
+/* kmod's test: a MODULE that is a regular file named *.ko[.gz|.xz|.zst] is
+ * read as a file; anything else is a name or alias ("devname:snd/seq"),
+ * which a name ending so cannot be: that is "not found" at once. */
+static int module_file_name(const char *arg)
 {
-	return strchr(arg, '/') || ends_with(arg, ".ko") || ends_with(arg, ".ko.zst") ||
-	       ends_with(arg, ".ko.xz") || ends_with(arg, ".ko.gz");
+	return ends_with(arg, ".ko") || ends_with(arg, ".ko.zst") || ends_with(arg, ".ko.xz") ||
+	       ends_with(arg, ".ko.gz");
 }
 
 static int show_path(struct mi_run *r, const char *arg)
@@ -566,7 +574,7 @@ int modinfo_main(int argc, char **argv)
 	if (err)
 		return err > 0 ? 0 : 1;
 	for (int i = args.ind; i < argc; i++) {
-		if (!r.o.modname && looks_like_file(argv[i]))
+		if (!r.o.modname && module_file_name(argv[i]))
 			err = show_path(&r, argv[i]);
 		else
 			err = show_name(&r, argv[i]);
