@@ -8,9 +8,8 @@
  *
  *   ContentInfo  SEQUENCE { OID signedData, [0] EXPLICIT SignedData }
  *   SignedData   SEQUENCE { INTEGER, SET OF AlgId, SEQUENCE { OID,
- *                [0] EXPLICIT content OPTIONAL } (an OCTET STRING for
- *                pkcs7-data), [0] certificates OPTIONAL, [1] crls OPTIONAL,
- *                SET OF SignerInfo (at least one) }
+ *                [0] EXPLICIT content OPTIONAL }, [0] certificates OPTIONAL,
+ *                [1] crls OPTIONAL, SET OF SignerInfo (at least one) }
  *   SignerInfo   SEQUENCE { INTEGER, SEQUENCE { Name, INTEGER serial },
  *                AlgId digest, [0] SET OF Attribute OPTIONAL, AlgId,
  *                OCTET STRING encryptedDigest, [1] SET OF Attribute OPTIONAL }
@@ -29,9 +28,10 @@
  * Not checked, where OpenSSL differs: certificates and CRLs are only
  * required to be SEQUENCEs (OpenSSL parses each X509), and the signed
  * content is taken as ANY (OpenSSL decodes the types it knows and wants an
- * OCTET STRING for pkcs7-data). Refused, where OpenSSL accepts: constructed (BER)
- * strings, whose pieces OpenSSL joins. A SignerInfo naming its key
- * by subjectKeyIdentifier ([0], CMS) is refused, as OpenSSL's PKCS7 refuses it.
+ * OCTET STRING for pkcs7-data). Refused, where OpenSSL accepts: constructed
+ * (BER) strings, whose pieces OpenSSL joins. A SignerInfo naming its key by
+ * subjectKeyIdentifier ([0], CMS) is refused, as OpenSSL's PKCS7 refuses it.
+ * Nothing of this occurs in a module the kernel's sign-file signed.
  *
  * The fields are kmod's: signer is the issuer's first commonName, or else its
  * last attribute value (a SEQUENCE value counted whole); sig_key the serial
@@ -297,26 +297,22 @@ static int name(struct der rdns, struct der *signer)
 enum { C_TYPE, C_SERIAL, C_HASH, C_SIG, C_SIGNER, C_N };
 #define ALGID 0x30, 0x06, 'X', 'E'
 #define ATTRS(tag) 'M', tag, 0x30, 0x06, 'L', 0x31, 'A', 'E', 'E', 'E'
+/* clang-format off */
 static const unsigned char schema[] = {
-	0x30,	     0x06,  'C',   C_TYPE,	0xa0, /* ContentInfo { OID, [0] EXPLICIT */
-	0x30,	     0x02,  'L',   0x31,	ALGID,
-	'E', /* SignedData { version, SET OF AlgId, */
-	0x30,	     0x06,  'O',   0xa0,	'A',
-	'E',	     'E', /* { OID, [0] EXPLICIT content OPTIONAL }, */
-	'M',	     0xa0,  0x30,  'R',		'E',
-	'E', /* [0] certificates OPTIONAL, */
-	'M',	     0xa1,  0x30,  'R',		'E',
-	'E',				 /* [1] crls OPTIONAL, */
-	'L',	     0x31,  0x30,  0x02, /* SET OF SignerInfo { version, */
-	0x30,	     'N',   0x02,  'C',		C_SERIAL,
-	'E', /* { issuer, serial }, */
-	0x30,	     0x06,  'C',   C_HASH,	'X',
-	'E',					/* digest AlgId, */
-	ATTRS(0xa0), ALGID,			/* [0] attributes OPTIONAL, AlgId, */
-	0x04,	     'C',   C_SIG, ATTRS(0xa1), /* encryptedDigest, [1] attributes OPTIONAL */
-	'E',	     'E',   'E',   'E',		'E',
-	'E', /* } } } } }, and the end of the schema */
+	0x30, 0x06, 'C', C_TYPE, 0xa0,		/* ContentInfo { OID, [0] EXPLICIT */
+	  0x30, 0x02, 'L', 0x31, ALGID, 'E',	/* SignedData { version, SET OF AlgId, */
+	    0x30, 0x06, 'O', 0xa0, 'A', 'E', 'E', /* { OID, [0] EXPLICIT content OPTIONAL }, */
+	    'M', 0xa0, 0x30, 'R', 'E', 'E',	/* [0] certificates OPTIONAL, */
+	    'M', 0xa1, 0x30, 'R', 'E', 'E',	/* [1] crls OPTIONAL, */
+	    'L', 0x31, 0x30, 0x02,		/* SET OF SignerInfo { version, */
+	      0x30, 'N', 0x02, 'C', C_SERIAL, 'E', /* { issuer, serial }, */
+	      0x30, 0x06, 'C', C_HASH, 'X', 'E',	/* digest AlgId, */
+	      ATTRS(0xa0), ALGID,		/* [0] attributes OPTIONAL, AlgId, */
+	      0x04, 'C', C_SIG, ATTRS(0xa1),	/* encryptedDigest, [1] attributes OPTIONAL */
+	'E', 'E', 'E', 'E', 'E',		/* } } } } } */
+	'E',					/* the end of the schema */
 };
+/* clang-format on */
 
 struct caps {
 	struct modsig_bytes slot[C_N];
