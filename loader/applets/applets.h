@@ -15,11 +15,16 @@ int lsmod_main(int argc, char **argv);
 int modinfo_main(int argc, char **argv);
 int findroot_main(int argc, char **argv);
 
-/* rmmod.c: kmod's words for a remove_module() outcome (remove.h); returns 0
- * for success, else -1 after saying what went wrong. */
+/* rmmod.c: kmod's words for a remove_module() outcome (remove.h), logged:
+ * rmmod's (remove_report), or those of style (remove_words' RW_* flags:
+ * RW_MODPROBE for modprobe -r). name is the module, arg what the user gave.
+ * Returns 0 when kmod counts it a success (removed; not loaded, for modprobe
+ * -r without --first-time), else -1. */
 #include "remove.h"
 int remove_report(const char *name, const char *arg, enum remove_result r, const char *who,
 		  int err);
+int remove_report_style(unsigned style, const char *name, const char *arg, enum remove_result r,
+			const char *who, int err);
 
 /* query.c: print what name resolves to (-ENOENT: nothing), or a plan's
  * insmod lines (with e, a dry run: what is live is left out). */

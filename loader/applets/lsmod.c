@@ -1,23 +1,25 @@
 /* lsmod.c: `lsmod`: the loaded modules, in kmod's lsmod format.
  *
- * Each /proc/modules line is "name size refcount users state address", users
- * being "a,b," or "-". kmod prints
- *     "%-19s %8ld  %d" name, size, refcount
- * then, if the module has holders, ' ' and their names joined by ','.
- * kmod takes the holders from the directory /sys/module/NAME/holders, in
- * readdir order, which is not /proc/modules' order (newest user first), so
- * the same directory is read here whenever /proc/modules lists users; only if
- * it cannot be read (no /sys) does the /proc/modules list stand in, without
- * its trailing comma and without the kernel's "[permanent]"/"[unsafe]"
- * markers, which are not modules. Size and refcount are the /proc/modules
- * fields (kmod reads the same numbers from /sys/module/NAME/coresize and
- * refcnt). Exit 1 when /proc/modules cannot be read. */
+ * The modules are /proc/modules' lines ("name size refcount users state
+ * address"), in its order. kmod prints each as
+ *     "%-19s %8ld  %d" name, size, use count
+ * then, if the module has holders, ' ' and their names joined by ','. Like
+ * kmod, the numbers and holders come from /sys/module/NAME (sysmod.h): the
+ * size from coresize (/proc's field when there is no coresize), the count
+ * from refcnt, the holders from the directory holders in readdir order
+ * (which is not /proc's newest-user-first order); what cannot be read is
+ * printed as kmod prints it, a negative errno ("-2" for a module with no
+ * /sys/module directory, or a count on a kernel without module unloading).
+ * Without /sys/module at all (early boot) /proc/modules stands in: its size
+ * and count as they are, and its users list without the trailing comma and
+ * without the kernel's "[permanent]"/"[unsafe]" markers, which are not
+ * modules. Exit 1 when /proc/modules cannot be read. */
 #include "applets.h"
 #include "fmt.h"
 #include "log.h"
 #include "readfile.h"
+#include "sysmod.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -30,57 +32,32 @@ static void usage(int f)
 		     "  list the loaded modules (from /proc/modules)\n");
 }
 
-/* The holders in sysfs, each after sep (' ' first, then ','). -1 if the
- * directory cannot be read. */
-static int print_sys_holders(const char *name)
+/* One holder, after ' ' for the first and ',' for the others. */
+static void print_holder(const char *holder, void *arg)
 {
-	char path[512];
-	struct dirent *d;
-	char sep = ' ';
-	DIR *dir;
+	char *sep = arg;
 
-	if ((size_t)fmt_snprintf(path, sizeof path, "/sys/module/%s/holders", name) >= sizeof path)
-		return -1;
-	dir = opendir(path);
-	if (!dir)
-		return -1;
-	while ((d = readdir(dir))) {
-		if (d->d_name[0] == '.')
-			continue;
-		fd_printf(1, "%c%s", sep, d->d_name);
-		sep = ',';
-	}
-	closedir(dir);
-	return 0;
+	fd_printf(1, "%c%s", *sep, holder);
+	*sep = ',';
 }
 
 /* The users field of /proc/modules ("a,b," or "-"), kmod-style. */
-static void print_proc_users(char *users)
+static void print_proc_users(char *users, char *sep)
 {
-	char sep = ' ';
+	char *save;
 
-	for (char *u = strtok(users, ","); u; u = strtok(NULL, ",")) {
-		if (u[0] == '[' || !strcmp(u, "-"))
-			continue;
-		fd_printf(1, "%c%s", sep, u);
-		sep = ',';
-	}
-}
-
-static int has_users(const char *users)
-{
-	for (const char *u = users; *u; u += strcspn(u, ",")) {
-		u += strspn(u, ",");
-		if (*u && *u != '[' && *u != '-')
-			return 1;
-	}
-	return 0;
+	for (char *u = strtok_r(users, ",", &save); u; u = strtok_r(NULL, ",", &save))
+		if (u[0] != '[' && strcmp(u, "-"))
+			print_holder(u, sep);
 }
 
 /* One /proc/modules line; lines that do not parse are skipped. */
 static void print_line(char *line)
 {
-	char *name, *size, *refs, *users, *save;
+	char *name, *size, *refs, *users, *save, sz[24], rc[24], sep = ' ';
+	enum sysmod_state st;
+	long v;
+	int err;
 
 	name = strtok_r(line, " \n", &save);
 	size = strtok_r(NULL, " \n", &save);
@@ -88,9 +65,19 @@ static void print_line(char *line)
 	users = strtok_r(NULL, " \n", &save);
 	if (!name || !size || !refs)
 		return;
+	st = sysmod_state(name);
+	if (st != SYSMOD_UNKNOWN) {
+		err = sysmod_num(name, "coresize", &v);
+		if (!err || st == SYSMOD_ABSENT)
+			fmt_snprintf(size = sz, sizeof sz, "%ld", err ? (long)err : v);
+		err = sysmod_num(name, "refcnt", &v);
+		fmt_snprintf(refs = rc, sizeof rc, "%ld", err ? (long)err : v);
+	}
 	fd_printf(1, "%-19s %8s  %s", name, size, refs);
-	if (users && has_users(users) && print_sys_holders(name) < 0)
-		print_proc_users(users);
+	if (st != SYSMOD_UNKNOWN)
+		sysmod_holders(name, print_holder, &sep);
+	else if (users)
+		print_proc_users(users, &sep);
 	fd_putc(1, '\n');
 }
 

@@ -1,9 +1,10 @@
 /* modinfo.c: `modinfo [-F FIELD] [-n] [-0] [-b ROOT] [-k KVER] MODULE...`:
  * a module's .modinfo, printed the way kmod's modinfo prints it.
  *
- * MODULE is a file when it contains '/' or ends in .ko, .ko.zst, .ko.xz or
- * .ko.gz; otherwise a name or alias resolved through the blob (lookup(), the
- * order kmod uses), each module it resolves to printed in turn.
+ * MODULE is a file when it is a regular file whose name ends in .ko, .ko.zst,
+ * .ko.xz or .ko.gz (kmod's test); otherwise a name or alias resolved through
+ * the blob (lookup(), the order kmod uses), each module it resolves to
+ * printed in turn.
  *
  * kmod's format, reproduced here:
  *   - built-in module: "name:" line first; the file name is "(builtin)" and
@@ -15,6 +16,10 @@
  *     an entry without '=' is a key with an empty value. The padding is
  *     printf's "%-*s" with width 15 - strlen(key), which for keys longer than
  *     15 is negative and so means left-justified in |width| columns;
+ *   - for a signed module (modsig.h), then sig_id, signer, sig_key,
+ *     sig_hashalgo and signature, as kmod 30 built with OpenSSL shows them:
+ *     the key and the signature as hex bytes "5E:E1:...", a line break and
+ *     two tabs after every 20th byte's ':';
  *   - parm= and parmtype= entries are merged per parameter name (text up to
  *     the first ':') and printed last, most recently first-seen parameter
  *     first, as "parm:           NAME:DESC (TYPE)", "NAME:DESC" without a
@@ -23,10 +28,12 @@
  *   - -F FIELD prints only the values of FIELD, one per line; -F parm the
  *     merged form without the "parm:" prefix ("NAME: (TYPE)" when there is
  *     no description), -F filename the file name and -F name a built-in's
- *     name; -0 ends each item with NUL and prints entries as "key=value".
- * Not reproduced: the signature fields kmod appends for signed modules
- * (sig_id, signer, sig_key, sig_hashalgo, signature): modload carries no
- * PKCS#7 parser. .ko.xz and .ko.gz files cannot be read (no decompressor).
+ *     name; -0 ends each item with NUL and prints entries as "key=value";
+ *   - a file that cannot be read is reported with kmod's reason: not ELF
+ *     "Exec format error", a malformed ELF "Invalid argument", no .modinfo
+ *     "No such file or directory".
+ * .ko.xz and .ko.gz files cannot be read (modload decompresses only zstd):
+ * said in one line, the reason of "could not get modinfo".
  *
  * -d is kmod's --description here; the packed directory is chosen with
  * `modload -d DIR modinfo` or --dir DIR. Errors and exit status are kmod's
@@ -38,7 +45,9 @@
 #include "insert.h"
 #include "log.h"
 #include "lookup.h"
+#include "modelf.h"
 #include "modinfo.h"
+#include "modsig.h"
 #include "opt.h"
 #include "report.h"
 
@@ -48,6 +57,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -88,8 +98,7 @@ static void usage(int f)
 		     "  -b, --basedir ROOT   modules are in ROOT/lib/modules/KVER\n"
 		     "  -k, --set-version KVER\n"
 		     "      --dir DIR        the packed module directory\n"
-		     "Signature fields (sig_id, signer, sig_key, sig_hashalgo, signature)\n"
-		     "are not shown; .ko.xz and .ko.gz files cannot be read.\n");
+		     ".ko.xz and .ko.gz files cannot be read (only .ko and .ko.zst).\n");
 }
 
 static int parse(int argc, char **argv, struct mi_opts *o)
@@ -151,7 +160,7 @@ static int absolute(const char *path, char *out, size_t cap)
 
 	if (path[0] == '/')
 		return (size_t)fmt_snprintf(out, cap, "%s", path) < cap ? 0 : -ENAMETOOLONG;
-	if (!getcwd(cwd, sizeof cwd))
+	if (syscall(SYS_getcwd, cwd, sizeof cwd) < 0) /* not getcwd(): 200 bytes of libc */
 		return -errno;
 	return (size_t)fmt_snprintf(out, cap, "%s/%s", cwd, path) < cap ? 0 : -ENAMETOOLONG;
 }
@@ -223,8 +232,54 @@ static void print_entry(const struct mi_opts *o, const struct modinfo_entry *e)
 		  o->sep);
 }
 
-/* Everything after the file name line. */
-static int print_entries(const struct mi_opts *o, const struct mi_src *s)
+/* b as kmod shows a key or signature: "AB:CD:..", and after every 20th
+ * byte's ':' a line break and two tabs. Into a new string (free it). */
+static char *hex(const struct modsig_bytes *b)
+{
+	static const char digits[] = "0123456789ABCDEF";
+	char *out = malloc(b->n * 4 + 1), *p = out;
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < b->n; i++) {
+		unsigned v = modsig_byte(b, i);
+		*p++ = digits[v >> 4];
+		*p++ = digits[v & 15];
+		if (i + 1 < b->n) {
+			*p++ = ':';
+			if ((i + 1) % 20 == 0) {
+				memcpy(p, "\n\t\t", 3);
+				p += 3;
+			}
+		}
+	}
+	*p = '\0';
+	return out;
+}
+
+/* The signature fields, as entries after the .modinfo ones. */
+static int print_sig(const struct mi_opts *o, const struct modsig *g)
+{
+	static const char keys[5][13] = { "sig_id", "signer", "sig_key", "sig_hashalgo",
+					  "signature" };
+	const char *text[5] = { g->id_type, (const char *)g->signer.p, NULL, g->hash_algo, NULL };
+
+	for (int i = 0; i < 5; i++) {
+		struct modinfo_entry e = { keys[i], text[i], strlen(keys[i]), g->signer.n };
+		char *h = NULL;
+
+		if (!e.val && !(e.val = h = hex(i == 2 ? &g->key : &g->sig)))
+			return -ENOMEM;
+		if (i != 1)
+			e.vlen = strlen(e.val);
+		print_entry(o, &e);
+		free(h);
+	}
+	return 0;
+}
+
+/* Everything after the file name line; sig is NULL for an unsigned module. */
+static int print_entries(const struct mi_opts *o, const struct mi_src *s, const struct modsig *sig)
 {
 	struct modinfo_entry e;
 	size_t pos = 0;
@@ -234,20 +289,38 @@ static int print_entries(const struct mi_opts *o, const struct mi_src *s)
 	while (next_entry(s, &pos, &e))
 		if (o->field || !(key_is(&e, "parm") || key_is(&e, "parmtype")))
 			print_entry(o, &e);
+	if (sig && print_sig(o, sig) < 0)
+		return -ENOMEM;
 	return o->field ? 0 : print_params(o, s, 1);
 }
 
 static const char *read_error(int err)
 {
 	if (err == -EOPNOTSUPP)
-		return "modload reads only .ko and .ko.zst files";
+		return "xz and gzip modules cannot be read (modload decompresses only zstd)";
+	if (err == -ENOEXEC || err == -EINVAL || err == -ENOENT)
+		return strerror(-err);
 	return insert_strerror(err);
+}
+
+/* Why an image has no .modinfo, in kmod's errno: not ELF at all, a
+ * malformed ELF, or no such section. */
+static int modinfo_error(const void *data, size_t len)
+{
+	struct elf_view v;
+
+	if (!len)
+		return -EINVAL;
+	if (len < 4 || memcmp(data, "\177ELF", 4))
+		return -ENOEXEC;
+	return elf_open(&v, data, len) < 0 ? -EINVAL : -ENOENT;
 }
 
 /* A module file: name is for messages, path is absolute. */
 static int show_file(struct mi_run *r, const char *name, const char *path)
 {
 	struct mi_src s = { 0 };
+	struct modsig sig;
 	const void *data;
 	size_t len;
 	int err;
@@ -259,10 +332,14 @@ static int show_file(struct mi_run *r, const char *name, const char *path)
 	if (!r->o.field)
 		fd_printf(1, "%-16s%s%c", "filename:", path, r->o.sep);
 	err = module_read(path, &r->buf, &data, &len);
+	if (err == -ENOEXEC)
+		err = -EINVAL; /* an empty file: kmod's mmap fails so */
 	if (!err) {
 		err = modinfo_section(data, len, &s.sec, &s.len);
-		if (!err)
-			err = print_entries(&r->o, &s);
+		if (err)
+			err = modinfo_error(data, len);
+		else
+			err = print_entries(&r->o, &s, modsig_read(data, len, &sig) ? NULL : &sig);
 		module_unmap(data, len, &r->buf);
 	}
 	if (err)
@@ -300,7 +377,7 @@ static int show_builtin(struct mi_run *r, const char *name)
 	s.sec = data;
 	s.len = len;
 	s.plen = (size_t)fmt_snprintf(s.prefix, sizeof s.prefix, "%s.", name);
-	err = print_entries(&r->o, &s);
+	err = print_entries(&r->o, &s, NULL);
 	module_unmap(data, len, NULL);
 	return err;
 }
@@ -399,10 +476,13 @@ static int ends_with(const char *s, const char *suffix)
 	return n >= m && !strcmp(s + n - m, suffix);
 }
 
-static int looks_like_file(const char *arg)
+/* kmod's test: a MODULE that is a regular file named *.ko[.gz|.xz|.zst] is
+ * read as a file; anything else is a name or alias ("devname:snd/seq"),
+ * which a name ending so cannot be: that is "not found" at once. */
+static int module_file_name(const char *arg)
 {
-	return strchr(arg, '/') || ends_with(arg, ".ko") || ends_with(arg, ".ko.zst") ||
-	       ends_with(arg, ".ko.xz") || ends_with(arg, ".ko.gz");
+	return ends_with(arg, ".ko") || ends_with(arg, ".ko.zst") || ends_with(arg, ".ko.xz") ||
+	       ends_with(arg, ".ko.gz");
 }
 
 static int show_path(struct mi_run *r, const char *arg)
@@ -432,7 +512,7 @@ int modinfo_main(int argc, char **argv)
 	if (err)
 		return err > 0 ? 0 : 1;
 	for (int i = args.ind; i < argc; i++) {
-		if (!r.o.modname && looks_like_file(argv[i]))
+		if (!r.o.modname && module_file_name(argv[i]))
 			err = show_path(&r, argv[i]);
 		else
 			err = show_name(&r, argv[i]);
