@@ -41,7 +41,9 @@ ZSTD_DEFS := -DZSTD_LEGACY_SUPPORT=0 -DZSTD_STRIP_ERROR_STRINGS \
 	-DHUF_FORCE_DECOMPRESS_X1 -DZSTD_FORCE_DECOMPRESS_SEQUENCES_SHORT \
 	-DZSTD_NO_INLINE -DZSTD_NO_TRACE -DZSTD_DISABLE_ASM \
 	-DDEBUGLEVEL=0 -DXXH_NAMESPACE=ZSTD_
-ZSTD_CFLAGS := -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables
+# DYNAMIC_BMI2=0: no second, BMI2-compiled copy of the hot loops on x86-64.
+ZSTD_CFLAGS := -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables \
+	-fno-pie -flto -ffat-lto-objects -DDYNAMIC_BMI2=0
 
 # Compile lib/common and lib/decompress with the target compiler.
 zstd_from_source = ( set -e; \
