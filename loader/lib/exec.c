@@ -46,8 +46,6 @@ int exec_init(struct exec *e, const struct ml_ctx *c, const struct exec_ops *ops
 		free(e->queue);
 		return -ENOMEM;
 	}
-	pthread_mutex_init(&e->lock, NULL);
-	pthread_cond_init(&e->work, NULL);
 	return 0;
 }
 
@@ -56,7 +54,7 @@ int exec_add(struct exec *e, const struct plan *p)
 	const struct ml_ctx *c = e->c;
 	int err = 0;
 
-	pthread_mutex_lock(&e->lock);
+	flock_lock(&e->lock);
 	for (unsigned i = 0, chain = ~0u, handled = 0; i < p->n && !err; i++) {
 		const struct plan_node *nd = &p->node[i];
 		const struct plan_chain *ch = &p->chain[nd->chain];
@@ -101,8 +99,8 @@ int exec_add(struct exec *e, const struct plan *p)
 		e->queue[e->nqueue++] = nd->mod;
 	}
 	e->n.skipped += p->skipped;
-	pthread_cond_broadcast(&e->work);
-	pthread_mutex_unlock(&e->lock);
+	flock_broadcast(&e->work);
+	flock_unlock(&e->lock);
 	return err;
 }
 
@@ -114,7 +112,7 @@ static void settle(struct exec *e, unsigned mod, int state)
 		ssize_t r = write(e->notify_fd, "", 1); /* a full pipe already says "wake up" */
 		(void)r;
 	}
-	pthread_cond_broadcast(&e->work);
+	flock_broadcast(&e->work);
 }
 
 /* 1 ready, 0 not yet, -1 a dependency did not load (*culprit: which). */
@@ -185,10 +183,10 @@ static int step(struct exec *e, struct insert_buf *buf)
 		return 0;
 	e->m[mod].state = MS_LOADING;
 	e->loading++;
-	pthread_mutex_unlock(&e->lock);
+	flock_unlock(&e->lock);
 	log_dbg("%s: inserting", blob_mod_name(&e->c->b, mod));
 	err = e->ops.insert(e->ops.arg, e->c, mod, e->m[mod].opts, buf);
-	pthread_mutex_lock(&e->lock);
+	flock_lock(&e->lock);
 	e->loading--;
 	record(e, mod, err);
 	return 1;
@@ -196,10 +194,10 @@ static int step(struct exec *e, struct insert_buf *buf)
 
 void exec_run(struct exec *e)
 {
-	pthread_mutex_lock(&e->lock);
+	flock_lock(&e->lock);
 	while (step(e, &e->buf))
 		;
-	pthread_mutex_unlock(&e->lock);
+	flock_unlock(&e->lock);
 }
 
 int exec_request(struct exec *e, struct plan *p, const char *name, const char *params,
@@ -223,11 +221,11 @@ static void *worker(void *arg)
 	struct exec *e = arg;
 	struct insert_buf buf = { NULL, 0 };
 
-	pthread_mutex_lock(&e->lock);
+	flock_lock(&e->lock);
 	while (!e->stop)
 		if (!step(e, &buf))
-			pthread_cond_wait(&e->work, &e->lock);
-	pthread_mutex_unlock(&e->lock);
+			flock_wait(&e->work, &e->lock);
+	flock_unlock(&e->lock);
 	insert_buf_free(&buf);
 	return NULL;
 }
@@ -255,17 +253,17 @@ int exec_start(struct exec *e, int n, int notify_fd)
 
 unsigned exec_busy(struct exec *e)
 {
-	pthread_mutex_lock(&e->lock);
+	flock_lock(&e->lock);
 	unsigned n = e->nqueue + e->loading;
-	pthread_mutex_unlock(&e->lock);
+	flock_unlock(&e->lock);
 	return n;
 }
 
 enum mod_state exec_state(struct exec *e, unsigned mod)
 {
-	pthread_mutex_lock(&e->lock);
+	flock_lock(&e->lock);
 	enum mod_state s = (enum mod_state)e->m[mod].state;
-	pthread_mutex_unlock(&e->lock);
+	flock_unlock(&e->lock);
 	return s;
 }
 
@@ -276,7 +274,7 @@ void exec_scan_loaded(struct exec *e)
 
 	if (read_whole_file(AT_FDCWD, "/proc/modules", 1u << 24, &text, &len) < 0)
 		return;
-	pthread_mutex_lock(&e->lock);
+	flock_lock(&e->lock);
 	for (line = text; *line; line = next) {
 		char name[ALIAS_MAX];
 		next = line + strcspn(line, "\n");
@@ -288,26 +286,26 @@ void exec_scan_loaded(struct exec *e)
 		if (m >= 0 && e->m[m].state == MS_NONE)
 			e->m[m].state = MS_LIVE;
 	}
-	pthread_mutex_unlock(&e->lock);
+	flock_unlock(&e->lock);
 	free(text);
 }
 
 void exec_report_pending(struct exec *e)
 {
-	pthread_mutex_lock(&e->lock);
+	flock_lock(&e->lock);
 	for (uint32_t i = 0; i < blob_nmods(&e->c->b); i++)
 		if (e->m[i].state == MS_QUEUED || e->m[i].state == MS_LOADING)
 			report(e->c, LOG_W, e->m[i].state == MS_LOADING ? OUT_LOADING : OUT_WAITING,
 			       i, NULL, 0);
-	pthread_mutex_unlock(&e->lock);
+	flock_unlock(&e->lock);
 }
 
 void exec_stop(struct exec *e, int force)
 {
-	pthread_mutex_lock(&e->lock);
+	flock_lock(&e->lock);
 	e->stop = 1;
-	pthread_cond_broadcast(&e->work);
-	pthread_mutex_unlock(&e->lock);
+	flock_broadcast(&e->work);
+	flock_unlock(&e->lock);
 	if (force)
 		return;
 	for (int i = 0; i < e->nworkers; i++)
@@ -319,6 +317,4 @@ void exec_stop(struct exec *e, int force)
 	free(e->pred);
 	free(e->tid);
 	insert_buf_free(&e->buf);
-	pthread_cond_destroy(&e->work);
-	pthread_mutex_destroy(&e->lock);
 }

@@ -19,6 +19,7 @@
 #define MODLOAD_EXEC_H
 
 #include "ctx.h"
+#include "futexlock.h"
 #include "insert.h"
 #include "plan.h"
 
@@ -57,8 +58,8 @@ struct exec {
 	unsigned *pred, npred, predcap;
 	unsigned *queue, nqueue, loading; /* queued modules, in the order they came */
 	struct exec_counts n;
-	pthread_mutex_t lock; /* guards all of the above once workers run */
-	pthread_cond_t work;
+	struct flock_mutex lock; /* guards all of the above once workers run */
+	struct flock_cond work;	 /* broadcast when something changed */
 	pthread_t *tid;
 	int nworkers, stop;
 	int notify_fd;	       /* gets a byte after each module settles, or -1 */
