@@ -1,12 +1,34 @@
 # modload: static musl loader (build/modload) and host packer (build/modpack).
 # `make` builds both; `make check` runs every test; `make demo` boots the test kernel;
 # `make fuzz` runs every libFuzzer harness (tests/fuzz) for FUZZ_SECONDS each.
+# `make ARCH=arm64` / `make ARCH=armhf`: the loader cross-built for that target
+# (build/ARCH/modload, with its own objects and zstd decoder under build/ARCH/)
+# and the host packer; `make cross` builds both ARM loaders; `make deps
+# ARCH=...` installs the cross toolchain.
 
 B        := build
 WARN     := -Wall -Wextra -Werror
 CFLAGS   ?= -Oz
 CPPFLAGS += -Iloader/lib -D_GNU_SOURCE
+ARCH     ?=
+# Per target: the musl wrapper (from musl-dev:ARCH), binutils' prefix and the
+# build directory of the loader. Native: build/ itself, as always.
+ifeq ($(ARCH),)
 MUSLCC   ?= musl-gcc
+CROSS    :=
+TB       := $(B)
+else ifeq ($(ARCH),arm64)
+MUSLCC   := aarch64-linux-musl-gcc
+CROSS    := aarch64-linux-gnu-
+TB       := $(B)/arm64
+else ifeq ($(ARCH),armhf)
+MUSLCC   := arm-linux-musleabihf-gcc
+CROSS    := arm-linux-gnueabihf-
+TB       := $(B)/armhf
+else
+$(error ARCH=$(ARCH): say arm64, armhf, or nothing for a native build)
+endif
+STRIP    := $(CROSS)strip
 # Size: no unwind tables (C, no exceptions), drop unused sections, and no
 # page-aligned gaps between segments (with the default common page size ld
 # starts the data segment on a page boundary in the file: up to 4 KB of
@@ -26,23 +48,28 @@ include mk/zstd.mk
 
 include mk/sources.mk
 
-LOADER_OBJ := $(patsubst %.c,$(B)/target/%.o,$(SHARED) $(LIB) $(APPLETS) $(RT))
+LOADER_OBJ := $(patsubst %.c,$(TB)/target/%.o,$(SHARED) $(LIB) $(APPLETS) $(RT))
 PACK_OBJ   := $(patsubst %.c,$(B)/host/%.o,$(SHARED) $(PACK))
 
-all: $(B)/modload $(B)/modpack
+all: $(TB)/modload $(B)/modpack
+
+# Both ARM loaders (make check boots them).
+cross:
+	$(MAKE) ARCH=arm64
+	$(MAKE) ARCH=armhf
 
 # On a bare machine: one line saying to run `make deps`, not a compiler error.
 tools:
-	@mk/need-tools "$(MUSLCC)" "$(HOSTCC)"
+	@mk/need-tools "$(MUSLCC)" "$(HOSTCC)" "$(STRIP)" "$(ARCH)"
 $(LOADER_OBJ) $(PACK_OBJ) $(ZSTD_DEC_LIB): | tools
 
-$(B)/modload: $(LOADER_OBJ) $(ZSTD_DEC_LIB) Makefile
+$(TB)/modload: $(LOADER_OBJ) $(ZSTD_DEC_LIB) Makefile
 	$(MUSLCC) -static $(TARGET_LDFLAGS) -o $@.unstripped $(LOADER_OBJ) $(ZSTD_DEC_LIB) -lpthread
 	@# The same objects without LTO, for the map that says where bytes come from.
 	@$(MUSLCC) -static $(TARGET_LDFLAGS) -fno-lto -Wl,-Map=$@.map -o $@.nolto $(LOADER_OBJ) $(ZSTD_DEC_LIB) -lpthread
-	strip -R .comment -o $@.tmp $@.unstripped && mv -f $@.tmp $@
+	$(STRIP) -R .comment -o $@.tmp $@.unstripped && mv -f $@.tmp $@
 
-$(B)/target/%.o: %.c $(ZSTD_DEC_LIB)
+$(TB)/target/%.o: %.c $(ZSTD_DEC_LIB)
 	@mkdir -p $(dir $@)
 	$(MUSLCC) $(CFLAGS) $(TARGET_CFLAGS) $(WARN) $(CPPFLAGS) $(ZSTD_CPPFLAGS) -MMD -MP -c -o $@ $<
 
@@ -50,7 +77,7 @@ $(B)/target/%.o: %.c $(ZSTD_DEC_LIB)
 # that would shadow them), and no builtin knowledge of malloc (GCC turns
 # calloc's malloc + memset into a call to calloc: itself).
 RT_CFLAGS := -fno-builtin-malloc -fno-builtin-calloc -fno-builtin-memset
-$(B)/target/loader/rt/%.o: loader/rt/%.c
+$(TB)/target/loader/rt/%.o: loader/rt/%.c
 	@mkdir -p $(dir $@)
 	$(MUSLCC) $(CFLAGS) $(TARGET_CFLAGS) $(RT_CFLAGS) $(WARN) -D_GNU_SOURCE -MMD -MP -c -o $@ $<
 
@@ -68,9 +95,12 @@ size: $(B)/modload
 	@mk/size-table $(B)/modload.map $(B)/modload
 
 deps:
-	tests/ensure-deps
+	tests/ensure-deps $(ARCH)
 
-check: deps all
+# The tests boot the ARM loaders too: their toolchains and QEMU come first.
+check:
+	tests/ensure-deps arm64 armhf
+	$(MAKE) all cross
 	tests/run-all
 
 demo: deps all
@@ -85,4 +115,4 @@ fuzz: deps
 clean:
 	rm -rf $(B)
 
-.PHONY: all tools size deps check demo fuzz clean
+.PHONY: all cross tools size deps check demo fuzz clean

@@ -13,7 +13,8 @@
 # only, about 200 KB larger: the size goal is then off, and make says so).
 #
 # Provides:
-#   ZSTD_DEC_LIB   the static archive to link (always $(B)/zstd/libzstd-dec.a)
+#   ZSTD_DEC_LIB   the static archive to link (always $(TB)/zstd/libzstd-dec.a:
+#                  build/zstd natively, build/ARCH/zstd for a cross build)
 #   ZSTD_CPPFLAGS  -I for the zstd.h that matches it
 # Knobs: ZSTD_CACHE, ZSTD_SOURCES, ZSTD_FALLBACK, ZSTD_AR (default: the
 #        archiver $(MUSLCC) names).
@@ -23,7 +24,7 @@ ZSTD_FALLBACK ?=
 ZSTD_FALLBACK_LIB := /usr/lib/x86_64-linux-gnu/libzstd.a
 ZSTD_AR       ?=
 
-ZSTD_B        := $(B)/zstd
+ZSTD_B        := $(TB)/zstd
 ZSTD_DEC_LIB  := $(ZSTD_B)/libzstd-dec.a
 # The headers are copied next to the archive: the path is known before the
 # source is fetched, and musl-gcc never searches /usr/include (fallback case).
