@@ -1,15 +1,20 @@
 # shellcheck shell=bash
 # qemu-tests/lib.sh: helpers sourced by the boot tests (bash).
 #
-#   fetch_kernel            Debian's current linux-image-*-amd64, cached outside
-#                           the work tree; exports KVER, VMLINUZ, MODDIR.
+#   fetch_kernel [ARCH]     Debian's current kernel for ARCH (amd64, the
+#                           default; arm64; armhf), cached outside the work
+#                           tree; exports KVER, VMLINUZ, MODDIR, KARCH.
 #   make_rootfs DIR IMG [MKE2FS ARGS...]
-#                           ext4 image from DIR (no mounting); installs a
-#                           default /sbin/init that prints the marker.
+#                           ext4 image from DIR (no mounting) with KARCH's
+#                           static busybox; installs a default /sbin/init
+#                           that prints the marker.
 #   boot_vm NAME KERNEL INITRD APPEND [QEMU ARGS...]
 #                           boots under QEMU with a 120 s bound; serial log in
 #                           qemu-tests/logs/NAME.log (BOOT_LOG); 0 = marker seen;
-#                           BOOT_SECONDS = wall time of the QEMU run.
+#                           BOOT_SECONDS = wall time of the QEMU run. The
+#                           machine follows KARCH (vm_argv): q35 for amd64,
+#                           virt for arm64 and armhf.
+#   target_busybox          the static busybox for KARCH (mkinitramfs's choice)
 #   make_initrd WORKDIR [MKINITRAMFS ARGS...]
 #                           sets INITRD: an image from mkinitramfs for MODDIR,
 #                           reused from $MODLOAD_BUILD/qemu-initrd/ while its
@@ -70,7 +75,7 @@ make_rootfs() {
 	[ $# -ge 2 ] || { qt_err "make_rootfs: usage: make_rootfs DIR IMG [MKE2FS ARGS...]"; return 1; }
 	dir=$1 img=$2
 	shift 2
-	bb=$(command -v busybox) || { qt_err "make_rootfs: busybox not found"; return 1; }
+	bb=$(target_busybox) || { qt_err "make_rootfs: no busybox for ${KARCH:-amd64}"; return 1; }
 	mkdir -p "$dir/bin" "$dir/sbin" "$dir/proc" "$dir/sys" "$dir/dev" "$dir/tmp" ||
 		{ qt_err "make_rootfs: cannot create directories in $dir"; return 1; }
 	[ -e "$dir/bin/busybox" ] || cp "$bb" "$dir/bin/busybox"
@@ -122,6 +127,34 @@ q35_argv() {
 		-append "console=ttyS0 panic=-1 $3")
 }
 
+# virt_argv KERNEL INITRD APPEND MONITOR SERIAL: the ARM machine for KARCH
+# (QEMU virt, TCG, 2 vCPUs, 1 GiB, console on the PL011), as the array VIRT.
+# -kernel on virt means a device tree and no ACPI. armhf: highmem=off keeps
+# PCIe's ECAM and windows below 4 GiB, where the non-LPAE armmp kernel sees
+# them.
+virt_argv() {
+	case "${KARCH:-}" in
+	arm64) VIRT=(qemu-system-aarch64 -M virt -cpu cortex-a57) ;;
+	armhf) VIRT=(qemu-system-arm -M virt,highmem=off -cpu cortex-a15) ;;
+	*) qt_err "virt_argv: KARCH=${KARCH:-} is not an ARM architecture"; return 1 ;;
+	esac
+	VIRT+=(-accel tcg -smp 2 -m 1024 -display none -monitor "$4" -no-reboot -serial "$5"
+		-kernel "$1" -initrd "$2" -append "console=ttyAMA0 panic=-1 $3")
+}
+
+# vm_argv KERNEL INITRD APPEND MONITOR SERIAL: the machine for KARCH (default
+# amd64: q35_argv), as the array VM.
+vm_argv() {
+	case "${KARCH:-amd64}" in
+	amd64) q35_argv "$@" && VM=("${Q35[@]}") ;;
+	*) virt_argv "$@" && VM=("${VIRT[@]}") ;;
+	esac
+}
+
+target_busybox() {
+	"$REPO_DIR/initramfs/mkinitramfs" --print-busybox --arch "${KARCH:-amd64}"
+}
+
 boot_vm() {
 	local name kernel initrd append accel tmo t0 t1 rc
 	[ $# -ge 4 ] || { qt_err "boot_vm: usage: boot_vm NAME KERNEL INITRD APPEND [QEMU ARGS...]"; return 1; }
@@ -135,8 +168,8 @@ boot_vm() {
 	tmo=${MODLOAD_BOOT_TIMEOUT:-120}
 	t0=$(date +%s.%N)
 	rc=0
-	q35_argv "$kernel" "$initrd" "$append" none "file:$BOOT_LOG"
-	timeout --foreground -k 5 "$tmo" "${Q35[@]}" "$@" </dev/null >"$BOOT_LOG.qemu" 2>&1 || rc=$?
+	vm_argv "$kernel" "$initrd" "$append" none "file:$BOOT_LOG" || return 1
+	timeout --foreground -k 5 "$tmo" "${VM[@]}" "$@" </dev/null >"$BOOT_LOG.qemu" 2>&1 || rc=$?
 	t1=$(date +%s.%N)
 	BOOT_SECONDS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
 	export BOOT_SECONDS
@@ -171,11 +204,12 @@ need_build() {
 
 # initrd_key MKINITRAMFS BUSYBOX [ARGS...]: a hash of everything in the image.
 initrd_key() {
-	local mk=$1 bb=$2
+	local mk=$1 bb=$2 loader=$MODLOAD_BUILD/modload
 	shift 2
+	case "${KARCH:-amd64}" in amd64) ;; *) loader=$MODLOAD_BUILD/$KARCH/modload ;; esac
 	{
 		echo "$MODDIR $* ${MKINITRAMFS_ZSTD:-}"
-		cat "$MODLOAD_BUILD/modload" "$MODLOAD_BUILD/modpack" \
+		cat "$loader" "$MODLOAD_BUILD/modpack" \
 			"$REPO_DIR/initramfs/init" "$mk" "$bb" 2>/dev/null
 		for a in "$@"; do [ -f "$a" ] && cat "$a"; done
 	} | sha256sum | cut -c1-16
@@ -187,7 +221,7 @@ make_initrd() {
 	shift
 	mk="$REPO_DIR/initramfs/mkinitramfs"
 	cache="$MODLOAD_BUILD/qemu-initrd"
-	bb=$(command -v busybox || echo none)
+	bb=$(target_busybox 2>/dev/null || echo none)
 	key=$(initrd_key "$mk" "$bb" "$@")
 	INITRD="$cache/$key.img"
 	export INITRD

@@ -12,6 +12,8 @@
 #                           are bound and which /dev nodes exist ("zoo: ..."
 #                           lines), first at once, then (zoo.wait=SECS on the
 #                           kernel command line) after waiting for the disks
+#                           (/dev/vda, /dev/nvme0n1 and zoo.sd=N, default 3,
+#                           /dev/sdX); also used by the ARM boots (virt-boot)
 #   make_zoo_rootfs DIR IMG make_rootfs with zoo_root_init as /sbin/init
 #   boot_vm_mon NAME KERNEL INITRD APPEND [QEMU ARGS...]
 #                           like boot_vm, but QEMU runs in the background with
@@ -88,6 +90,16 @@ dump() {
 		[ -e "$d" ] || continue
 		echo "$p hid ${d##*/} driver=$(drv "$d")"
 	done
+	for d in /sys/bus/amba/devices/*; do
+		[ -e "$d" ] || continue
+		echo "$p amba ${d##*/} id=$($bb cat "$d/id") driver=$(drv "$d")"
+	done
+	for d in /sys/bus/platform/devices/*; do
+		[ -e "$d" ] || continue
+		echo "$p platform ${d##*/} driver=$(drv "$d")"
+	done
+	[ -e /sys/class/misc/hw_random/rng_current ] &&
+		echo "$p rng current=$($bb cat /sys/class/misc/hw_random/rng_current)"
 	for d in /sys/class/input/input*; do
 		[ -e "$d" ] || continue
 		ev=none
@@ -100,14 +112,14 @@ disks_ready() {
 	[ -b /dev/vda ] && [ -b /dev/nvme0n1 ] || return 1
 	n=0
 	for s in /dev/sd?; do [ -b "$s" ] && n=$((n + 1)); done
-	[ "$n" -ge 3 ]
+	[ "$n" -ge "$nsd" ]
 }
 t0=$(up)
 echo "zoo: root init at ${t0}s"
 dump zoo-start:
-wait=0
+wait=0 nsd=3
 for a in $($bb cat /proc/cmdline); do
-	case "$a" in zoo.wait=*) wait=${a#zoo.wait=} ;; esac
+	case "$a" in zoo.wait=*) wait=${a#zoo.wait=} ;; zoo.sd=*) nsd=${a#zoo.sd=} ;; esac
 done
 i=0
 while ! disks_ready && [ "$i" -lt $((wait * 10)) ]; do
