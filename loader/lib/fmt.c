@@ -140,8 +140,11 @@ static void emit(struct sink *k, const char *f, va_list ap0)
 			f++;
 			prec = read_num(&f, &ap);
 		}
+		/* 'z': size_t is as wide as long on every Linux ABI (LP64 and
+		 * the 32-bit ones: on armhf "long long" would take 8 bytes of
+		 * the va_list for a 4-byte size_t). */
 		for (; *f == 'l' || *f == 'z'; f++)
-			lng += *f == 'z' ? 2 : 1;
+			lng++;
 		uint64_t u;
 		int64_t s;
 		switch (*f) {
