@@ -8,7 +8,7 @@
 
 B        := build
 WARN     := -Wall -Wextra -Werror
-CFLAGS   ?= -Oz
+CFLAGS   ?= -Oz -fno-jump-tables -fno-tree-switch-conversion
 CPPFLAGS += -Iloader/lib -D_GNU_SOURCE
 ARCH     ?=
 # Per target: the musl wrapper (from musl-dev:ARCH), binutils' prefix and the
