@@ -324,7 +324,7 @@ int pack_write_blob(const struct pack *p, uint8_t **out, size_t *len)
 	struct writer w;
 	struct alias_tables at;
 	struct apair *pairs;
-	struct buf file = { 0, 0, 0 }, cfg = { 0, 0, 0 }, opts = { 0, 0, 0 };
+	struct buf file = { 0, 0, 0 }, cfg = { 0, 0, 0 }, opts = { 0, 0, 0 }, cmds = { 0, 0, 0 };
 	struct blob_header h;
 	size_t npairs;
 	int err;
@@ -343,6 +343,8 @@ int pack_write_blob(const struct pack *p, uint8_t **out, size_t *len)
 		buf_u32(&cfg, pool_add(&w.str, p->cfg_alias[i]));
 		buf_u32(&cfg, pool_add(&w.str, p->cfg_alias[i + 1]));
 	}
+	for (size_t i = 0; i < p->ncfg_cmds; i++)
+		buf_u32(&cmds, pool_add(&w.str, p->cfg_cmds[i]));
 	for (size_t i = 0; i + 1 < p->ncfg_options; i += 2) {
 		buf_u32(&opts, pool_add(&w.str, p->cfg_options[i]));
 		buf_u32(&opts, pool_add(&w.str, p->cfg_options[i + 1]));
@@ -383,6 +385,7 @@ int pack_write_blob(const struct pack *p, uint8_t **out, size_t *len)
 	put_section(&file, &h, SEC_ALWAYS, &at.always);
 	put_section(&file, &h, SEC_CFGALIAS, &cfg);
 	put_section(&file, &h, SEC_CFGOPTS, &opts);
+	put_section(&file, &h, SEC_CFGCMDS, &cmds);
 	put_header(&file, &h);
 
 	alias_tables_free(&at);
@@ -393,6 +396,7 @@ int pack_write_blob(const struct pack *p, uint8_t **out, size_t *len)
 	buf_free(&w.dirs);
 	buf_free(&cfg);
 	buf_free(&opts);
+	buf_free(&cmds);
 	free(w.str.slot);
 	buf_free(&w.str.b);
 	for (size_t i = 0; i < w.ndirs; i++)

@@ -43,6 +43,14 @@ static void add_options(struct pack *p, const struct config *c)
 		p->cfg_options[2 * i + 1] = c->options[i].opts;
 	}
 	p->ncfg_options = 2 * c->noptions;
+	p->cfg_cmds = xrealloc(NULL, (4 * c->ncmds + 1) * sizeof *p->cfg_cmds);
+	for (unsigned i = 0; i < c->ncmds; i++) {
+		p->cfg_cmds[4 * i] = c->cmds[i].remove ? "remove" : "install";
+		p->cfg_cmds[4 * i + 1] = c->cmds[i].mod;
+		p->cfg_cmds[4 * i + 2] = c->cmds[i].cmd;
+		p->cfg_cmds[4 * i + 3] = c->cmds[i].where;
+	}
+	p->ncfg_cmds = 4 * c->ncmds;
 }
 
 static const char **copy_list(char *const *v, unsigned n)
@@ -60,7 +68,9 @@ static void set_softdeps(struct pack *p, const struct config *c)
 	for (size_t i = 0; i < p->n; i++) {
 		struct pmod *m = &p->m[i];
 		const struct cfg_softdep *sd = config_softdep(c, m->name);
-		if (!sd || m->builtin)
+		/* As kmod: a module's own softdeps are read as modules.softdep,
+		 * in name order with the configuration files. */
+		if (!sd || m->builtin || (!sd->early && (m->npre || m->npost)))
 			continue;
 		pmod_free_softdeps(m);
 		m->pre = copy_list(sd->pre, sd->npre);

@@ -6,6 +6,7 @@
  *           [--host-config] [--blob-only] [--level N]
  */
 #include "blob.h"
+#include "buf.h"
 #include "config.h"
 #include "log.h"
 #include "modtree.h"
@@ -23,8 +24,8 @@
 #include <unistd.h>
 
 struct opts {
-	const char *moddir, *outdir, *modules, *config;
-	int all, blob_only, level, host_conf;
+	const char *moddir, *outdir, *modules, *config[16];
+	int all, blob_only, level, host_conf, nconfig;
 };
 
 static void usage(FILE *f)
@@ -36,8 +37,11 @@ static void usage(FILE *f)
 		"  -o, --out DIR      where to write " BLOB_FILE " and the modules\n"
 		"  --all              every module (default: a generic initramfs set)\n"
 		"  --modules LIST     these modules (and what they need)\n"
-		"  --config FILE      build-time configuration compiled into the blob\n"
-		"  --host-config      also compile in this host's /etc/modprobe.d/*.conf\n"
+		"  --config PATH      build-time configuration compiled into the blob: a file,\n"
+		"                     or a directory's *.conf in name order (may repeat)\n"
+		"  --host-config      also compile in this host's modprobe.d files, read as\n"
+		"                     kmod reads them (/etc, /run, /usr/local/lib, /lib,\n"
+		"                     /usr/lib; a name hides the same name further on)\n"
 		"  --blob-only        write only the blob; it then refers to the tree's files\n"
 		"  --level N          zstd level for the copied modules (default 19)\n");
 }
@@ -60,7 +64,13 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case 'o': o->outdir = optarg; break;
 		case 'a': o->all = 1; break;
 		case 'M': o->modules = optarg; break;
-		case 'C': o->config = optarg; break;
+		case 'C':
+			if (o->nconfig == 16) {
+				log_err("--config: at most 16");
+				return -EINVAL;
+			}
+			o->config[o->nconfig++] = optarg;
+			break;
 		case 'B': o->blob_only = 1; break;
 		case 'L': o->level = atoi(optarg); break;
 		case 'H': o->host_conf = 1; break;
@@ -179,22 +189,58 @@ static int emit_blob(const struct opts *o, const struct pack *p)
 	return err;
 }
 
-/* The build-time configuration: the host's modprobe.d first (if asked),
- * then --config, so that the project's own file has the last word. */
+/* kmod's directories, first first: a file hides one of the same name in a
+ * later directory; all of them are then read in name order. */
+static const char *const host_dirs[] = { "/etc/modprobe.d", "/run/modprobe.d",
+					 "/usr/local/lib/modprobe.d", "/lib/modprobe.d",
+					 "/usr/lib/modprobe.d" };
+
+static int cmp_base(const void *a, const void *b)
+{
+	return strcmp(strrchr(*(char *const *)a, '/'), strrchr(*(char *const *)b, '/'));
+}
+
+static void read_host_config(struct config *c)
+{
+	char **v = NULL;
+	size_t n = 0;
+
+	for (size_t d = 0; d < sizeof host_dirs / sizeof *host_dirs; d++) {
+		char pat[64];
+		glob_t g;
+		snprintf(pat, sizeof pat, "%s/*.conf", host_dirs[d]);
+		if (glob(pat, 0, NULL, &g) != 0)
+			continue;
+		for (size_t i = 0; i < g.gl_pathc; i++) {
+			size_t k = 0;
+			while (k < n && strcmp(strrchr(v[k], '/'), strrchr(g.gl_pathv[i], '/')))
+				k++;
+			if (k < n)
+				continue; /* hidden by an earlier directory's file */
+			v = xrealloc(v, (n + 1) * sizeof *v);
+			v[n++] = xstrdup(g.gl_pathv[i]);
+		}
+		globfree(&g);
+	}
+	if (n)
+		qsort(v, n, sizeof *v, cmp_base);
+	for (size_t i = 0; i < n; i++) {
+		config_parse_file(c, v[i]);
+		free(v[i]);
+	}
+	free(v);
+}
+
+/* The build-time configuration: the host's (if asked), then each --config,
+ * so that the project's own files have the last word. */
 static int read_config(const struct opts *o, struct config *c)
 {
-	if (o->host_conf) {
-		glob_t g;
-		if (glob("/etc/modprobe.d/*.conf", 0, NULL, &g) == 0) {
-			for (size_t i = 0; i < g.gl_pathc; i++)
-				config_parse_file(c, g.gl_pathv[i]);
-			globfree(&g);
-		}
-	}
-	if (o->config) {
-		int err = config_parse_file(c, o->config);
+	if (o->host_conf)
+		read_host_config(c);
+	for (int i = 0; i < o->nconfig; i++) {
+		int err = config_parse_path(c, o->config[i]);
 		if (err == -ENOENT) /* the only error config_parse_file does not report */
-			log_err("%s: cannot read the configuration: %s", o->config,
+			log_err("%s: cannot read the configuration: %s", o->config[i],
 				strerror(ENOENT));
 		if (err)
 			return err;
@@ -241,7 +287,12 @@ static int run(const struct opts *o)
 		return err;
 	for (size_t i = 0; i < full.n; i++)
 		if (full.m[i].flags & BM_LOAD)
-			want[i] = 1; /* `load` lines name what the image must carry */
+			want[i] = 1;		   /* `load` lines name what the image must carry */
+	for (unsigned i = 0; i < cfg.nweak; i++) { /* and so do weakdep lines */
+		int k = pack_find(&full, cfg.weak[i]);
+		if (k >= 0)
+			want[k] = 1;
+	}
 	select_close(&full, &fb, want);
 
 	struct modtree st = subtree(&t, &full, want);

@@ -145,5 +145,6 @@ void pack_free(struct pack *p)
 	free(p->m);
 	free(p->cfg_alias);
 	free(p->cfg_options);
+	free(p->cfg_cmds);
 	memset(p, 0, sizeof *p);
 }

@@ -31,6 +31,8 @@ struct pack {
 	size_t ncfg_alias;
 	const char **cfg_options; /* name, options, name, ... (build-time config) */
 	size_t ncfg_options;
+	const char **cfg_cmds; /* keyword, module, command, FILE:LINE, ... */
+	size_t ncfg_cmds;
 	int quiet_config; /* a selection: unknown names were reported for the full tree */
 };
 

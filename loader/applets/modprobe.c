@@ -2,6 +2,7 @@
  * administrators call it. */
 #include "applets.h"
 #include "ctx.h"
+#include "alias.h"
 #include "fmt.h"
 #include "exec.h"
 #include "log.h"
@@ -22,7 +23,8 @@ static struct opt args;
 struct mp_opts {
 	int all, quiet, resolve, show, remove;
 	unsigned flags;
-	const char *root, *kver, *config;
+	const char *root, *kver, *config[8];
+	int nconfig;
 };
 
 static void usage(int f)
@@ -40,7 +42,9 @@ static void usage(int f)
 		  "  -v, --verbose         say what is done\n"
 		  "  -d, --dirname ROOT    modules are in ROOT/lib/modules/KVER\n"
 		  "  -S, --set-version KVER\n"
-		  "  -C, --config FILE     runtime configuration (default " RUNTIME_CONFIG ")\n");
+		  "  -i, --ignore-install  insert MODULE itself, not its install/remove command\n"
+		  "  -C, --config PATH     runtime configuration, a file or a directory of *.conf\n"
+		  "                        (may repeat; default " RUNTIME_CONFIG ")\n");
 }
 
 static int parse(int argc, char **argv, struct mp_opts *o)
@@ -57,13 +61,15 @@ static int parse(int argc, char **argv, struct mp_opts *o)
 		{ "set-version", 1, 'S' },
 		{ "remove", 0, 'r' },
 		{ "config", 1, 'C' },
+		{ "ignore-install", 0, 'i' },
+		{ "ignore-remove", 0, 'i' },
 		{ "help", 0, 'h' },
 		{ 0, 0, 0 },
 	};
 	int c;
 
 	memset(o, 0, sizeof *o);
-	opt_begin(&args, argc, argv, "aqvnbRDd:S:rC:h", lo);
+	opt_begin(&args, argc, argv, "aqvnbRDd:S:rC:ih", lo);
 	while ((c = opt_next(&args)) != -1) {
 		switch (c) {
 		case 'a': o->all = 1; break;
@@ -85,7 +91,11 @@ static int parse(int argc, char **argv, struct mp_opts *o)
 		case 'd': o->root = args.arg; break;
 		case 'S': o->kver = args.arg; break;
 		case 'r': o->remove = 1; break;
-		case 'C': o->config = args.arg; break;
+		case 'C':
+			if (o->nconfig < 8)
+				o->config[o->nconfig++] = args.arg;
+			break;
+		case 'i': o->flags |= CTX_NO_CMD; break;
 		case 'h':
 			usage(1);
 			fd_flush();
@@ -134,7 +144,8 @@ static int open_dir(struct ml_ctx *c, const struct mp_opts *o)
 static int load(struct ml_ctx *c, struct plan *p, struct exec *e, const char *name,
 		const char *params)
 {
-	unsigned flags = c->flags & CTX_BLACKLIST ? PLAN_BLACKLIST : 0;
+	unsigned flags = (c->flags & CTX_BLACKLIST ? PLAN_BLACKLIST : 0) |
+			 (c->flags & CTX_NO_CMD ? PLAN_NO_CMD : 0);
 	int err;
 
 	if (!(c->flags & (CTX_SHOW | CTX_DRY_RUN)))
@@ -175,6 +186,20 @@ static int remove_chain(struct ml_ctx *c, const struct mp_opts *o, const char *n
 	struct hit *h;
 	int n, status = 0;
 
+	char norm[ALIAS_MAX];
+	const struct cfg_cmd *cmd;
+
+	modname_normalize(name, norm, sizeof norm);
+	if (!(c->flags & CTX_NO_CMD) && (cmd = config_cmd(&c->cfg, norm, 1))) {
+		/* As kmod: the remove command instead (with -v or -n, said). */
+		struct cfg_cmd run = *cmd;
+		if (c->flags & (CTX_DRY_RUN | CTX_VERBOSE))
+			fd_printf(1, "remove %s\n", cmd->cmd);
+		if (c->flags & CTX_DRY_RUN)
+			return 0;
+		run.remove = 0;
+		return exec_install(NULL, &run, norm, "") < 0 ? -1 : 0;
+	}
 	hits_init(&hl);
 	n = lookup(&c->b, &c->extra, name, &hl);
 	h = hl.v;
@@ -231,12 +256,13 @@ int modprobe_main(int argc, char **argv)
 		return 1;
 	}
 	c.flags = o.flags;
+	for (int i = 0; i < o.nconfig; i++)
+		ctx_configure(&c, o.config[i], NULL);
 	if (!o.resolve && !o.show) {
 		char *cmdline = ctx_proc_cmdline();
-		ctx_configure(&c, o.config ? o.config : RUNTIME_CONFIG, cmdline ? cmdline : "");
+		ctx_configure(&c, o.nconfig ? NULL : RUNTIME_CONFIG, cmdline ? cmdline : "");
 		free(cmdline);
-	} else if (o.config)
-		ctx_configure(&c, o.config, NULL);
+	}
 	if (plan_init(&p, &c) < 0 || exec_init(&e, &c, &exec_kernel) < 0) {
 		log_err("out of memory");
 		ctx_close(&c);

@@ -3,11 +3,13 @@
  * answer, for several names at once. The printers are modprobe's too, so
  * that what diff-kmod compares is what modprobe does. */
 #include "applets.h"
+#include "alias.h"
 #include "fmt.h"
 #include "log.h"
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 int show_resolve(const struct ml_ctx *c, const char *name)
 {
@@ -19,6 +21,13 @@ int show_resolve(const struct ml_ctx *c, const char *name)
 	for (int k = 0; k < n; k++)
 		fd_printf(1, "%s\n", h.v[k].name);
 	hits_free(&h);
+	if (n == 0) { /* as kmod: a name with an install or remove line is a module */
+		char norm[ALIAS_MAX];
+		modname_normalize(name, norm, sizeof norm);
+		for (unsigned i = 0; i < c->cfg.ncmds && !n; i++)
+			if (!strcmp(c->cfg.cmds[i].mod, norm))
+				n = fd_printf(1, "%s\n", norm) >= 0;
+	}
 	if (n == -ENOMEM)
 		log_err("%s: %s", name, strerror(ENOMEM));
 	return n > 0 ? 0 : n == -ENOMEM ? n : -ENOENT;
@@ -37,20 +46,19 @@ int show_plan(const struct ml_ctx *c, const struct plan *p, struct exec *e)
 
 		if (e && (exec_state(e, ch->mod) == MS_LIVE || exec_state(e, nd->mod) == MS_LIVE))
 			continue;
-		if (m.flags & BM_BUILTIN) {
-			fd_printf(1, "builtin %s\n", blob_str(&c->b, m.name));
-			continue;
-		}
-		if (blob_mod_path(&c->b, nd->mod, rel, sizeof rel) < 0)
-			continue;
 		opts = ctx_options(c, nd->mod, target ? ch->alias : NULL,
 				   target ? ch->params : NULL);
 		if (!opts)
 			return -ENOMEM;
 		/* kmod ends configured options with a blank, unless modprobe's
 		 * own parameters follow them. */
-		fd_printf(1, "insmod %s/%s %s%s\n", c->dir, rel, opts,
-			  *opts && !(target && ch->params && *ch->params) ? " " : "");
+		const char *end = *opts && !(target && ch->params && *ch->params) ? " " : "";
+		if (nd->cmd)
+			fd_printf(1, "install %s %s%s\n", nd->cmd->cmd, opts, end);
+		else if (m.flags & BM_BUILTIN)
+			fd_printf(1, "builtin %s\n", blob_str(&c->b, m.name));
+		else if (blob_mod_path(&c->b, nd->mod, rel, sizeof rel) >= 0)
+			fd_printf(1, "insmod %s/%s %s%s\n", c->dir, rel, opts, end);
 		free(opts);
 	}
 	return 0;

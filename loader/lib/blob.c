@@ -88,7 +88,7 @@ static const char *check_strings(const struct blob *b)
 	return NULL;
 }
 
-/* A table of u32 STR offsets (CFGALIAS, CFGOPTS): whole entries, each
+/* A table of u32 STR offsets (CFGALIAS, CFGOPTS, CFGCMDS): whole entries, each
  * naming a string. Config tables are a few lines, so every entry is
  * checked here. */
 static int str_table_ok(const struct blob *b, enum blob_section s, uint32_t unit)
@@ -253,7 +253,8 @@ static int check(struct blob *b, const char **why)
 	if ((r = check_layout(b)) || (r = check_strings(b)) || (r = check_modules(b)) ||
 	    (r = check_aliases(b)))
 		return *why = r, -EBADMSG;
-	if (!str_table_ok(b, SEC_CFGALIAS, 8) || !str_table_ok(b, SEC_CFGOPTS, 8))
+	if (!str_table_ok(b, SEC_CFGALIAS, 8) || !str_table_ok(b, SEC_CFGOPTS, 8) ||
+	    !str_table_ok(b, SEC_CFGCMDS, 16))
 		return *why = "configuration table malformed", -EBADMSG;
 	return 0;
 }

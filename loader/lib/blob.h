@@ -8,7 +8,7 @@
  * x86_64 reads the same on a big-endian or 32-bit target. The structs below
  * are the decoded, native forms.
  *
- * Header (BLOB_HDR_SIZE = 156 bytes; offsets BLOB_H_*)
+ * Header (BLOB_HDR_SIZE = 164 bytes; offsets BLOB_H_*)
  *     0  u8[8]  magic "MODLOAD\x1a"
  *     8  u32    version (BLOB_VERSION)
  *    12  u32    size of the whole file
@@ -72,6 +72,10 @@
  *   CFGOPTS     options lines from the build-time config: pairs of STR
  *               offsets (module or alias name, options), in config order;
  *               the loader reads them as the first lines of its config.
+ *   CFGCMDS     install and remove lines from the build-time config: records
+ *               of four STR offsets (keyword "install" or "remove", module
+ *               name or pattern, the command as written, "FILE:LINE" of the
+ *               line), in config order.
  *
  * What blob_check enforces, once, at open (a blob failing any of it is
  * refused with a reason; the readers rely on all of it):
@@ -86,7 +90,8 @@
  *   - EXTRA whole records, 1 to BLOB_MAX_EXTRA (u16 numbers), record 0 zero;
  *   - SLIST at least 2 bytes, offset 0 a zero count;
  *   - DIRS whole entries, at most BLOB_MAX_DIRS (u16 indices); CFGALIAS
- *     and CFGOPTS whole pairs, each offset inside STR;
+ *     and CFGOPTS whole pairs, CFGCMDS whole records, each offset inside
+ *     STR;
  *   - TOKENS between 2 * BLOB_NTOKENS and BLOB_MAX_TOKENS bytes; offset 0
  *     = 2 * BLOB_NTOKENS, offsets non-decreasing and inside the section;
  *     token bytes 0x01..0x7f (no nesting: expansion has no depth or loops);
@@ -121,7 +126,7 @@
 #define BLOB_MAGIC "MODLOAD\x1a"
 /* 5: the same bytes as 4 on little-endian hosts, but now a specification
  * (every field LE whatever the host) with every bound above enforced. */
-#define BLOB_VERSION 5
+#define BLOB_VERSION 6 /* 6: CFGCMDS */
 #define BLOB_FILE "modload.blob"
 #define BLOB_ABLOCK 16
 #define BLOB_NTOKENS 128
@@ -161,6 +166,7 @@ enum blob_section {
 	SEC_ALWAYS,
 	SEC_CFGALIAS,
 	SEC_CFGOPTS,
+	SEC_CFGCMDS,
 	BLOB_NSEC
 };
 

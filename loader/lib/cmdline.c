@@ -79,7 +79,7 @@ static int module_param(struct config *c, char *w)
 		if (*p == '"' || *p == '=')
 			return 0;
 	value = dot + 1; /* as the kernel passes it: quotes, blanks and '#' included */
-	return config_add_options(c, w, &value, 1);
+	return config_add_options(c, w, value);
 }
 
 static int one_word(struct config *c, char *w)

@@ -8,10 +8,12 @@
 #include "log.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -42,35 +44,49 @@ static int push_name(char ***v, unsigned *n, const char *s)
 	return config_push(v, n, norm);
 }
 
-int config_add_options(struct config *c, const char *mod, char **w, int nw)
+int config_add_options(struct config *c, const char *mod, const char *opts)
 {
-	char norm[ALIAS_MAX], *opts;
-	size_t len = 1, used = 0;
+	char norm[ALIAS_MAX];
 	struct cfg_options *no = realloc(c->options, (c->noptions + 1) * sizeof *no);
 
 	if (!no)
 		return -ENOMEM;
 	c->options = no;
-	for (int i = 0; i < nw; i++)
-		len += strlen(w[i]) + 1;
-	if (!(opts = malloc(len)))
-		return -ENOMEM;
-	opts[0] = '\0';
-	for (int i = 0; i < nw; i++) { /* the words joined by single spaces, all of them */
-		size_t n = strlen(w[i]);
-		if (used)
-			opts[used++] = ' ';
-		memcpy(opts + used, w[i], n + 1);
-		used += n;
-	}
 	modname_normalize(mod, norm, sizeof norm);
-	no[c->noptions].mod = strdup(norm);
-	no[c->noptions].opts = opts;
-	if (!no[c->noptions].mod) {
-		free(opts);
+	no += c->noptions;
+	no->mod = strdup(norm);
+	no->opts = strdup(opts);
+	if (!no->mod || !no->opts) {
+		free(no->mod);
+		free(no->opts);
 		return -ENOMEM;
 	}
 	c->noptions++;
+	return 0;
+}
+
+int config_add_cmd(struct config *c, int remove, const char *mod, const char *cmd,
+		   const char *where)
+{
+	char norm[ALIAS_MAX];
+	struct cfg_cmd *nc = realloc(c->cmds, (c->ncmds + 1) * sizeof *nc);
+
+	if (!nc)
+		return -ENOMEM;
+	c->cmds = nc;
+	modname_normalize(mod, norm, sizeof norm);
+	nc += c->ncmds;
+	nc->remove = remove;
+	nc->mod = strdup(norm);
+	nc->cmd = strdup(cmd);
+	nc->where = strdup(where);
+	if (!nc->mod || !nc->cmd || !nc->where) {
+		free(nc->mod);
+		free(nc->cmd);
+		free(nc->where);
+		return -ENOMEM;
+	}
+	c->ncmds++;
 	return 0;
 }
 
@@ -87,6 +103,7 @@ static int add_softdep(struct config *c, char **w, int nw)
 	c->softdeps = ns;
 	ns = &c->softdeps[c->nsoftdeps];
 	memset(ns, 0, sizeof *ns);
+	ns->early = c->early;
 	modname_normalize(w[0], norm, sizeof norm);
 	if (!(ns->mod = strdup(norm)))
 		return -ENOMEM;
@@ -116,26 +133,44 @@ static int add_softdep(struct config *c, char **w, int nw)
 
 /* One logical line, split into words; src and lineno name it. Returns 0,
  * -EINVAL (bad line) or -ENOMEM. */
-static int apply(struct config *c, char **w, int nw, const char **why, const char *src,
-		 unsigned lineno)
+static int apply(struct config *c, char **w, int nw, const char *rest, const char **why,
+		 const char *src, unsigned lineno)
 {
 	const char *k = w[0];
 
 	if (!strcmp(k, "options")) {
 		if (nw < 3)
 			return *why = "options needs a module and at least one parameter", -EINVAL;
-		return config_add_options(c, w[1], w + 2, nw - 2);
+		for (char *t = (char *)rest; *t; t++) /* as kmod: tabs become blanks */
+			if (*t == '\t')
+				*t = ' ';
+		return config_add_options(c, w[1], rest);
 	}
+	if (!strcmp(k, "install") || !strcmp(k, "remove")) {
+		char where[PATH_MAX + 16];
+		if (nw < 3)
+			return *why = "needs a module and a command", -EINVAL;
+		fmt_snprintf(where, sizeof where, "%s:%u", src, lineno);
+		return config_add_cmd(c, k[0] == 'r', w[1], rest, where);
+	}
+	if (!strcmp(k, "weakdep")) {
+		for (int i = 2; i < nw; i++)
+			if (push_name(&c->weak, &c->nweak, w[i]) < 0)
+				return -ENOMEM;
+		return nw < 3 ? (*why = "weakdep needs a module and the modules it names", -EINVAL)
+			      : 0;
+	}
+	/* As kmod: words after the ones a line needs are ignored. */
 	if (!strcmp(k, "blacklist") || !strcmp(k, "forbid") || !strcmp(k, "load")) {
-		if (nw != 2)
-			return *why = "expects exactly one module name", -EINVAL;
+		if (nw < 2)
+			return *why = "expects a module name", -EINVAL;
 		return k[0] == 'b'   ? push_name(&c->blacklist, &c->nblacklist, w[1])
 		       : k[0] == 'f' ? push_name(&c->forbid, &c->nforbid, w[1])
 				     : push_name(&c->load, &c->nload, w[1]);
 	}
 	if (!strcmp(k, "alias")) {
 		char pat[ALIAS_MAX];
-		if (nw != 3)
+		if (nw < 3)
 			return *why = "alias needs a pattern and a module", -EINVAL;
 		if (alias_normalize(w[1], pat, sizeof pat) < 0)
 			return *why = "alias pattern has an unmatched bracket", -EINVAL;
@@ -150,14 +185,6 @@ static int apply(struct config *c, char **w, int nw, const char **why, const cha
 		if (err == -EINVAL)
 			*why = "softdep module must be followed by pre: or post:";
 		return err;
-	}
-	if (!strcmp(k, "install") || !strcmp(k, "remove")) {
-		if (!c->said_install)
-			log_warn("%s:%u: '%s' commands are not supported by modload (no shell "
-				 "commands are run); ignored",
-				 src, lineno, k);
-		c->said_install = 1;
-		return 0;
 	}
 	return *why = "unknown keyword", -EINVAL;
 }
@@ -174,13 +201,18 @@ static int split(char *line, char **w)
 
 static int do_line(struct config *c, char *line, const char *src, unsigned lineno)
 {
-	char *w[MAX_WORDS];
-	const char *why = NULL;
-	char *hash = strchr(line, '#');
+	char *w[MAX_WORDS], rest[MAX_LINE];
+	const char *why = NULL, *r = line;
 	int nw, err;
 
-	if (hash)
-		*hash = '\0';
+	if (line[0] == '#') /* as kmod: only there */
+		return 0;
+	/* What follows the second word and one blank, as written. */
+	for (int i = 0; i < 2; i++) {
+		r += strspn(r, " \t\r");
+		r += strcspn(r, " \t\r");
+	}
+	fmt_snprintf(rest, sizeof rest, "%s", *r ? r + 1 : r);
 	nw = split(line, w);
 	if (nw == 0)
 		return 0;
@@ -189,7 +221,7 @@ static int do_line(struct config *c, char *line, const char *src, unsigned linen
 		if (strlen(w[i]) >= ALIAS_MAX)
 			err = -EINVAL, why = "a word is longer than a module name or alias can be";
 	if (!err)
-		err = apply(c, w, nw, &why, src, lineno);
+		err = apply(c, w, nw, rest, &why, src, lineno);
 	if (err == -EINVAL) {
 		/* The keyword may be any long word: name at most KEY_SHOWN bytes of
 		 * it, so the reason is never cut off the message. */
@@ -210,13 +242,18 @@ int config_parse(struct config *c, const char *text, size_t len, const char *src
 	unsigned lineno = 0, start = 1;
 	int too_long = 0, nul = 0, comment = 0;
 	char last = 0; /* the physical line's last byte, stored or not */
+	const char *base = strrchr(src, '/');
+
+	/* kmod reads its files and the modules' own softdeps (modules.softdep)
+	 * in name order; the first softdep line for a module wins. */
+	c->early = strcmp(base ? base + 1 : src, "modules.softdep") < 0;
 
 	for (size_t i = 0; i <= len; i++) {
 		char ch = i < len ? text[i] : '\n';
 		if (ch != '\n') {
 			last = ch;
 			/* A NUL would end the line early: refuse it, unless in a comment. */
-			comment |= ch == '#';
+			comment |= ch == '#' && !used;
 			nul |= ch == '\0' && !comment;
 			if (used + 1 < sizeof line)
 				line[used++] = ch;
@@ -227,7 +264,7 @@ int config_parse(struct config *c, const char *text, size_t len, const char *src
 		lineno++;
 		if (last == '\\' && i < len) { /* continuation: keep collecting */
 			if (!too_long)
-				line[used - 1] = ' ';
+				used--; /* as kmod: joined with nothing between */
 			last = 0;
 			continue;
 		}
@@ -316,5 +353,39 @@ int config_parse_file(struct config *c, const char *path)
 	if (err)
 		log_warn("%s: cannot read: %s", path, strerror(-err));
 	free(text);
+	return err;
+}
+
+int config_parse_path(struct config *c, const char *path)
+{
+	char **v = NULL;
+	unsigned n = 0;
+	struct dirent *d;
+	DIR *dir = opendir(path);
+	int err = 0;
+
+	if (!dir)
+		return config_parse_file(c, path); /* not a directory: a file (or its error) */
+	while ((d = readdir(dir)) && !err) {	   /* as kmod: *.conf, in name order */
+		size_t len = strlen(d->d_name);
+		if (d->d_name[0] == '.' || len < 6 || strcmp(d->d_name + len - 5, ".conf"))
+			continue;
+		if (!(err = config_push(&v, &n, d->d_name)))
+			for (unsigned i = n - 1; i > 0 && strcmp(v[i - 1], v[i]) > 0; i--) {
+				char *t = v[i];
+				v[i] = v[i - 1];
+				v[i - 1] = t;
+			}
+	}
+	closedir(dir);
+	for (unsigned i = 0; i < n; i++) {
+		char *f = fmt_alloc("%s/%s", path, v[i]);
+		int e = f ? config_parse_file(c, f) : -ENOMEM;
+		if (e == -ENOMEM)
+			err = e;
+		free(f);
+		free(v[i]);
+	}
+	free(v);
 	return err;
 }

@@ -6,9 +6,15 @@
  *   alias PATTERN MOD             PATTERN (a glob) means MOD
  *   softdep MOD pre: A B post: C  load A and B before MOD, C after
  *   load MOD                      load MOD at boot, whatever the devices
+ *   install MOD COMMAND           run COMMAND (/bin/sh -c) instead of inserting
+ *   remove MOD COMMAND            run COMMAND instead of removing (modprobe -r)
+ *   weakdep MOD A B               accepted; modpack packs A and B, nothing loads them
  *
- * '#' starts a comment, a trailing '\' joins the next line. `install` and
- * `remove` are recognised and refused (modload runs no shell commands).
+ * As kmod: a line whose first character is '#' is a comment (a '#' later
+ * on is part of the line); a trailing '\' joins the next line directly.
+ * An options line's parameters and an install/remove command are kept as
+ * written (tabs of an options line become blanks), from the second byte
+ * after the module name on.
  * The kernel command line adds MOD.key=value, modprobe.blacklist=A,B and
  * dracut's rd.driver.blacklist=, rd.driver.pre=, rd.driver.post=.
  *
@@ -29,6 +35,14 @@ struct cfg_softdep {
 	char *mod;
 	char **pre, **post;
 	unsigned npre, npost;
+	int early; /* its file sorts before "modules.softdep": it beats a module's own */
+};
+
+struct cfg_cmd {
+	char *mod;   /* normalised */
+	char *cmd;   /* as written */
+	char *where; /* "FILE:LINE" */
+	int remove;
 };
 
 struct config {
@@ -40,8 +54,12 @@ struct config {
 	unsigned nalias;
 	struct cfg_softdep *softdeps;
 	unsigned nsoftdeps;
+	struct cfg_cmd *cmds;
+	unsigned ncmds;
+	char **weak;
+	unsigned nweak;
 	unsigned warnings; /* lines that were skipped */
-	int said_install;  /* "install is not supported" is said once */
+	int early;	   /* the file being parsed sorts before "modules.softdep" */
 };
 
 /* Parse text (len bytes, need not be NUL-terminated); src names it in
@@ -51,11 +69,19 @@ int config_parse(struct config *c, const char *text, size_t len, const char *src
  * quietly); other errors (unreadable, a directory, over 1 MiB, out of
  * memory) are returned and logged once, naming the file. */
 int config_parse_file(struct config *c, const char *path);
+/* path is a file, or a directory whose *.conf files are read in name
+ * order. */
+int config_parse_path(struct config *c, const char *path);
 /* Kernel command line words (quote-aware). */
 int config_parse_cmdline(struct config *c, const char *cmdline);
 void config_free(struct config *c);
-/* Options for mod: the words joined by spaces, taken as they are. */
-int config_add_options(struct config *c, const char *mod, char **w, int nw);
+/* Options for mod, taken as they are. */
+int config_add_options(struct config *c, const char *mod, const char *opts);
+/* An install (remove = 0) or remove command for mod; where: "FILE:LINE". */
+int config_add_cmd(struct config *c, int remove, const char *mod, const char *cmd,
+		   const char *where);
+/* The first install/remove command for mod, or NULL. */
+const struct cfg_cmd *config_cmd(const struct config *c, const char *mod, int remove);
 /* Append a copy of s to a string list. */
 int config_push(char ***v, unsigned *n, const char *s);
 

@@ -50,6 +50,16 @@ const struct cfg_softdep *config_softdep(const struct config *c, const char *mod
 	return NULL;
 }
 
+/* As kmod: the first line whose pattern matches; a remove command asked
+ * for by a name that is no module matches exactly too. */
+const struct cfg_cmd *config_cmd(const struct config *c, const char *mod, int remove)
+{
+	for (unsigned i = 0; i < c->ncmds; i++)
+		if (c->cmds[i].remove == remove && wildmatch(c->cmds[i].mod, mod))
+			return &c->cmds[i];
+	return NULL;
+}
+
 static void free_list(char **v, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++)
@@ -70,6 +80,13 @@ void config_free(struct config *c)
 		free_list(c->softdeps[i].post, c->softdeps[i].npost);
 	}
 	free(c->softdeps);
+	for (unsigned i = 0; i < c->ncmds; i++) {
+		free(c->cmds[i].mod);
+		free(c->cmds[i].cmd);
+		free(c->cmds[i].where);
+	}
+	free(c->cmds);
+	free_list(c->weak, c->nweak);
 	free_list(c->blacklist, c->nblacklist);
 	free_list(c->forbid, c->nforbid);
 	free_list(c->load, c->nload);

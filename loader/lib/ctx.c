@@ -21,10 +21,17 @@ static int ctx_blob_options(struct ml_ctx *c)
 	const uint8_t *o = blob_sec(&c->b, SEC_CFGOPTS, &len);
 
 	for (uint32_t off = 0; off + 8 <= len; off += 8) {
-		char *opts = (char *)blob_str(&c->b, blob_u32(o + off + 4));
-		if (config_add_options(&c->cfg, blob_str(&c->b, blob_u32(o + off)), &opts, 1) < 0)
+		if (config_add_options(&c->cfg, blob_str(&c->b, blob_u32(o + off)),
+				       blob_str(&c->b, blob_u32(o + off + 4))) < 0)
 			return -ENOMEM;
 	}
+	o = blob_sec(&c->b, SEC_CFGCMDS, &len);
+	for (uint32_t off = 0; off + 16 <= len; off += 16)
+		if (config_add_cmd(&c->cfg, blob_str(&c->b, blob_u32(o + off))[0] == 'r',
+				   blob_str(&c->b, blob_u32(o + off + 4)),
+				   blob_str(&c->b, blob_u32(o + off + 8)),
+				   blob_str(&c->b, blob_u32(o + off + 12))) < 0)
+			return -ENOMEM;
 	return 0;
 }
 
@@ -59,7 +66,7 @@ int ctx_open(struct ml_ctx *c, const char *dir, const char *kver)
 void ctx_configure(struct ml_ctx *c, const char *file, const char *cmdline)
 {
 	if (file)
-		config_parse_file(&c->cfg, file);
+		config_parse_path(&c->cfg, file);
 	if (cmdline)
 		config_parse_cmdline(&c->cfg, cmdline);
 	c->extra.pat = (const char *const *)c->cfg.alias_pat;
@@ -107,6 +114,11 @@ void ctx_softdeps(const struct ml_ctx *c, unsigned mod, int post, struct softdep
 	struct blob_extra x = blob_mod_extra(&c->b, mod);
 
 	s->sd = config_softdep(&c->cfg, blob_mod_name(&c->b, mod));
+	/* As kmod: a module's own softdeps come as the file modules.softdep,
+	 * read in name order with the configuration files. */
+	if (s->sd && !s->sd->early && !(blob_mod(&c->b, mod).flags & BM_SOFTDEP_CFG) &&
+	    (blob_slist_count(&c->b, x.soft_pre) || blob_slist_count(&c->b, x.soft_post)))
+		s->sd = NULL;
 	s->off = post ? x.soft_post : x.soft_pre;
 	s->post = post;
 	s->n = s->sd ? (post ? s->sd->npost : s->sd->npre) : blob_slist_count(&c->b, s->off);
@@ -117,6 +129,23 @@ const char *ctx_softdep(const struct ml_ctx *c, const struct softdep_names *s, u
 	if (s->sd)
 		return s->post ? s->sd->post[i] : s->sd->pre[i];
 	return blob_slist_item(&c->b, s->off, i);
+}
+
+const struct cfg_cmd *ctx_install(const struct ml_ctx *c, unsigned mod, const char *name)
+{
+	struct softdep_names pre, post;
+
+	if (mod < blob_nmods(&c->b)) {
+		ctx_softdeps(c, mod, 0, &pre);
+		ctx_softdeps(c, mod, 1, &post);
+		if (pre.n || post.n)
+			return NULL;
+		return config_cmd(&c->cfg, blob_mod_name(&c->b, mod), 0);
+	}
+	for (unsigned i = 0; name && i < c->cfg.ncmds; i++)
+		if (!c->cfg.cmds[i].remove && !strcmp(c->cfg.cmds[i].mod, name))
+			return &c->cfg.cmds[i];
+	return NULL;
 }
 
 char *ctx_options(const struct ml_ctx *c, unsigned mod, const char *alias, const char *params)

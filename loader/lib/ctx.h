@@ -19,7 +19,8 @@ enum {
 	CTX_BLACKLIST = 1 << 1, /* honour blacklist for name loads too (modprobe -b) */
 	CTX_QUIET = 1 << 2,
 	CTX_VERBOSE = 1 << 3,
-	CTX_SHOW = 1 << 4, /* --show-depends: print insmod lines */
+	CTX_SHOW = 1 << 4,   /* --show-depends: print insmod lines */
+	CTX_NO_CMD = 1 << 5, /* modprobe -i: no install/remove command */
 };
 
 struct ml_ctx {
@@ -57,6 +58,11 @@ struct softdep_names {
 };
 void ctx_softdeps(const struct ml_ctx *c, unsigned mod, int post, struct softdep_names *s);
 const char *ctx_softdep(const struct ml_ctx *c, const struct softdep_names *s, unsigned i);
+
+/* mod's install command, or NULL: the first install line matching its name
+ * (for mod == blob_nmods(), a name that is no module: exactly name), unless
+ * it has softdeps (kmod then inserts it). */
+const struct cfg_cmd *ctx_install(const struct ml_ctx *c, unsigned mod, const char *name);
 
 /* The parameter string for inserting mod: its configured options (build
  * time, runtime file, command line), those given for alias (the name it was

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static int kernel_insert(void *arg, const struct ml_ctx *c, unsigned mod, const char *opts,
@@ -29,7 +30,74 @@ static int kernel_insert(void *arg, const struct ml_ctx *c, unsigned mod, const 
 	return insert_module(path, opts, buf);
 }
 
-const struct exec_ops exec_kernel = { kernel_insert, NULL };
+const struct exec_ops exec_kernel = { kernel_insert, NULL, exec_install };
+
+extern char **environ;
+
+int exec_install(void *arg, const struct cfg_cmd *cmd, const char *name, const char *opts)
+{
+	const char *c = cmd->cmd, *argv[4] = { "sh", "-c", NULL, NULL };
+	size_t n = strcspn(c, " \t"), nenv = 0;
+	char *line, *env, **envp;
+	pid_t pid;
+	int st, err;
+
+	(void)arg;
+	if (!c[n + strspn(c + n, " \t")]) { /* one word: the no-op idioms */
+		const char *w = c;
+		if (!strncmp(w, "/usr", 4))
+			w += 4;
+		if (!strncmp(w, "/bin/", 5))
+			w += 5;
+		if ((n == (size_t)(w - c) + 4 && !strncmp(w, "true", 4)) ||
+		    (n == (size_t)(w - c) + 5 && !strncmp(w, "false", 5)))
+			return w[0] == 't' ? 0 : -EINVAL;
+	}
+	if (access("/bin/sh", X_OK) < 0) {
+		log_err("%s: the install command of %s needs /bin/sh, which is not there", name,
+			cmd->where);
+		return -ENOENT;
+	}
+	if (!(line = strdup(c)))
+		return -ENOMEM;
+	for (size_t at = 0; line && line[at]; at++) { /* as kmod: the text is replaced */
+		if (strncmp(line + at, "$CMDLINE_OPTS", 13))
+			continue;
+		char *nl = fmt_alloc("%.*s%s%s", (int)at, line, opts, line + at + 13);
+		free(line);
+		line = nl;
+		at += strlen(opts) - 1;
+	}
+	while (environ[nenv])
+		nenv++;
+	env = fmt_alloc("MODPROBE_MODULE=%s", name);
+	envp = malloc((nenv + 2) * sizeof *envp);
+	err = -ENOMEM;
+	if (line && env && envp) {
+		memcpy(envp, environ, nenv * sizeof *envp);
+		envp[nenv] = env;
+		envp[nenv + 1] = NULL;
+		argv[2] = line;
+		log_dbg("%s: install %s", name, line);
+		err = (pid = fork()) < 0 ? -errno : 0;
+		if (pid == 0) {
+			execve("/bin/sh", (char **)argv, envp);
+			_exit(127);
+		}
+		while (!err && waitpid(pid, &st, 0) < 0)
+			if (errno != EINTR)
+				err = -errno;
+		if (!err && (!WIFEXITED(st) || WEXITSTATUS(st))) {
+			log_err("%s: install command (%s) failed: exit status %d", name, cmd->where,
+				WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+			err = -EINVAL;
+		}
+	}
+	free(line);
+	free(env);
+	free(envp);
+	return err;
+}
 
 int exec_init(struct exec *e, const struct ml_ctx *c, const struct exec_ops *ops)
 {
@@ -64,8 +132,12 @@ int exec_add(struct exec *e, const struct plan *p)
 
 		/* As kmod: nothing to do for a chain whose module is live (or
 		 * handled already in this run), softdeps included. */
-		if (nd->chain != chain)
-			chain = nd->chain, handled = e->m[ch->mod].state != MS_NONE;
+		if (nd->chain != chain) {
+			chain = nd->chain;
+			if (ch->mod == blob_nmods(&c->b)) /* a name that only has a command */
+				e->m[ch->mod].state = MS_NONE;
+			handled = e->m[ch->mod].state != MS_NONE;
+		}
 		if (nd->flags & PN_REQUIRED)
 			m->required = 1;
 		if (handled || m->state != MS_NONE)
@@ -84,6 +156,8 @@ int exec_add(struct exec *e, const struct plan *p)
 			e->pred = pred;
 			e->predcap = cap;
 		}
+		free(m->opts);
+		m->cmd = nd->cmd;
 		m->opts = ctx_options(c, nd->mod, target ? ch->alias : NULL,
 				      target ? ch->params : NULL);
 		if (!m->opts) {
@@ -184,8 +258,16 @@ static int step(struct exec *e, struct insert_buf *buf)
 	e->m[mod].state = MS_LOADING;
 	e->loading++;
 	flock_unlock(&e->lock);
-	log_dbg("%s: inserting", blob_mod_name(&e->c->b, mod));
-	err = e->ops.insert(e->ops.arg, e->c, mod, e->m[mod].opts, buf);
+	if (e->m[mod].cmd)
+		err = (e->ops.install ? e->ops.install : exec_install)(
+			e->ops.arg, e->m[mod].cmd,
+			mod < blob_nmods(&e->c->b) ? blob_mod_name(&e->c->b, mod)
+						   : e->m[mod].cmd->mod,
+			e->m[mod].opts);
+	else {
+		log_dbg("%s: inserting", blob_mod_name(&e->c->b, mod));
+		err = e->ops.insert(e->ops.arg, e->c, mod, e->m[mod].opts, buf);
+	}
 	flock_lock(&e->lock);
 	e->loading--;
 	record(e, mod, err);
@@ -310,7 +392,7 @@ void exec_stop(struct exec *e, int force)
 		return;
 	for (int i = 0; i < e->nworkers; i++)
 		pthread_join(e->tid[i], NULL);
-	for (uint32_t i = 0; i < blob_nmods(&e->c->b); i++)
+	for (uint32_t i = 0; i <= blob_nmods(&e->c->b); i++)
 		free(e->m[i].opts);
 	free(e->m);
 	free(e->queue);

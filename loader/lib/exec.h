@@ -34,7 +34,17 @@ struct exec_ops {
 	int (*insert)(void *arg, const struct ml_ctx *c, unsigned mod, const char *opts,
 		      struct insert_buf *buf);
 	void *arg;
+	/* Run an install command for name with parameter string opts instead
+	 * of inserting; NULL: exec_install. */
+	int (*install)(void *arg, const struct cfg_cmd *cmd, const char *name, const char *opts);
 };
+
+/* What kmod does with an install command: /bin/true, /bin/false,
+ * /usr/bin/true, /usr/bin/false, true and false without a shell (0 or
+ * -EINVAL), anything else through /bin/sh -c with $CMDLINE_OPTS replaced
+ * by opts and MODPROBE_MODULE=name in its environment; a non-zero exit is
+ * -EINVAL (said naming the module and the line). */
+int exec_install(void *arg, const struct cfg_cmd *cmd, const char *name, const char *opts);
 
 /* insert.c's insert_module on the module's file in the packed directory. */
 extern const struct exec_ops exec_kernel;
@@ -49,6 +59,7 @@ struct exec_mod {
 	unsigned char state, required; /* required: not merely a softdep */
 	unsigned pred, npred;	       /* what it waits for, in exec->pred (plan.h's form) */
 	char *opts;		       /* its parameter string */
+	const struct cfg_cmd *cmd;     /* its install command, or NULL */
 };
 
 struct exec {

@@ -43,7 +43,7 @@ struct plan_rel {
 struct walk {
 	struct plan *p;
 	const struct ml_ctx *c;
-	unsigned chain;
+	unsigned chain, flags;
 };
 
 /* v (*cap elements of size bytes) grown to hold need; NULL when out of
@@ -105,10 +105,16 @@ static void append(struct walk *w, unsigned mod)
 		return;
 	}
 	p->node = nn;
-	nn[p->n] = (struct plan_node){ mod, w->chain,
+	int target = mod == p->chain[w->chain].mod;
+	nn[p->n] = (struct plan_node){ mod,
+				       w->chain,
 				       (p->mark[mod] & REQUIRED ? PN_REQUIRED : 0) |
-					       (mod == p->chain[w->chain].mod ? PN_TARGET : 0),
-				       0, 0 };
+					       (target ? PN_TARGET : 0),
+				       target && (w->flags & PLAN_NO_CMD)
+					       ? NULL
+					       : ctx_install(w->c, mod, p->chain[w->chain].alias),
+				       0,
+				       0 };
 	if (!p->pos[mod]) {
 		p->pos[mod] = ++p->n;
 		deps = blob_list(&w->c->b, blob_mod(&w->c->b, mod).deps, &n);
@@ -149,10 +155,14 @@ static void soft(struct walk *w, unsigned mod, int post, int first)
 static void place(struct walk *w, unsigned mod)
 {
 	int first = !w->p->pos[mod];
+	/* As kmod: modprobe -i takes the module asked for without softdeps. */
+	int plain = (w->flags & PLAN_NO_CMD) && mod == w->p->chain[w->chain].mod;
 
-	soft(w, mod, 0, first);
+	if (!plain)
+		soft(w, mod, 0, first);
 	append(w, mod);
-	soft(w, mod, 1, first);
+	if (!plain)
+		soft(w, mod, 1, first);
 }
 
 static void probe(struct walk *w, unsigned mod)
@@ -160,7 +170,7 @@ static void probe(struct walk *w, unsigned mod)
 	uint32_t n;
 	const uint8_t *deps;
 
-	if (mod >= blob_nmods(&w->c->b) || (w->p->mark[mod] & VISITED))
+	if (mod > blob_nmods(&w->c->b) || (w->p->mark[mod] & VISITED))
 		return;
 	w->p->mark[mod] |= VISITED;
 	deps = blob_list(&w->c->b, blob_mod(&w->c->b, mod).deps, &n);
@@ -208,9 +218,9 @@ static int finish(struct plan *p)
 }
 
 static int chain(struct plan *p, const struct ml_ctx *c, unsigned mod, const char *alias,
-		 const char *params, int prio)
+		 const char *params, int prio, unsigned flags)
 {
-	struct walk w = { p, c, p->nchain };
+	struct walk w = { p, c, p->nchain, flags };
 	struct plan_chain *ch;
 	uint32_t n;
 	const uint8_t *deps;
@@ -230,7 +240,7 @@ static int chain(struct plan *p, const struct ml_ctx *c, unsigned mod, const cha
 	p->nchain++;
 	/* As kmod: the module and its dependencies are required before the
 	 * walk, which may reach them through softdeps first. */
-	memset(p->mark, 0, blob_nmods(&c->b));
+	memset(p->mark, 0, blob_nmods(&c->b) + 1);
 	p->mark[mod] |= REQUIRED;
 	deps = blob_list(&c->b, blob_mod(&c->b, mod).deps, &n);
 	for (uint32_t i = 0; i < n; i++)
@@ -249,13 +259,18 @@ int plan_request(struct plan *p, const struct ml_ctx *c, const char *name, const
 	int prio = flags & PLAN_DEVICE ? LOG_I : c->flags & CTX_QUIET ? LOG_D : LOG_N;
 
 	hits_init(&hl);
+	modname_normalize(name, norm, sizeof norm);
 	n = lookup(&c->b, &c->extra, name, &hl);
 	h = hl.v;
+	if (n == 0 && ctx_install(c, blob_nmods(&c->b), norm)) {
+		hits_free(&hl);
+		err = chain(p, c, blob_nmods(&c->b), norm, params, prio, flags);
+		return finish(p) < 0 ? p->err : err;
+	}
 	if (n <= 0) {
 		hits_free(&hl);
 		return n < 0 ? n : -ENOENT;
 	}
-	modname_normalize(name, norm, sizeof norm);
 	for (int i = 0; i < n; i++) {
 		int e;
 		if (h[i].kind == HIT_UNKNOWN) {
@@ -271,7 +286,7 @@ int plan_request(struct plan *p, const struct ml_ctx *c, const char *name, const
 			continue;
 		} else
 			e = chain(p, c, (unsigned)h[i].mod, h[i].via_alias ? norm : NULL, params,
-				  prio);
+				  prio, flags);
 		if (e < 0 && !err)
 			err = e;
 	}
@@ -281,7 +296,7 @@ int plan_request(struct plan *p, const struct ml_ctx *c, const char *name, const
 
 int plan_module(struct plan *p, const struct ml_ctx *c, unsigned mod, unsigned flags)
 {
-	int err = chain(p, c, mod, NULL, NULL, flags & PLAN_DEVICE ? LOG_I : LOG_N);
+	int err = chain(p, c, mod, NULL, NULL, flags & PLAN_DEVICE ? LOG_I : LOG_N, flags);
 
 	return finish(p) < 0 ? p->err : err;
 }

@@ -17,9 +17,13 @@ enum {
 	PN_TARGET = 2,	 /* the chain's module: its alias and params apply */
 };
 
+/* A node with cmd runs that install command instead of inserting. A name
+ * that is no module but has an install line plans as the one node of a
+ * chain whose mod is blob_nmods() (as kmod: the command is the module). */
 struct plan_node {
 	unsigned mod, chain;
-	unsigned flags;	      /* PN_* */
+	unsigned flags; /* PN_* */
+	const struct cfg_cmd *cmd;
 	unsigned pred, npred; /* first node of mod: what it waits for, in plan->pred */
 };
 
@@ -48,6 +52,8 @@ struct plan {
 enum {
 	PLAN_BLACKLIST = 1, /* blacklist applies to names too (modprobe -b) */
 	PLAN_DEVICE = 2,    /* a device's modalias: refusals are only info */
+	PLAN_NO_CMD = 4,    /* modprobe -i: the module asked for is inserted, its
+			       install command and softdeps not run */
 };
 
 int plan_init(struct plan *p, const struct ml_ctx *c);

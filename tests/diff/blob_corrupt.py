@@ -34,7 +34,7 @@ SUMMED_FROM = 20
 HEADER_WORDS = [  # offset, name (struct blob_header in loader/lib/blob.h)
     (20, "kver"), (24, "nmods"), (28, "naliases"), (32, "prefix_buckets"), (36, "gram_buckets"), (40, "max_prefix")]
 SECTIONS = ["STR", "MOD", "LIST", "EXTRA", "SLIST", "DIRS", "TOKENS", "ALIASES", "ABLOCKS",
-            "PREFIX", "GRAMS", "ALWAYS", "CFGALIAS", "CFGOPTS"]
+            "PREFIX", "GRAMS", "ALWAYS", "CFGALIAS", "CFGOPTS", "CFGCMDS"]
 HSZ = 44 + 8 * len(SECTIONS)
 for i, s in enumerate(SECTIONS):
     HEADER_WORDS.append((44 + 8 * i, "sec[%s].off" % s))

@@ -111,7 +111,7 @@ static int fake_insert(void *arg, const struct ml_ctx *cx, unsigned mod, const c
 	return err;
 }
 
-static const struct exec_ops fake = { fake_insert, NULL };
+static const struct exec_ops fake = { fake_insert, NULL, NULL };
 
 static void fake_reset(void)
 {
