@@ -129,7 +129,7 @@ static void drain_uevents(struct loop *l, int fd, char *buf)
 		l->last_event = now();
 		if (!ev.modalias || !ev.action || strcmp(ev.action, "add"))
 			continue;
-		if (!strncmp(ev.modalias, "usb:", 4) && strstr(ev.modalias, "ic09"))
+		if (!strncmp(ev.modalias, "usb:", 4) && has_text(ev.modalias, "ic09"))
 			l->hub_end = l->last_event + HUB_MS; /* a hub: its ports come next */
 		want_alias(l, ev.modalias);
 	}

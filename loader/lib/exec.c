@@ -312,6 +312,15 @@ enum mod_state exec_state(struct exec *e, unsigned mod)
 	return s;
 }
 
+/* strstr(s, w) != NULL, without musl's two-way strstr (1.3 KB). */
+int has_text(const char *s, const char *w)
+{
+	for (size_t n = strlen(w); *s; s++)
+		if (!strncmp(s, w, n))
+			return 1;
+	return 0;
+}
+
 void exec_scan_loaded(struct exec *e)
 {
 	char *text, *line, *next;
@@ -325,6 +334,9 @@ void exec_scan_loaded(struct exec *e)
 		next = line + strcspn(line, "\n");
 		if (*next)
 			*next++ = '\0';
+		if (has_text(line, " Loading "))
+			continue; /* its init runs (another loader's): inserting it again waits for
+				     it */
 		line[strcspn(line, " ")] = '\0';
 		modname_normalize(line, name, sizeof name);
 		int m = blob_find_mod(&e->c->b, name);

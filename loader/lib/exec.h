@@ -102,7 +102,11 @@ void exec_expire(struct exec *e);
 /* Modules queued or loading (not hung). */
 unsigned exec_busy(struct exec *e);
 enum mod_state exec_state(struct exec *e, unsigned mod);
-/* Mark the modules /proc/modules lists as live (nothing to do for them). */
+/* Whether s contains w (a small strstr). */
+int has_text(const char *s, const char *w);
+/* Mark the modules /proc/modules lists as live (nothing to do for them),
+ * but not those still Loading: their insert is left to wait for them, so
+ * that the deadline applies. */
 void exec_scan_loaded(struct exec *e);
 /* Say which modules are still queued or loading (at a timeout). */
 void exec_report_pending(struct exec *e);
