@@ -196,6 +196,12 @@ static int step(struct exec *e, struct insert_buf *buf)
 	if (e->m[mod].state == MS_HUNG) { /* said and counted: only its outcome changes */
 		report(e->c, LOG_N, OUT_LATE, mod, NULL, err);
 		settle(e, mod, err == 0 || err == -EEXIST ? MS_LIVE : MS_FAILED);
+		for (uint32_t i = 0; !err && i < blob_nmods(&e->c->b); i++)
+			if (e->m[i].state == MS_SKIPPED) { /* it was slow, not stuck: try again */
+				e->m[i].state = MS_QUEUED;
+				e->n.failed -= e->m[i].required;
+				e->queue[e->nqueue++] = i;
+			}
 	} else {
 		e->loading--;
 		record(e, mod, err);

@@ -19,7 +19,8 @@
  * no longer waited for (exec_busy leaves it out), its dependants are
  * skipped, and a spare worker takes the stuck one's place. The stuck thread
  * stays in the kernel; should the insert return after all, its outcome is
- * recorded then.
+ * recorded then, and when it loaded, what was skipped is queued again (a
+ * slow init, e.g. under emulation, is not a stuck one).
  *
  * The insert itself goes through exec_ops, so that tests can run the
  * executor without a kernel (exec_kernel is the real one). */
