@@ -2,7 +2,8 @@
  * devices appear (loader/lib/coldplug.c does it; this parses the options).
  *
  *   modload coldplug [--wait SPEC]... [--load NAME]... [--timeout SECS]
- *                    [--idle MS] [--settle MS] [--jobs N]
+ *                    [--idle MS] [--settle MS] [--jobs N] [--deadline SECS]
+ *                    [--root-first]
  */
 #include "applets.h"
 #include "coldplug.h"
@@ -19,12 +20,14 @@
 /* The command line, as opt.h parses it. */
 static struct opt args;
 
-/* --timeout SECS, --idle MS, --jobs N, --settle MS: whole numbers only. */
+/* --timeout SECS, --idle MS, --jobs N, --settle MS, --deadline SECS: whole
+ * numbers only. */
 static int number_option(int c, const char *arg, struct coldplug_opts *o)
 {
 	int *v = c == 't'   ? &o->timeout
 		 : c == 'i' ? &o->idle_ms
 		 : c == 'j' ? &o->jobs
+		 : c == 'd' ? &o->deadline
 			    : &o->settle_ms;
 	int err = parse_int_word(arg, v);
 
@@ -44,19 +47,23 @@ static void usage(int f)
 		  "  --timeout SECS  give up waiting after SECS (default %d)\n"
 		  "  --idle MS       without --wait: quiet time that means done (default %d)\n"
 		  "  --settle MS     with --wait: also wait for MS without uevents (default 0)\n"
-		  "  --jobs N        modules inserted at the same time (default %d)\n",
-		  COLDPLUG_TIMEOUT, COLDPLUG_IDLE_MS, COLDPLUG_JOBS);
+		  "  --jobs N        modules inserted at the same time (default %d)\n"
+		  "  --deadline SECS say a load hung after SECS, stop waiting for it (default %d)\n"
+		  "  --root-first    return once --wait and --load are there; leave the rest\n",
+		  COLDPLUG_TIMEOUT, COLDPLUG_IDLE_MS, COLDPLUG_JOBS, COLDPLUG_DEADLINE);
 }
 
 static int parse(int argc, char **argv, struct coldplug_opts *o)
 {
 	static const struct opt_long lo[] = {
-		{ "wait", 1, 'w' }, { "load", 1, 'l' },	  { "timeout", 1, 't' }, { "idle", 1, 'i' },
-		{ "jobs", 1, 'j' }, { "settle", 1, 's' }, { "help", 0, 'h' },	 { 0, 0, 0 },
+		{ "wait", 1, 'w' }, { "load", 1, 'l' },	    { "timeout", 1, 't' },
+		{ "idle", 1, 'i' }, { "jobs", 1, 'j' },	    { "settle", 1, 's' },
+		{ "help", 0, 'h' }, { "deadline", 1, 'd' }, { "root-first", 0, 'r' },
+		{ 0, 0, 0 },
 	};
 	int c;
 
-	opt_begin(&args, argc, argv, "w:l:t:i:j:s:h", lo);
+	opt_begin(&args, argc, argv, "w:l:t:i:j:s:d:rh", lo);
 	while ((c = opt_next(&args)) != -1) {
 		switch (c) {
 		case 'w':
@@ -75,9 +82,11 @@ static int parse(int argc, char **argv, struct coldplug_opts *o)
 		case 'i':
 		case 'j':
 		case 's':
+		case 'd':
 			if (number_option(c, args.arg, o) < 0)
 				return -EINVAL;
 			break;
+		case 'r': o->root_first = 1; break;
 		case 'h':
 			usage(1);
 			fd_flush();
@@ -86,7 +95,7 @@ static int parse(int argc, char **argv, struct coldplug_opts *o)
 		}
 	}
 	if (args.ind != argc || o->timeout <= 0 || o->idle_ms < 0 || o->jobs <= 0 ||
-	    o->settle_ms < 0) {
+	    o->settle_ms < 0 || o->deadline < 0) {
 		usage(2);
 		return -EINVAL;
 	}
@@ -98,6 +107,7 @@ int coldplug_main(int argc, char **argv)
 	struct coldplug_opts o = { .timeout = COLDPLUG_TIMEOUT,
 				   .idle_ms = COLDPLUG_IDLE_MS,
 				   .jobs = COLDPLUG_JOBS,
+				   .deadline = COLDPLUG_DEADLINE,
 				   .dir = applet_dir };
 
 	log_use_kmsg(KMSG_ALL);

@@ -6,19 +6,23 @@
 #include "fmt.h"
 #include "log.h"
 #include "lookup.h"
+#include "num.h"
+#include "readfile.h"
 #include "uevent.h"
 #include "waitspec.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #define SEEN_SLOTS 8192 /* distinct modaliases remembered; more are still loaded */
+#define MAX_NEED 16	/* --load modules root-first waits for */
+#define HUB_MS 1000	/* a new USB hub's ports are enumerated within this */
 
 struct loop {
 	const struct coldplug_opts *o;
@@ -27,17 +31,13 @@ struct loop {
 	struct plan p;
 	char *seen[SEEN_SLOTS];
 	unsigned nseen, nomatch, events;
-	long long t0, t_root, last_event; /* ms of CLOCK_BOOTTIME */
-	int nomem;			  /* "out of memory" said */
+	unsigned need[MAX_NEED], nneed;		   /* the --load chains' modules */
+	long long t0, t_root, last_event, hub_end; /* ms of CLOCK_BOOTTIME */
+	int nomem;				   /* "out of memory" said */
 };
 
 /* Milliseconds since boot (integers: no floating point in the binary). */
-static long long now(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_BOOTTIME, &t);
-	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
+#define now exec_now
 
 /* 1 when alias is new (and remembers it), 0 when seen before. */
 static int first_time(struct loop *l, const char *alias)
@@ -83,9 +83,13 @@ static void want_alias(void *ctx, const char *alias)
  * would be: blacklist stops only what is reached through an alias. */
 static void want_names(struct loop *l, char *const *names, unsigned n, const char *why)
 {
-	for (unsigned i = 0; i < n; i++)
+	for (unsigned i = 0; i < n; i++) {
 		if (want(l, names[i], 0, 0) == -ENOENT)
 			log_err("%s: module %s not found in %s", why, names[i], l->c->dir);
+		for (unsigned k = 0; names == l->o->load && k < l->p.nchain && l->nneed < MAX_NEED;
+		     k++)
+			l->need[l->nneed++] = l->p.chain[k].mod;
+	}
 }
 
 static void want_flagged(struct loop *l)
@@ -123,8 +127,11 @@ static void drain_uevents(struct loop *l, int fd, char *buf)
 			continue;
 		l->events++;
 		l->last_event = now();
-		if (ev.modalias && ev.action && !strcmp(ev.action, "add"))
-			want_alias(l, ev.modalias);
+		if (!ev.modalias || !ev.action || strcmp(ev.action, "add"))
+			continue;
+		if (!strncmp(ev.modalias, "usb:", 4) && has_text(ev.modalias, "ic09"))
+			l->hub_end = l->last_event + HUB_MS; /* a hub: its ports come next */
+		want_alias(l, ev.modalias);
 	}
 }
 
@@ -138,13 +145,80 @@ static int waits_met(struct loop *l)
 	return 1;
 }
 
+/* Whether dir has an entry whose name starts with prefix (into name). */
+static int has_entry(const char *dir, const char *prefix, char *name, size_t cap)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int found = 0;
+
+	while (d && !found && (de = readdir(d)))
+		if ((found = !strncmp(de->d_name, prefix, strlen(prefix))))
+			fmt_snprintf(name, cap, "%s/%s", dir, de->d_name);
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/* 1 while a bus is known to be still finding devices, though no load is
+ * in flight and no uevent came for a while: a USB hub appeared less than
+ * HUB_MS ago (its ports are being enumerated); a usb-storage interface has
+ * no SCSI target yet (it scans delay_use seconds after binding; given up
+ * delay_use + 3 s after the last uevent); an asynchronous SCSI scan runs
+ * (the kernel thread scsi_scan_N exists). */
+static int scanning(struct loop *l)
+{
+	static const char us[] = "/sys/bus/usb/drivers/usb-storage";
+	char a[PATH_MAX], b[PATH_MAX], *text;
+	struct dirent *de;
+	size_t len;
+	int busy = now() < l->hub_end, delay = 1;
+	DIR *d = opendir(us);
+
+	if (read_whole_file(AT_FDCWD, "/sys/module/usb_storage/parameters/delay_use", 32, &text,
+			    &len) == 0) {
+		text[strcspn(text, "\n")] = '\0';
+		parse_int_word(text, &delay);
+		free(text);
+	}
+	while (d && !busy && (de = readdir(d)))
+		if (strchr(de->d_name, ':') && now() - l->last_event < 1000LL * (delay + 3)) {
+			fmt_snprintf(a, sizeof a, "%s/%s", us, de->d_name);
+			busy = !has_entry(a, "host", b, sizeof b) ||
+			       !has_entry(b, "target", a, sizeof a);
+		}
+	if (d)
+		closedir(d);
+	d = opendir("/proc");
+	while (d && !busy && (de = readdir(d))) {
+		fmt_snprintf(a, sizeof a, "/proc/%s/comm", de->d_name);
+		if (de->d_name[0] > '0' && de->d_name[0] <= '9' &&
+		    read_whole_file(AT_FDCWD, a, 64, &text, &len) == 0) {
+			busy = !strncmp(text, "scsi_scan_", 10);
+			free(text);
+		}
+	}
+	if (d)
+		closedir(d);
+	return busy;
+}
+
 static int done(struct loop *l)
 {
+	long long quiet = now() - l->last_event;
+
+	if (l->o->root_first) { /* the root and its filesystem; the rest is not waited for */
+		for (unsigned i = 0; i < l->nneed; i++)
+			if (exec_state(&l->e, l->need[i]) == MS_QUEUED ||
+			    exec_state(&l->e, l->need[i]) == MS_LOADING)
+				return 0;
+		return waits_met(l) && quiet >= l->o->settle_ms;
+	}
 	if (exec_busy(&l->e))
 		return 0;
 	if (l->o->nwait)
-		return waits_met(l) && now() - l->last_event >= l->o->settle_ms;
-	return now() - l->last_event >= l->o->idle_ms;
+		return waits_met(l) && quiet >= l->o->settle_ms;
+	return quiet >= l->o->idle_ms && (l->o->isolated || !scanning(l));
 }
 
 /* Run until done or the deadline; returns 0, or -ETIMEDOUT. */
@@ -156,6 +230,7 @@ static int run_events(struct loop *l, int ufd, int notify_rd, long long deadline
 	for (;;) {
 		if (!l->e.nworkers)
 			exec_run(&l->e); /* no worker could start: insert here */
+		exec_expire(&l->e);
 		if (done(l))
 			return 0;
 		long long left = deadline - now();
@@ -184,13 +259,13 @@ static void summary(struct loop *l, int timed_out)
 	const struct exec_counts *n = &l->e.n;
 	long long t = now();
 	log_msg(LOG_N,
-		"coldplug: %u loaded, %u failed, %u skipped, %u already live, %u builtin; %u "
-		"modaliases (%u unmatched), %u uevents; start %lld.%03llds, root %s%lld.%03llds, "
-		"done %lld.%03llds (+%lld.%03llds)%s",
-		n->loaded, n->failed, n->skipped, n->already, n->builtin, l->nseen, l->nomatch,
-		l->events, l->t0 / 1000, l->t0 % 1000, l->t_root ? "" : "n/a ", l->t_root / 1000,
-		l->t_root % 1000, t / 1000, t % 1000, (t - l->t0) / 1000, (t - l->t0) % 1000,
-		timed_out ? ", TIMED OUT" : "");
+		"coldplug: %u loaded, %u failed, %u skipped, %u already live, %u builtin, %u hung, "
+		"%u left; %u modaliases (%u unmatched), %u uevents; start %lld.%03llds, root "
+		"%s%lld.%03llds, done %lld.%03llds (+%lld.%03llds)%s",
+		n->loaded, n->failed, n->skipped, n->already, n->builtin, n->hung, exec_busy(&l->e),
+		l->nseen, l->nomatch, l->events, l->t0 / 1000, l->t0 % 1000,
+		l->t_root ? "" : "n/a ", l->t_root / 1000, l->t_root % 1000, t / 1000, t % 1000,
+		(t - l->t0) / 1000, (t - l->t0) % 1000, timed_out ? ", TIMED OUT" : "");
 }
 
 static void loop_free(struct loop *l, int ufd, const int *notify)
@@ -220,6 +295,7 @@ int coldplug_loop(const struct ml_ctx *c, const struct exec_ops *ops, const stru
 	}
 	l->o = o;
 	l->c = c;
+	l->e.deadline_ms = o->deadline * 1000;
 	l->t0 = l->last_event = now();
 	if (!o->isolated)
 		exec_scan_loaded(&l->e);
@@ -258,8 +334,7 @@ int coldplug_loop(const struct ml_ctx *c, const struct exec_ops *ops, const stru
 	summary(l, err == -ETIMEDOUT);
 	if (n)
 		*n = l->e.n;
-	exec_stop(&l->e, err == -ETIMEDOUT);
-	if (err != -ETIMEDOUT)
+	if (!exec_stop(&l->e, err == -ETIMEDOUT))
 		loop_free(l, ufd, notify); /* else a worker may still use it */
 	return err;
 }
@@ -279,9 +354,9 @@ int coldplug_run(const struct coldplug_opts *o)
 	cmdline = ctx_proc_cmdline();
 	ctx_configure(&c, RUNTIME_CONFIG, cmdline ? cmdline : "");
 	free(cmdline);
+	/* c stays open: a worker may still be inside an insert; the process
+	 * ends next. */
 	err = coldplug_loop(&c, &exec_kernel, o, NULL);
-	if (err != -ETIMEDOUT)
-		ctx_close(&c);
 	return err == -ETIMEDOUT ? 0 : err;
 }
 

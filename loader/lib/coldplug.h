@@ -9,8 +9,14 @@
  *
  * It returns when every --wait device exists and no insert is in flight
  * (and, with --settle, no uevent came for that long either), or, without
- * --wait, when nothing is in flight and no uevent came for --idle ms. At
- * --timeout it says what is still pending and returns anyway. */
+ * --wait, when nothing is in flight, no uevent came for --idle ms and no
+ * bus is known to be still scanning (see scanning() in coldplug.c). With
+ * --root-first it returns once every --wait device exists and the --load
+ * modules are settled, whatever else is in flight: workers stop taking
+ * new modules, inserts under way finish in the kernel. A load whose init
+ * has not returned after --deadline seconds is reported hung and not
+ * waited for (exec.h). At --timeout it says what is still pending and
+ * returns anyway. */
 #ifndef MODLOAD_COLDPLUG_H
 #define MODLOAD_COLDPLUG_H
 
@@ -20,6 +26,7 @@
 #define COLDPLUG_TIMEOUT 30
 #define COLDPLUG_IDLE_MS 250
 #define COLDPLUG_JOBS 4
+#define COLDPLUG_DEADLINE 5 /* s */
 
 struct coldplug_opts {
 	const char *wait[COLDPLUG_MAX_WAIT];
@@ -28,6 +35,8 @@ struct coldplug_opts {
 	unsigned nload;
 	int timeout, idle_ms, jobs;
 	int settle_ms;	     /* with --wait: also this much quiet once the devices exist */
+	int root_first;	     /* return once the --wait devices and --load modules are there */
+	int deadline;	     /* s an insert may take before it is said hung; 0: none */
 	const char *dir;     /* the packed directory; NULL: /lib/modules/`uname -r` */
 	const char *devices; /* the tree scanned; NULL: /sys/devices (tests give their own) */
 	int isolated;	     /* tests: no uevent socket, /proc/modules not read */

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static int kernel_insert(void *arg, const struct ml_ctx *c, unsigned mod, const char *opts,
@@ -256,7 +257,9 @@ static int step(struct exec *e, struct insert_buf *buf)
 	if (!pick(e, &mod))
 		return 0;
 	e->m[mod].state = MS_LOADING;
+	e->m[mod].start = exec_now();
 	e->loading++;
+	e->inside++;
 	flock_unlock(&e->lock);
 	if (e->m[mod].cmd)
 		err = (e->ops.install ? e->ops.install : exec_install)(
@@ -269,8 +272,20 @@ static int step(struct exec *e, struct insert_buf *buf)
 		err = e->ops.insert(e->ops.arg, e->c, mod, e->m[mod].opts, buf);
 	}
 	flock_lock(&e->lock);
-	e->loading--;
-	record(e, mod, err);
+	e->inside--;
+	if (e->m[mod].state == MS_HUNG) { /* said and counted: only its outcome changes */
+		report(e->c, LOG_N, OUT_LATE, mod, NULL, err);
+		settle(e, mod, err == 0 || err == -EEXIST ? MS_LIVE : MS_FAILED);
+		for (uint32_t i = 0; !err && i < blob_nmods(&e->c->b); i++)
+			if (e->m[i].state == MS_SKIPPED) { /* it was slow, not stuck: try again */
+				e->m[i].state = MS_QUEUED;
+				e->n.failed -= e->m[i].required;
+				e->queue[e->nqueue++] = i;
+			}
+	} else {
+		e->loading--;
+		record(e, mod, err);
+	}
 	return 1;
 }
 
@@ -312,25 +327,59 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-int exec_start(struct exec *e, int n, int notify_fd)
+/* One more worker; pthread_create's error (it does not set errno). */
+static int spawn(struct exec *e)
 {
 	pthread_attr_t attr;
+	int err;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 256 << 10); /* kernel_insert keeps ~12 KiB of paths */
+	err = pthread_create(&e->tid[e->nworkers], &attr, worker, e);
+	e->nworkers += !err;
+	pthread_attr_destroy(&attr);
+	return err;
+}
+
+#define SPARE_WORKERS 8 /* to replace hung ones */
+
+int exec_start(struct exec *e, int n, int notify_fd)
+{
 	int err = 0;
 
 	e->notify_fd = notify_fd;
-	if (n <= 0 || !(e->tid = calloc((size_t)n, sizeof *e->tid)))
+	if (n <= 0 || !(e->tid = calloc((size_t)n + SPARE_WORKERS, sizeof *e->tid)))
 		return n <= 0 ? -EINVAL : -ENOMEM;
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, 256 << 10); /* kernel_insert keeps ~12 KiB of paths */
-	while (e->nworkers < n && !err) {
-		/* pthread_create returns its error; it does not set errno. */
-		err = pthread_create(&e->tid[e->nworkers], &attr, worker, e);
-		e->nworkers += !err;
-	}
-	pthread_attr_destroy(&attr);
+	e->maxworkers = n + SPARE_WORKERS;
+	while (e->nworkers < n && !err)
+		err = spawn(e);
 	if (err && e->nworkers)
 		log_warn("only %d of %d workers started: %s", e->nworkers, n, strerror(err));
 	return e->nworkers ? 0 : -err;
+}
+
+long long exec_now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_BOOTTIME, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+void exec_expire(struct exec *e)
+{
+	long long t = exec_now();
+
+	flock_lock(&e->lock);
+	for (uint32_t i = 0; e->deadline_ms && e->loading && i < blob_nmods(&e->c->b); i++)
+		if (e->m[i].state == MS_LOADING && t - e->m[i].start >= e->deadline_ms) {
+			report(e->c, LOG_E, OUT_HUNG, i, NULL, (int)(t - e->m[i].start));
+			e->loading--;
+			e->n.hung++;
+			settle(e, i, MS_HUNG);
+			if (e->nworkers && e->nworkers < e->maxworkers)
+				spawn(e); /* in its place; without, the others go on */
+		}
+	flock_unlock(&e->lock);
 }
 
 unsigned exec_busy(struct exec *e)
@@ -349,6 +398,15 @@ enum mod_state exec_state(struct exec *e, unsigned mod)
 	return s;
 }
 
+/* strstr(s, w) != NULL, without musl's two-way strstr (1.3 KB). */
+int has_text(const char *s, const char *w)
+{
+	for (size_t n = strlen(w); *s; s++)
+		if (!strncmp(s, w, n))
+			return 1;
+	return 0;
+}
+
 void exec_scan_loaded(struct exec *e)
 {
 	char *text, *line, *next;
@@ -362,6 +420,9 @@ void exec_scan_loaded(struct exec *e)
 		next = line + strcspn(line, "\n");
 		if (*next)
 			*next++ = '\0';
+		if (has_text(line, " Loading "))
+			continue; /* its init runs (another loader's): inserting it again waits for
+				     it */
 		line[strcspn(line, " ")] = '\0';
 		modname_normalize(line, name, sizeof name);
 		int m = blob_find_mod(&e->c->b, name);
@@ -382,14 +443,15 @@ void exec_report_pending(struct exec *e)
 	flock_unlock(&e->lock);
 }
 
-void exec_stop(struct exec *e, int force)
+int exec_stop(struct exec *e, int force)
 {
 	flock_lock(&e->lock);
 	e->stop = 1;
+	force |= e->inside != 0;
 	flock_broadcast(&e->work);
 	flock_unlock(&e->lock);
 	if (force)
-		return;
+		return 1;
 	for (int i = 0; i < e->nworkers; i++)
 		pthread_join(e->tid[i], NULL);
 	for (uint32_t i = 0; i <= blob_nmods(&e->c->b); i++)
@@ -399,4 +461,5 @@ void exec_stop(struct exec *e, int force)
 	free(e->pred);
 	free(e->tid);
 	insert_buf_free(&e->buf);
+	return 0;
 }

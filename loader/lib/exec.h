@@ -4,6 +4,7 @@
  *
  *   none -> queued -> loading -> live | failed     (inserted, or tried)
  *                  \-> skipped                      (a dependency did not load)
+ *   loading -> hung                                 (init past the deadline)
  *
  * A queued module is taken when everything it waits for is settled: its
  * dependencies live, its softdeps live or not (softdep failure is not fatal,
@@ -12,6 +13,14 @@
  * inserts in plan order, which is kmod's. Each module is inserted at most
  * once per run: the state, under one lock, is what makes sure; the kernel
  * does not refuse a second init_module of the same image for us.
+ *
+ * With a deadline (exec.deadline_ms), exec_expire marks a module whose
+ * insert has not returned in time as hung: it is said by name, counted,
+ * no longer waited for (exec_busy leaves it out), its dependants are
+ * skipped, and a spare worker takes the stuck one's place. The stuck thread
+ * stays in the kernel; should the insert return after all, its outcome is
+ * recorded then, and when it loaded, what was skipped is queued again (a
+ * slow init, e.g. under emulation, is not a stuck one).
  *
  * The insert itself goes through exec_ops, so that tests can run the
  * executor without a kernel (exec_kernel is the real one). */
@@ -25,7 +34,7 @@
 
 #include <pthread.h>
 
-enum mod_state { MS_NONE, MS_QUEUED, MS_LOADING, MS_LIVE, MS_FAILED, MS_SKIPPED };
+enum mod_state { MS_NONE, MS_QUEUED, MS_LOADING, MS_LIVE, MS_FAILED, MS_SKIPPED, MS_HUNG };
 
 struct exec_ops {
 	/* Insert mod with parameter string opts ("" for none). Returns 0, or a
@@ -53,6 +62,7 @@ struct exec_counts {
 	unsigned loaded, already, builtin;
 	unsigned failed;  /* required modules that did not load (tried, or skipped) */
 	unsigned skipped; /* refused by the plan: blacklisted, forbidden */
+	unsigned hung;	  /* inserts past the deadline */
 };
 
 struct exec_mod {
@@ -60,6 +70,7 @@ struct exec_mod {
 	unsigned pred, npred;	       /* what it waits for, in exec->pred (plan.h's form) */
 	char *opts;		       /* its parameter string */
 	const struct cfg_cmd *cmd;     /* its install command, or NULL */
+	long long start;	       /* ms (exec_now) its insert began */
 };
 
 struct exec {
@@ -72,7 +83,9 @@ struct exec {
 	struct flock_mutex lock; /* guards all of the above once workers run */
 	struct flock_cond work;	 /* broadcast when something changed */
 	pthread_t *tid;
-	int nworkers, stop;
+	int nworkers, maxworkers, stop;
+	unsigned inside;       /* workers inside an insert, hung ones included */
+	int deadline_ms;       /* 0: none */
 	int notify_fd;	       /* gets a byte after each module settles, or -1 */
 	struct insert_buf buf; /* for exec_run */
 };
@@ -95,15 +108,24 @@ void exec_run(struct exec *e);
  * error. */
 int exec_request(struct exec *e, struct plan *p, const char *name, const char *params,
 		 unsigned flags);
-/* Modules queued or loading. */
+/* Milliseconds of CLOCK_BOOTTIME. */
+long long exec_now(void);
+/* Mark loads older than the deadline hung (see above). */
+void exec_expire(struct exec *e);
+/* Modules queued or loading (not hung). */
 unsigned exec_busy(struct exec *e);
 enum mod_state exec_state(struct exec *e, unsigned mod);
-/* Mark the modules /proc/modules lists as live (nothing to do for them). */
+/* Whether s contains w (a small strstr). */
+int has_text(const char *s, const char *w);
+/* Mark the modules /proc/modules lists as live (nothing to do for them),
+ * but not those still Loading: their insert is left to wait for them, so
+ * that the deadline applies. */
 void exec_scan_loaded(struct exec *e);
 /* Say which modules are still queued or loading (at a timeout). */
 void exec_report_pending(struct exec *e);
-/* Stop the workers and free everything. With force, only tell them to stop
- * and free nothing: a worker may be stuck in a module's init for good. */
-void exec_stop(struct exec *e, int force);
+/* Stop the workers and free everything. When a worker is still inside an
+ * insert (a hung one, or force: one may be), only tell them to stop, free
+ * nothing and return 1: it may be stuck in a module's init for good. */
+int exec_stop(struct exec *e, int force);
 
 #endif

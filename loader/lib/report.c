@@ -52,5 +52,15 @@ void report(const struct ml_ctx *c, int prio, enum outcome what, unsigned mod, c
 	case OUT_WAITING:
 		log_msg(prio, "%s: still waiting for dependencies at the timeout", name);
 		break;
+	case OUT_HUNG:
+		log_msg(prio,
+			"%s: init has not returned after %d ms: not waiting for it (it stays in "
+			"the kernel)",
+			name, err);
+		break;
+	case OUT_LATE:
+		log_msg(prio, "%s: init returned after its deadline: %s", name,
+			err && err != -EEXIST ? insert_strerror(err) : "loaded");
+		break;
 	}
 }

@@ -15,6 +15,8 @@ enum outcome {
 	OUT_BLACKLISTED,     /* other: the name it was asked for by */
 	OUT_LOADING,	     /* still initialising at the timeout */
 	OUT_WAITING,	     /* still waiting for what it needs at the timeout */
+	OUT_HUNG,	     /* err: ms its init has been running, past the deadline */
+	OUT_LATE,	     /* err: what its insert returned, after it was said hung */
 };
 
 /* Words for why a module's file cannot be named (blob_mod_path's errors). */
