@@ -13,12 +13,15 @@
         DIR/kconf (fake-kernel.conf lines: delays).
   fkgen.py graphs N DIR
         Random graphs 1..N into DIR/SEED/, each with its tree (DIR/SEED/tree).
-  fkgen.py checkgraphs N DIR MODE...
+  fkgen.py checkgraphs N DIR MODE... [--pre-only SEED]
         For each graph DIR/SEED and MODE, check DIR/SEED/MODE/fake-kernel.log
         against the graph's devices three ways (--exact, --pre, --post) and
         write the problems found to DIR/SEED/MODE.exact, .pre and .post
-        (empty: none). --pre takes its --plans from DIR/SEED/chains when
-        there is one, and writes what it excused to DIR/SEED/MODE.pre-excused.
+        (empty: none). --pre takes its --plans from DIR/SEED/chains.modload
+        for coldplug (the executor follows its plan), from chains.kmod for
+        modprobe (else chains.modload), when they are there, and writes what
+        it excused to DIR/SEED/MODE.pre-excused. --pre-only SEED: only the
+        --pre check, of graph SEED.
   fkgen.py check SPEC LOG [--want NAME,..] [--devices FILE] [--pre] [--post]
                  [--exact] [--fail NAME,..] [--forbid NAME,..]
                  [--plans FILE [--excused FILE]]
@@ -26,11 +29,11 @@
         twice; nothing started before each dependency ended successfully;
         with --pre, nor before each of its pre softdeps (when inserted at
         all) ended, unless a probe list of --plans (one request's
-        --show-depends a line, module names: kmod's) puts the module first
-        too: kmod's visited set cuts a pre softdep that is still being
-        probed further up (A pre: B, B pre: C, C post: A, A asked for as a
-        dependency), and the loaders follow kmod's order there (excused
-        orders go to --excused FILE); with --exact, the modules started are exactly
+        --show-depends a line, module names) puts the module first too:
+        kmod's visited set skips a pre softdep that is still being probed
+        further up (A pre: B, B pre: C, C post: A, A asked for as a
+        dependency), and modload plans as kmod there (excused orders go to
+        --excused FILE); with --exact, the modules started are exactly
         the closure (dependencies and softdeps) of what was wanted (names,
         aliases, and the modaliases of --devices), and each ended "ok";
         with --post, a post softdep reached only through its module starts
@@ -457,16 +460,19 @@ def check(argv, out=sys.stdout):
     return 1 if problems else 0
 
 
-def checkgraphs(n, top, modes):
-    for seed in range(1, n + 1):
+def checkgraphs(n, top, modes, only=None):
+    for seed in [only] if only else range(1, n + 1):
         g = os.path.join(top, str(seed))
         for mode in modes:
             log = os.path.join(g, mode, "fake-kernel.log")
-            for what in ("exact", "pre", "post"):
+            for what in ("pre",) if only else ("exact", "pre", "post"):
                 args = [os.path.join(g, "spec"), log, "--devices",
                         os.path.join(g, "devices"), "--" + what]
-                if what == "pre" and os.path.exists(os.path.join(g, "chains")):
-                    args += ["--plans", os.path.join(g, "chains"),
+                plans = ["chains.modload"] if mode == "coldplug" else \
+                    ["chains.kmod", "chains.modload"]
+                plans = [os.path.join(g, x) for x in plans if os.path.exists(os.path.join(g, x))]
+                if what == "pre" and plans:
+                    args += ["--plans", plans[0],
                              "--excused", os.path.join(g, "%s.pre-excused" % mode)]
                 with open(os.path.join(g, "%s.%s" % (mode, what)), "w") as out:
                     check(args, out)
@@ -489,7 +495,12 @@ def main():
                 write_tree(os.path.join(g, "spec"), os.path.join(g, "tree"), False)
                 sys.stdout = stdout
     elif cmd == "checkgraphs":
-        checkgraphs(int(args[0]), args[1], args[2:])
+        only = None
+        if "--pre-only" in args:
+            k = args.index("--pre-only")
+            only = int(args[k + 1])
+            args = args[:k] + args[k + 2:]
+        checkgraphs(int(args[0]), args[1], args[2:], only)
     elif cmd == "check":
         sys.exit(check(args))
     else:
