@@ -17,7 +17,8 @@ int main(void)
 		if (strncmp(ours, "Unknown error ", 14))
 			known++;
 		else if (strncmp(want, "Unknown error ", 14))
-			continue; /* not in our list: glibc's words are longer, ours say the number */
+			continue; /* not in our list: glibc's words are longer, ours say the number
+				   */
 		if (strcmp(ours, want)) {
 			printf("FAIL errno %d: ours '%s', glibc '%s'\n", e, ours, want);
 			failed = 1;
