@@ -443,14 +443,16 @@ void exec_report_pending(struct exec *e)
 	flock_unlock(&e->lock);
 }
 
-int exec_stop(struct exec *e, int force)
+int exec_stop(struct exec *e, int how)
 {
+	int leave;
+
 	flock_lock(&e->lock);
 	e->stop = 1;
-	force |= e->inside != 0;
+	leave = how == EXEC_LEAVE || (how == EXEC_IDLE && e->inside != 0);
 	flock_broadcast(&e->work);
 	flock_unlock(&e->lock);
-	if (force)
+	if (leave)
 		return 1;
 	for (int i = 0; i < e->nworkers; i++)
 		pthread_join(e->tid[i], NULL);
