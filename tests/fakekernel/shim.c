@@ -39,7 +39,9 @@
  *                                          creates /dev/PATH (on success)
  *              An errno outcome is returned after the delay, without the
  *              module ever being visible; "hang" blocks in init for ever
- *              (the module stays "coming").
+ *              (the module stays "coming"), or rather while FAKE_ROOT exists:
+ *              a coldplug child waits for its inserts in flight before it
+ *              ends, and must not outlive its test.
  *   log        FAKE_ROOT/fake-kernel.log, one O_APPEND write per line:
  *                start NAME T_US           an insert began (any outcome)
  *                end NAME RESULT T_US      ok, or the errno name returned
@@ -606,6 +608,12 @@ static void rm_tree(const char *path)
 	}
 	rmdir(path);
 	unlink(path);
+}
+
+/* 1 while the test's root is there (not through the redirecting wrappers). */
+static int root_exists(void)
+{
+	return syscall(SYS_faccessat, AT_FDCWD, fk.root, F_OK, 0) == 0;
 }
 
 static long long now_us(void)
@@ -1197,8 +1205,8 @@ static int fake_load(const void *data, size_t len, const char *params, int flags
 		goto out;
 	if (r && r->delay > 0)
 		usleep((useconds_t)(r->delay * 1000));
-	while (r && r->hang)
-		sleep(1000);
+	while (r && r->hang && root_exists())
+		usleep(100000);
 	pthread_mutex_lock(&tlock);
 	fd = lock_table();
 	table_read(&t);
