@@ -8,6 +8,7 @@
 #include "lookup.h"
 #include "num.h"
 #include "readfile.h"
+#include "report.h"
 #include "uevent.h"
 #include "waitspec.h"
 
@@ -75,8 +76,10 @@ static void want_alias(void *ctx, const char *alias)
 {
 	struct loop *l = ctx;
 
-	if (first_time(l, alias) && want(l, alias, 0, PLAN_DEVICE) == -ENOENT)
+	if (first_time(l, alias) && want(l, alias, 0, PLAN_DEVICE) == -ENOENT) {
 		l->nomatch++;
+		report_record(OUT_NOMATCH, alias, "");
+	}
 }
 
 /* Names from the configuration and --load are asked for as modprobe NAME
@@ -345,6 +348,8 @@ int coldplug_run(const struct coldplug_opts *o)
 	char *cmdline;
 	int err;
 
+	if (o->record)
+		report_record_open(o->record);
 	if (ctx_open(&c, o->dir, NULL) < 0)
 		return -ENOENT;
 	if (ctx_check_kernel(&c) < 0) {
