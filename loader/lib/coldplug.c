@@ -72,10 +72,11 @@ static int want(struct loop *l, const char *name, unsigned mod, unsigned flags)
 	return err;
 }
 
-static void want_alias(void *ctx, const char *alias)
+static void want_alias(void *ctx, const char *alias, const char *path)
 {
 	struct loop *l = ctx;
 
+	(void)path;
 	if (first_time(l, alias) && want(l, alias, 0, PLAN_DEVICE) == -ENOENT) {
 		l->nomatch++;
 		report_record(OUT_NOMATCH, alias, "");
@@ -134,7 +135,7 @@ static void drain_uevents(struct loop *l, int fd, char *buf)
 			continue;
 		if (!strncmp(ev.modalias, "usb:", 4) && has_text(ev.modalias, "ic09"))
 			l->hub_end = l->last_event + HUB_MS; /* a hub: its ports come next */
-		want_alias(l, ev.modalias);
+		want_alias(l, ev.modalias, NULL);
 	}
 }
 
