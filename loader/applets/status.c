@@ -59,17 +59,13 @@ static size_t slurp(const char *path, char **text)
 	return len;
 }
 
-#define EACH_LINE(p, text, len) for (const char *p = text; p && p < text + len; p += strlen(p) + 1)
-
-/* A record line "KIND NAME WORDS": 1 when its name is name (and kind is
- * kind, when not NULL). */
-static int rec_is(const char *line, const char *kind, const char *name)
+/* A record line "KIND NAME WORDS": 1 when its name is name. */
+static int rec_is(const char *line, const char *name)
 {
 	const char *n = line + strcspn(line, " ");
 	size_t len = strlen(name);
 
-	return *n && !strncmp(n + 1, name, len) && n[1 + len] == ' ' &&
-	       (!kind || ((size_t)(n - line) == strlen(kind) && !strncmp(line, kind, n - line)));
+	return *n && !strncmp(n + 1, name, len) && n[1 + len] == ' ';
 }
 
 /* The last record line about module name, unless that says it loaded. */
@@ -77,9 +73,9 @@ static const char *recorded(const struct st *s, const char *name)
 {
 	const char *last = NULL;
 
-	EACH_LINE(p, s->rec, s->reclen)
-	if (rec_is(p, NULL, name) && strncmp(p, "nomatch ", 8))
-		last = p;
+	for (const char *p = s->rec; p && p < s->rec + s->reclen; p += strlen(p) + 1)
+		if (rec_is(p, name) && strncmp(p, "nomatch ", 8))
+			last = p;
 	return last && strncmp(last, "loaded ", 7) ? last : NULL;
 }
 
@@ -95,8 +91,8 @@ static void no_match(const struct st *s, const char *dev, const char *alias)
 {
 	const char *full = NULL;
 
-	EACH_LINE(p, s->aliases, s->alen)
-	{ /* "alias PATTERN MODULE" */
+	/* Lines "alias PATTERN MODULE". */
+	for (const char *p = s->aliases; p && p < s->aliases + s->alen; p += strlen(p) + 1) {
 		char pat[512];
 		const char *m = p + 6 + strcspn(p + 6, " ");
 		if (strncmp(p, "alias ", 6) || !*m || (size_t)(m - p - 6) >= sizeof pat)
@@ -205,21 +201,28 @@ static void failures(const struct st *s, const char *record)
 		fd_printf(1, "no record of this boot in %s (coldplug --record)\n", record);
 		return;
 	}
-	EACH_LINE(p, s->rec, s->reclen)
-	{
+	for (const char *p = s->rec; p && p < s->rec + s->reclen; p += strlen(p) + 1) {
 		int seen = 0;
+		char name[64];
+		const struct cfg_cmd *cmd;
+		int mod;
 		if (strncmp(p, "failed ", 7) && strncmp(p, "hung ", 5) && strncmp(p, "skipped ", 8))
 			continue;
-		EACH_LINE(q, s->rec, (size_t)(p - s->rec))
-		seen |= !strcmp(p, q);
+		for (const char *q = s->rec; q < p; q += strlen(q) + 1)
+			seen |= !strcmp(p, q);
+		const char *n = p + strcspn(p, " ") + 1;
+		fmt_snprintf(name, sizeof name, "%.*s", (int)strcspn(n, " "), n);
+		mod = blob_find_mod(&s->c.b, name);
+		cmd = p[0] == 'f' && mod >= 0 ? ctx_install(&s->c, (unsigned)mod, name) : NULL;
 		if (seen)
 			continue;
-		fd_printf(1, "this boot: %s\n", words_of(p));
-		if (!strncmp(p, "failed ", 7)) {
-			char name[64];
-			fmt_snprintf(name, sizeof name, "%.*s", (int)strcspn(p + 7, " "), p + 7);
+		if (cmd)
+			fd_printf(1, "this boot: %s: its install line %s failed: %s\n", name,
+				  cmd->where, cmd->cmd);
+		else
+			fd_printf(1, "this boot: %s\n", words_of(p));
+		if (p[0] == 'f' && !cmd)
 			vermagic(s, name);
-		}
 	}
 }
 
