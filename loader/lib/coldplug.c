@@ -8,6 +8,7 @@
 #include "lookup.h"
 #include "num.h"
 #include "readfile.h"
+#include "report.h"
 #include "uevent.h"
 #include "waitspec.h"
 
@@ -87,12 +88,15 @@ static int want(struct loop *l, const char *name, unsigned mod, unsigned flags)
 	return err;
 }
 
-static void want_alias(void *ctx, const char *alias)
+static void want_alias(void *ctx, const char *alias, const char *path)
 {
 	struct loop *l = ctx;
 
-	if (first_time(l, alias) && want(l, alias, 0, PLAN_DEVICE) == -ENOENT)
+	(void)path;
+	if (first_time(l, alias) && want(l, alias, 0, PLAN_DEVICE) == -ENOENT) {
 		l->nomatch++;
+		report_record(OUT_NOMATCH, alias, "");
+	}
 }
 
 /* Names from the configuration and --load are asked for as modprobe NAME
@@ -147,7 +151,7 @@ static void drain_uevents(struct loop *l, int fd, char *buf)
 			continue;
 		if (!strncmp(ev.modalias, "usb:", 4) && has_text(ev.modalias, "ic09"))
 			l->hub_end = l->last_event + HUB_MS; /* a hub: its ports come next */
-		want_alias(l, ev.modalias);
+		want_alias(l, ev.modalias, NULL);
 	}
 }
 
@@ -365,6 +369,8 @@ int coldplug_run(const struct coldplug_opts *o)
 	char *cmdline;
 	int err;
 
+	if (o->record)
+		report_record_open(o->record);
 	if (ctx_open(&c, o->dir, NULL) < 0)
 		return -ENOENT;
 	if (ctx_check_kernel(&c) < 0) {

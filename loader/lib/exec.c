@@ -235,9 +235,10 @@ static void record(struct exec *e, unsigned mod, int err)
 {
 	const struct exec_mod *m = &e->m[mod];
 
-	if (err == 0)
+	if (err == 0) {
 		e->n.loaded++;
-	else if (err == -EEXIST)
+		report_record(OUT_LOADED, blob_mod_name(&e->c->b, mod), "");
+	} else if (err == -EEXIST)
 		e->n.already++;
 	else if (!m->required)
 		report(e->c, LOG_I, OUT_SOFTDEP_FAILED, mod, NULL, err);

@@ -50,7 +50,8 @@
  *              of every insert goes, whole, to FAKE_ROOT/fake-kernel.params
  *              as "NAME<TAB>PARAMS" lines.
  *   paths      Absolute paths below /sys, /lib/modules, /etc/modload*,
- *              /etc/modprobe.d, /proc/modules, /proc/cmdline and /dev (but
+ *              /etc/modprobe.d, /proc/modules, /proc/cmdline,
+ *              /proc/sys/kernel/tainted and /dev (but
  *              not /dev/null, /dev/zero, /dev/urandom, /dev/tty, /dev/fd,
  *              ...) are looked up below FAKE_ROOT instead, by open, openat,
  *              fopen, opendir, stat, lstat, fstatat, statx, access,
@@ -333,7 +334,8 @@ static int redirected(const char *p)
 	}
 	return has_prefix(p, "/sys") || has_prefix(p, "/lib/modules") ||
 	       has_prefix(p, "/proc/modules") || has_prefix(p, "/proc/cmdline") ||
-	       has_prefix(p, "/etc/modprobe.d") || !strncmp(p, "/etc/modload", 12);
+	       has_prefix(p, "/proc/sys/kernel/tainted") || has_prefix(p, "/etc/modprobe.d") ||
+	       !strncmp(p, "/etc/modload", 12);
 }
 
 /* The path to use for p: p itself, or buf holding FAKE_ROOT + p. */
