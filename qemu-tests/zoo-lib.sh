@@ -13,7 +13,9 @@
 #                           lines), first at once, then (zoo.wait=SECS on the
 #                           kernel command line) after waiting for the disks
 #                           (/dev/vda, /dev/nvme0n1 and zoo.sd=N, default 3,
-#                           /dev/sdX); also used by the ARM boots (virt-boot)
+#                           /dev/sdX), then runs /sbin/zoo-extra if the root
+#                           has one (a test's own checks); also used by the
+#                           ARM boots (virt-boot)
 #   make_zoo_rootfs DIR IMG make_rootfs with zoo_root_init as /sbin/init
 #   boot_vm_mon NAME KERNEL INITRD APPEND [QEMU ARGS...]
 #                           like boot_vm, but QEMU runs in the background with
@@ -130,6 +132,7 @@ t1=$(up)
 disks_ready && r=ready || r=missing
 echo "zoo: disks $r at ${t1}s (waited $(echo "$t0 $t1" | $bb awk '{ printf "%.2f", $2 - $1 }')s after the root init started)"
 dump zoo:
+[ -x /sbin/zoo-extra ] && /sbin/zoo-extra
 echo "root-init: modules: $($bb awk '{ printf "%s ", $1 }' /proc/modules)"
 echo "MODLOAD-ROOT-OK uptime=$(up)s"
 $bb sync

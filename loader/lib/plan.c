@@ -8,6 +8,11 @@
  *                (even if it is already in the list: kmod repeats it too),
  *                then probe() every module a "post" softdep names.
  *
+ * As kmod: "once per chain" is per module object, and the module a chain
+ * asks for through an alias is another object than the one a softdep
+ * names: a softdep in its own walk that names it probes it afresh (kmod
+ * lists it, and its dependencies, twice).
+ *
  * A module's softdeps are those of the first configuration line whose
  * pattern matches its name, else its own (.modinfo) first softdep line.
  * The chain's module and its dependencies are required; a module only
@@ -165,18 +170,24 @@ static void place(struct walk *w, unsigned mod)
 		soft(w, mod, 1, first);
 }
 
-static void probe(struct walk *w, unsigned mod)
+/* mod's dependencies, then mod; once per chain unless fresh. */
+static void walk_mod(struct walk *w, unsigned mod, int fresh)
 {
 	uint32_t n;
 	const uint8_t *deps;
 
-	if (mod > blob_nmods(&w->c->b) || (w->p->mark[mod] & VISITED))
+	if (mod > blob_nmods(&w->c->b) || (!fresh && (w->p->mark[mod] & VISITED)))
 		return;
-	w->p->mark[mod] |= VISITED;
+	w->p->mark[mod] |= fresh ? 0 : VISITED;
 	deps = blob_list(&w->c->b, blob_mod(&w->c->b, mod).deps, &n);
 	for (uint32_t i = 0; i < n && !w->p->err; i++)
 		place(w, blob_u16(deps + 2 * i));
 	place(w, mod);
+}
+
+static void probe(struct walk *w, unsigned mod)
+{
+	walk_mod(w, mod, 0);
 }
 
 static int kept(const struct plan *p, const struct plan_rel *r)
@@ -245,7 +256,7 @@ static int chain(struct plan *p, const struct ml_ctx *c, unsigned mod, const cha
 	deps = blob_list(&c->b, blob_mod(&c->b, mod).deps, &n);
 	for (uint32_t i = 0; i < n; i++)
 		p->mark[blob_u16(deps + 2 * i)] |= REQUIRED;
-	probe(&w, mod);
+	walk_mod(&w, mod, ch->alias != NULL);
 	return p->err;
 }
 
