@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -56,6 +57,22 @@ void report_record(enum outcome what, const char *name, const char *msg)
 	record_len += (unsigned)n;
 	if (write_all(record_fd, line, (size_t)n) < 0)
 		record_fd = -1; /* quietly: /run may be full or gone */
+}
+
+void report_install(const char *name, const struct cfg_cmd *cmd, int err, int log)
+{
+	char msg[600];
+
+	fmt_snprintf(msg, sizeof msg, "%s: install command %s (%s) failed: ", name, cmd->where,
+		     cmd->cmd);
+	if (err <= INSTALL_EXIT(0))
+		fmt_snprintf(msg + strlen(msg), 32, "exit status %d", INSTALL_EXIT(0) - err);
+	else
+		fmt_snprintf(msg + strlen(msg), 128, "%s", insert_strerror(err));
+	if (log)
+		log_err("%s", msg);
+	else
+		report_record(OUT_INSERT_FAILED, name, msg);
 }
 
 static void words(const struct ml_ctx *c, char *msg, size_t cap, enum outcome what, unsigned mod,
