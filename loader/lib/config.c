@@ -46,11 +46,10 @@ static int push_name(char ***v, unsigned *n, const char *s)
 
 int config_note(struct config *c, const char *kind, const char *mod, const char *where)
 {
-	char *s = fmt_alloc("%s %s %s", kind, mod, where);
-	int err = s ? config_push(&c->where, &c->nwhere, s) : -ENOMEM;
+	char line[PATH_MAX + 2 * ALIAS_MAX];
 
-	free(s);
-	return err;
+	fmt_snprintf(line, sizeof line, "%s %s %s", kind, mod, where);
+	return config_push(&c->where, &c->nwhere, line);
 }
 
 int config_add_options(struct config *c, const char *mod, const char *opts)

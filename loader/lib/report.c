@@ -7,7 +7,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -61,14 +60,11 @@ void report_record(enum outcome what, const char *name, const char *msg)
 
 void report_install(const char *name, const struct cfg_cmd *cmd, int err, int log)
 {
-	char msg[600];
+	char msg[600], st[24];
 
-	fmt_snprintf(msg, sizeof msg, "%s: install command %s (%s) failed: ", name, cmd->where,
-		     cmd->cmd);
-	if (err <= INSTALL_EXIT(0))
-		fmt_snprintf(msg + strlen(msg), 32, "exit status %d", INSTALL_EXIT(0) - err);
-	else
-		fmt_snprintf(msg + strlen(msg), 128, "%s", insert_strerror(err));
+	fmt_snprintf(st, sizeof st, "exit status %d", INSTALL_EXIT(0) - err);
+	fmt_snprintf(msg, sizeof msg, "%s: install command %s (%s) failed: %s", name, cmd->where,
+		     cmd->cmd, err <= INSTALL_EXIT(0) ? st : insert_strerror(err));
 	if (log)
 		log_err("%s", msg);
 	else
