@@ -126,35 +126,22 @@ static void quiet(struct st *s, const char *alias)
 		fmt_snprintf(s->buses + len, sizeof s->buses - len, ", %.*s", (int)n, alias);
 }
 
-/* The WHERE of a "KIND NAME WHERE" line (config.h: c->where). */
-static const char *where_in(const char *line, const char *kind, const char *name)
-{
-	size_t k = strlen(kind), n = strlen(name);
-
-	return !strncmp(line, kind, k) && line[k] == ' ' && !strncmp(line + k + 1, name, n) &&
-			       line[k + 1 + n] == ' '
-		       ? line + k + n + 2
-		       : NULL;
-}
-
 /* Why kind (blacklist, forbid) holds for name: the command line's switch
- * or RUNTIME_CONFIG's line (config.h: c->where), or the image's
- * build-time line (WHERE_FILE). */
+ * or RUNTIME_CONFIG's line (config.h: c->where, "KIND NAME WHERE"), or the
+ * image's build-time line (WHERE_FILE). */
 static void said_where(const struct st *s, const char *kind, const char *name)
 {
-	const char *w = NULL;
+	char key[ALIAS_MAX + 16];
+	size_t n = (size_t)fmt_snprintf(key, sizeof key, "%s %s ", kind, name);
+	const char *w = NULL, *how = "by %s (at build time)";
 
 	for (unsigned i = 0; !w && i < s->c.cfg.nwhere; i++)
-		if ((w = where_in(s->c.cfg.where[i], kind, name)))
-			fd_printf(1,
-				  w[strlen(w) - 1] == '=' ? "on the kernel command line (%s)"
-							  : "by %s",
-				  w);
+		w = strncmp(s->c.cfg.where[i], key, n) ? NULL : s->c.cfg.where[i] + n;
+	if (w)
+		how = w[strlen(w) - 1] == '=' ? "on the kernel command line (%s)" : "by %s";
 	for (const char *p = s->where; !w && p && p < s->where + s->wlen; p += strlen(p) + 1)
-		if ((w = where_in(p, kind, name)))
-			fd_printf(1, "by %s (at build time)", w);
-	if (!w)
-		fd_printf(1, "by the image's configuration (at build time)");
+		w = strncmp(p, key, n) ? NULL : p + n;
+	fd_printf(1, how, w ? w : "the image's configuration");
 }
 
 static int blacklisted(const struct st *s, unsigned mod)
@@ -219,14 +206,10 @@ static void device(void *ctx, const char *alias, const char *path)
 				  full ? full : "", full ? ")" : "");
 	} else {
 		fd_printf(1, "%s: no driver: ", dev);
-		for (unsigned i = 0, j; i < h.n; i++) {
-			for (j = 0; j < i && strcmp(h.v[j].name, h.v[i].name); j++)
-				;
-			if (j == i) {
-				if (i)
-					fd_printf(1, "; ");
-				why_not(s, dev, &h.v[i]);
-			}
+		for (unsigned i = 0; i < h.n; i++) { /* alias_match's are unique */
+			if (i)
+				fd_printf(1, "; ");
+			why_not(s, dev, &h.v[i]);
 		}
 		fd_printf(1, "\n");
 	}
