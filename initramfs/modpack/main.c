@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <glob.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -231,6 +232,37 @@ static void read_host_config(struct config *c)
 	free(v);
 }
 
+/* One --config PATH, read from its directory as its last component: the
+ * FILE:LINE that install lines carry into the blob and WHERE_FILE names
+ * are then the same on every host ("build.conf:2", "modprobe.d/x.conf:1"),
+ * so images stay reproducible. */
+static int read_config_path(struct config *c, const char *path)
+{
+	char dir[PATH_MAX];
+	int here = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), err;
+	size_t n = (size_t)snprintf(dir, sizeof dir, "%s", path);
+	char *base;
+
+	if (here < 0 || n >= sizeof dir) {
+		err = here < 0 ? -errno : -ENAMETOOLONG;
+		if (here >= 0)
+			close(here);
+		return err;
+	}
+	while (n > 1 && dir[n - 1] == '/')
+		dir[--n] = '\0';
+	base = strrchr(dir, '/');
+	if (base && base > dir) {
+		*base = '\0';
+		err = chdir(dir) < 0 ? -errno : config_parse_path(c, base + 1);
+	} else
+		err = config_parse_path(c, base ? path : dir);
+	if (fchdir(here) < 0 && !err)
+		err = -errno;
+	close(here);
+	return err;
+}
+
 /* The build-time configuration: the host's (if asked), then each --config,
  * so that the project's own files have the last word. */
 static int read_config(const struct opts *o, struct config *c)
@@ -238,7 +270,7 @@ static int read_config(const struct opts *o, struct config *c)
 	if (o->host_conf)
 		read_host_config(c);
 	for (int i = 0; i < o->nconfig; i++) {
-		int err = config_parse_path(c, o->config[i]);
+		int err = read_config_path(c, o->config[i]);
 		if (err == -ENOENT) /* the only error config_parse_file does not report */
 			log_err("%s: cannot read the configuration: %s", o->config[i],
 				strerror(ENOENT));
@@ -246,6 +278,33 @@ static int read_config(const struct opts *o, struct config *c)
 			return err;
 	}
 	return 0;
+}
+
+/* WHERE_FILE: the lines of c->where whose module the image has; none, no file. */
+static int emit_where(const struct opts *o, const struct pack *p, const struct config *c)
+{
+	char path[8192];
+	struct buf b = { NULL, 0, 0 };
+	int err = 0;
+
+	snprintf(path, sizeof path, "%s/%s", o->outdir, WHERE_FILE);
+	for (unsigned i = 0; i < c->nwhere; i++) {
+		const char *mod = c->where[i] + strcspn(c->where[i], " ") + 1;
+		char name[512];
+		snprintf(name, sizeof name, "%.*s", (int)strcspn(mod, " "), mod);
+		if (pack_find(p, name) >= 0) {
+			buf_put(&b, c->where[i], strlen(c->where[i]));
+			buf_put(&b, "\n", 1);
+		}
+	}
+	if (b.len)
+		err = write_file(path, b.p, b.len);
+	else if (unlink(path) < 0 && errno != ENOENT)
+		err = -errno;
+	if (err)
+		log_err("%s: cannot write: %s", path, strerror(-err));
+	buf_free(&b);
+	return err;
 }
 
 static int run(const struct opts *o)
@@ -308,6 +367,8 @@ static int run(const struct opts *o)
 	if (!o->blob_only && (err = copy_modules(o, &sel)) < 0)
 		return err;
 	err = emit_blob(o, &sel);
+	if (!err)
+		err = emit_where(o, &sel, &cfg);
 	pack_free(&sel);
 	pack_free(&full);
 	free(st.mods);

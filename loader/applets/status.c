@@ -1,16 +1,21 @@
-/* status.c: `modload status [-r RECORD] [-a MODULES.ALIAS]`: why each
+/* status.c: `modload status [-v] [-r RECORD] [-a MODULES.ALIAS]`: why each
  * device has the driver it has, and what went wrong this boot.
  *
  * One line per fact:
- *   - every device under /sys/devices with a modalias (devscan.h): the
- *     driver bound to it (its `driver` link), or why there is none: no module
- *     of the image matches (and which module the full kernel's
- *     modules.alias names, when that file is there: -a, default
- *     /lib/modules/RELEASE/modules.alias), blacklisted (on the kernel command
- *     line, in RUNTIME_CONFIG or in the image's build-time configuration),
- *     forbidden, replaced by an install line (FILE:LINE), failed (the words
- *     coldplug's record has: report.h), or loaded or built in but not bound
- *     (its probe failed: the kernel log says why);
+ *   - every device under /sys/devices with a modalias (devscan.h), once (an
+ *     ACPI node whose physical_node has a modalias is said by that device):
+ *     the driver bound to it (its `driver` link), or why there is none: for
+ *     each module of the image its modalias names (on one line, "; "
+ *     between them), blacklisted or forbidden (the command-line switch, or
+ *     FILE:LINE of RUNTIME_CONFIG or of the build-time configuration, which
+ *     WHERE_FILE beside the blob lists), replaced by an install line
+ *     (FILE:LINE), failed (the words coldplug's record has: report.h), or
+ *     loaded or built in but not bound (its probe failed: the kernel log
+ *     says why); when no module of the image matches, the module the full
+ *     kernel's modules.alias names (-a, default
+ *     /lib/modules/RELEASE/modules.alias, when that file is there). The
+ *     devices for which neither has a module are counted on one line with
+ *     their buses, listed with -v;
  *   - the modules that failed this boot, as the record says (-r, default
  *     /run/modload/record), and those of them whose vermagic is not the
  *     running kernel's release;
@@ -40,10 +45,12 @@
 
 struct st {
 	struct ml_ctx c;
-	struct config cl;    /* the kernel command line alone */
-	char *rec, *aliases; /* the record and modules.alias, '\n' made NUL */
-	size_t reclen, alen;
+	char *rec, *aliases, *where; /* the record, modules.alias, WHERE_FILE: '\n' made NUL */
+	size_t reclen, alen, wlen;
 	struct utsname u;
+	int verbose;	 /* -v: the devices no module matches, each */
+	unsigned nquiet; /* those not listed */
+	char buses[160]; /* ", acpi, cpu": their buses */
 };
 
 /* path into *text, every '\n' a NUL; 0 when missing. */
@@ -87,71 +94,101 @@ static const char *words_of(const char *line)
 	return line + (*line != '\0');
 }
 
-static void no_match(const struct st *s, const char *dev, const char *alias)
+/* The module the full kernel's modules.alias ("alias PATTERN MODULE" lines)
+ * names for alias, or NULL. */
+static const char *kernel_has(const struct st *s, const char *alias)
 {
-	const char *full = NULL;
-
-	/* Lines "alias PATTERN MODULE". */
 	for (const char *p = s->aliases; p && p < s->aliases + s->alen; p += strlen(p) + 1) {
 		char pat[512];
 		const char *m = p + 6 + strcspn(p + 6, " ");
 		if (strncmp(p, "alias ", 6) || !*m || (size_t)(m - p - 6) >= sizeof pat)
 			continue;
 		fmt_snprintf(pat, sizeof pat, "%.*s", (int)(m - p - 6), p + 6);
-		if (wildmatch(pat, alias)) {
-			full = m + 1;
-			break;
-		}
+		if (wildmatch(pat, alias))
+			return m + 1;
 	}
-	fd_printf(1, "%s: no driver: no module in the image matches %s%s%s%s\n", dev, alias,
-		  full ? " (the kernel has one: " : "", full ? full : "", full ? ")" : "");
+	return NULL;
 }
 
-static const char *blacklister(const struct st *s, unsigned mod)
+/* A device no module matches, of the kernel's either: counted, and its bus
+ * (the modalias up to ':') named once, for the summary line. */
+static void quiet(struct st *s, const char *alias)
 {
-	const char *name = blob_mod_name(&s->c.b, mod);
+	size_t n = strcspn(alias, ":"), len = strlen(s->buses);
 
-	if (config_has(s->cl.blacklist, s->cl.nblacklist, name))
-		return "on the kernel command line (modprobe.blacklist=)";
-	if (config_has(s->c.cfg.blacklist, s->c.cfg.nblacklist, name))
-		return "by " RUNTIME_CONFIG;
-	return blob_mod(&s->c.b, mod).flags & BM_BLACKLIST
-		       ? "by the image's configuration (modprobe.d at build time)"
-		       : NULL;
+	s->nquiet++;
+	for (const char *p = s->buses; *p; p += strcspn(p, ",")) {
+		p += 2;
+		if (strcspn(p, ",") == n && !strncmp(p, alias, n))
+			return;
+	}
+	if (len + n + 3 < sizeof s->buses)
+		fmt_snprintf(s->buses + len, sizeof s->buses - len, ", %.*s", (int)n, alias);
+}
+
+/* Why kind (blacklist, forbid) holds for name: the command line's switch
+ * or RUNTIME_CONFIG's line (config.h: c->where, "KIND NAME WHERE"), or the
+ * image's build-time line (WHERE_FILE). */
+static void said_where(const struct st *s, const char *kind, const char *name)
+{
+	char key[ALIAS_MAX + 16];
+	size_t n = (size_t)fmt_snprintf(key, sizeof key, "%s %s ", kind, name);
+	const char *w = NULL, *how = "by %s (at build time)";
+
+	for (unsigned i = 0; !w && i < s->c.cfg.nwhere; i++)
+		w = strncmp(s->c.cfg.where[i], key, n) ? NULL : s->c.cfg.where[i] + n;
+	if (w)
+		how = w[strlen(w) - 1] == '=' ? "on the kernel command line (%s)" : "by %s";
+	for (const char *p = s->where; !w && p && p < s->where + s->wlen; p += strlen(p) + 1)
+		w = strncmp(p, key, n) ? NULL : p + n;
+	fd_printf(1, how, w ? w : "the image's configuration");
+}
+
+static int blacklisted(const struct st *s, unsigned mod)
+{
+	return config_has(s->c.cfg.blacklist, s->c.cfg.nblacklist, blob_mod_name(&s->c.b, mod)) ||
+	       blob_mod(&s->c.b, mod).flags & BM_BLACKLIST;
 }
 
 /* Why module mod, which a device's modalias names, is not its driver. */
 static void why_not(const struct st *s, const char *dev, const struct hit *h)
 {
-	const char *name = h->name, *why, *line;
+	const char *name = h->name, *line;
 	const struct cfg_cmd *cmd;
 
-	fd_printf(1, "%s: no driver: %s ", dev, name);
+	fd_printf(1, "%s ", name);
 	if (h->kind == HIT_UNKNOWN)
-		fd_printf(1, "(a configured alias) is not in the image\n");
+		fd_printf(1, "(a configured alias) is not in the image");
 	else if (h->kind == HIT_BUILTIN || sysmod_state(name) == SYSMOD_LOADED)
-		fd_printf(1, "is %s but not bound to it (probe failed?): see dmesg | grep %s\n",
+		fd_printf(1, "is %s but not bound to it (probe failed?): see dmesg | grep %s",
 			  h->kind == HIT_BUILTIN ? "built in" : "loaded", dev);
-	else if ((why = blacklister(s, (unsigned)h->mod)))
-		fd_printf(1, "is blacklisted %s\n", why);
-	else if (ctx_forbidden(&s->c, (unsigned)h->mod))
-		fd_printf(1, "is forbidden by configuration\n");
-	else if ((cmd = ctx_install(&s->c, (unsigned)h->mod, name)))
-		fd_printf(1, "is replaced by the install line %s: %s\n", cmd->where, cmd->cmd);
+	else if (blacklisted(s, (unsigned)h->mod)) {
+		fd_printf(1, "is blacklisted ");
+		said_where(s, "blacklist", name);
+	} else if (ctx_forbidden(&s->c, (unsigned)h->mod)) {
+		fd_printf(1, "is forbidden ");
+		said_where(s, "forbid", name);
+	} else if ((cmd = ctx_install(&s->c, (unsigned)h->mod, name)))
+		fd_printf(1, "is replaced by the install line %s: %s", cmd->where, cmd->cmd);
 	else if ((line = recorded(s, name)))
-		fd_printf(1, "did not load: %s\n", words_of(line));
+		fd_printf(1, "did not load: %s", words_of(line));
 	else
-		fd_printf(1, "is not loaded (the record says nothing about it)\n");
+		fd_printf(1, "is not loaded (the record says nothing about it)");
 }
 
+/* One line per device: its driver, or why it has none. An ACPI node whose
+ * physical device has a modalias is that device's, said once, by it. */
 static void device(void *ctx, const char *alias, const char *path)
 {
-	const struct st *s = ctx;
-	const char *dev = strrchr(path, '/') + 1;
+	struct st *s = ctx;
+	const char *dev = strrchr(path, '/') + 1, *full;
 	char link[PATH_MAX], drv[PATH_MAX];
 	struct hits h;
 	ssize_t n;
 
+	fmt_snprintf(link, sizeof link, "%s/physical_node/modalias", path);
+	if (access(link, F_OK) == 0)
+		return;
 	fmt_snprintf(link, sizeof link, "%s/driver", path);
 	if ((n = readlink(link, drv, sizeof drv - 1)) > 0) {
 		drv[n] = '\0';
@@ -160,10 +197,22 @@ static void device(void *ctx, const char *alias, const char *path)
 		return;
 	}
 	hits_init(&h);
-	if (lookup(&s->c.b, &s->c.extra, alias, &h) <= 0)
-		no_match(s, dev, alias);
-	for (unsigned i = 0; i < h.n; i++)
-		why_not(s, dev, &h.v[i]);
+	if (lookup(&s->c.b, &s->c.extra, alias, &h) <= 0) {
+		if (!(full = kernel_has(s, alias)) && !s->verbose)
+			quiet(s, alias);
+		else
+			fd_printf(1, "%s: no driver: no module in the image matches %s%s%s%s\n",
+				  dev, alias, full ? " (the kernel has one: " : "",
+				  full ? full : "", full ? ")" : "");
+	} else {
+		fd_printf(1, "%s: no driver: ", dev);
+		for (unsigned i = 0; i < h.n; i++) { /* alias_match's are unique */
+			if (i)
+				fd_printf(1, "; ");
+			why_not(s, dev, &h.v[i]);
+		}
+		fd_printf(1, "\n");
+	}
 	hits_free(&h);
 }
 
@@ -204,24 +253,16 @@ static void failures(const struct st *s, const char *record)
 	for (const char *p = s->rec; p && p < s->rec + s->reclen; p += strlen(p) + 1) {
 		int seen = 0;
 		char name[64];
-		const struct cfg_cmd *cmd;
-		int mod;
 		if (strncmp(p, "failed ", 7) && strncmp(p, "hung ", 5) && strncmp(p, "skipped ", 8))
 			continue;
 		for (const char *q = s->rec; q < p; q += strlen(q) + 1)
 			seen |= !strcmp(p, q);
-		const char *n = p + strcspn(p, " ") + 1;
-		fmt_snprintf(name, sizeof name, "%.*s", (int)strcspn(n, " "), n);
-		mod = blob_find_mod(&s->c.b, name);
-		cmd = p[0] == 'f' && mod >= 0 ? ctx_install(&s->c, (unsigned)mod, name) : NULL;
 		if (seen)
 			continue;
-		if (cmd)
-			fd_printf(1, "this boot: %s: its install line %s failed: %s\n", name,
-				  cmd->where, cmd->cmd);
-		else
-			fd_printf(1, "this boot: %s\n", words_of(p));
-		if (p[0] == 'f' && !cmd)
+		const char *n = p + strcspn(p, " ") + 1;
+		fmt_snprintf(name, sizeof name, "%.*s", (int)strcspn(n, " "), n);
+		fd_printf(1, "this boot: %s\n", words_of(p));
+		if (!strncmp(words_of(p), "could not insert", 16))
 			vermagic(s, name);
 	}
 }
@@ -250,9 +291,9 @@ static void taint(void)
 
 int status_main(int argc, char **argv)
 {
-	static const struct opt_long lo[] = { { "record", 1, 'r' },
-					      { "aliases", 1, 'a' },
-					      { 0, 0, 0 } };
+	static const struct opt_long lo[] = {
+		{ "record", 1, 'r' }, { "aliases", 1, 'a' }, { "verbose", 0, 'v' }, { 0, 0, 0 }
+	};
 	static struct opt args;
 	static struct st s;
 	const char *record = "/run/modload/record", *aliases = NULL;
@@ -260,25 +301,33 @@ int status_main(int argc, char **argv)
 	int c;
 
 	log_init("status");
-	opt_begin(&args, argc, argv, "r:a:", lo);
+	opt_begin(&args, argc, argv, "r:a:v", lo);
 	while ((c = opt_next(&args)) != -1)
 		if (c == 'r' || c == 'a')
 			*(c == 'r' ? &record : &aliases) = args.arg;
+		else if (c == 'v')
+			s.verbose = 1;
 		else {
-			fd_printf(2, "usage: modload status [-r RECORD] [-a MODULES.ALIAS]\n");
+			fd_printf(2, "usage: modload status [-v] [-r RECORD] [-a MODULES.ALIAS]\n");
 			return EXIT_USAGE;
 		}
 	uname(&s.u);
 	if (ctx_open(&s.c, applet_dir, NULL) < 0)
 		return 1;
-	ctx_configure(&s.c, RUNTIME_CONFIG, NULL);
-	if ((cmdline = ctx_proc_cmdline()))
-		config_parse_cmdline(&s.cl, cmdline);
+	cmdline = ctx_proc_cmdline();
+	ctx_configure(&s.c, RUNTIME_CONFIG, cmdline);
 	free(cmdline);
 	fmt_snprintf(full, sizeof full, "/lib/modules/%s/modules.alias", s.u.release);
 	s.alen = slurp(aliases ? aliases : full, &s.aliases);
 	s.reclen = slurp(record, &s.rec);
+	fmt_snprintf(full, sizeof full, "%s/%s", s.c.dir, WHERE_FILE);
+	s.wlen = slurp(full, &s.where);
 	devscan("/sys/devices", device, &s);
+	if (s.nquiet)
+		fd_printf(1,
+			  "%u devices with no module in the image%s (%s): `modload status -v` "
+			  "lists them\n",
+			  s.nquiet, s.aliases ? " or the kernel" : "", s.buses + 2);
 	failures(&s, record);
 	if (strcmp(blob_kver(&s.c.b), s.u.release))
 		fd_printf(1, "the image's modules are for %s, but the kernel is %s\n",

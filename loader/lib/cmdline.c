@@ -43,7 +43,7 @@ static const char *next_word(const char *s, char *w, size_t cap, int *truncated)
 /* key=A,B,...: module names. The value may be quoted as the kernel allows
  * (key="A,B": its parser drops the quotes around a value); a name with a
  * blank or a quote in it cannot be a module's, and is reported and skipped. */
-static int add_list(char ***v, unsigned *n, const char *key, const char *csv)
+static int add_list(struct config *c, char ***v, unsigned *n, const char *key, const char *csv)
 {
 	char buf[MAX_WORD], *save = NULL;
 	size_t len;
@@ -60,7 +60,8 @@ static int add_list(char ***v, unsigned *n, const char *key, const char *csv)
 			continue;
 		}
 		modname_normalize(t, norm, sizeof norm);
-		if (config_push(v, n, norm) < 0)
+		if (config_push(v, n, norm) < 0 ||
+		    (v == &c->blacklist && config_note(c, "blacklist", norm, key) < 0))
 			return -ENOMEM;
 	}
 	return 0;
@@ -98,7 +99,7 @@ static int one_word(struct config *c, char *w)
 	};
 	for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
 		if (!strncmp(w, lists[i].key, strlen(lists[i].key)))
-			return add_list((char ***)((char *)c + lists[i].off),
+			return add_list(c, (char ***)((char *)c + lists[i].off),
 					(unsigned *)((char *)c + lists[i].count), lists[i].key,
 					w + strlen(lists[i].key));
 	return module_param(c, w);

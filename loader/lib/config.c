@@ -44,6 +44,14 @@ static int push_name(char ***v, unsigned *n, const char *s)
 	return config_push(v, n, norm);
 }
 
+int config_note(struct config *c, const char *kind, const char *mod, const char *where)
+{
+	char line[PATH_MAX + 2 * ALIAS_MAX];
+
+	fmt_snprintf(line, sizeof line, "%s %s %s", kind, mod, where);
+	return config_push(&c->where, &c->nwhere, line);
+}
+
 int config_add_options(struct config *c, const char *mod, const char *opts)
 {
 	char norm[ALIAS_MAX];
@@ -137,7 +145,9 @@ static int apply(struct config *c, char **w, int nw, const char *rest, const cha
 		 const char *src, unsigned lineno)
 {
 	const char *k = w[0];
+	char where[PATH_MAX + 16];
 
+	fmt_snprintf(where, sizeof where, "%s:%u", src, lineno);
 	if (!strcmp(k, "options")) {
 		if (nw < 3)
 			return *why = "options needs a module and at least one parameter", -EINVAL;
@@ -147,10 +157,8 @@ static int apply(struct config *c, char **w, int nw, const char *rest, const cha
 		return config_add_options(c, w[1], rest);
 	}
 	if (!strcmp(k, "install") || !strcmp(k, "remove")) {
-		char where[PATH_MAX + 16];
 		if (nw < 3)
 			return *why = "needs a module and a command", -EINVAL;
-		fmt_snprintf(where, sizeof where, "%s:%u", src, lineno);
 		return config_add_cmd(c, k[0] == 'r', w[1], rest, where);
 	}
 	if (!strcmp(k, "weakdep")) {
@@ -162,11 +170,15 @@ static int apply(struct config *c, char **w, int nw, const char *rest, const cha
 	}
 	/* As kmod: words after the ones a line needs are ignored. */
 	if (!strcmp(k, "blacklist") || !strcmp(k, "forbid") || !strcmp(k, "load")) {
+		char norm[ALIAS_MAX];
+		int err;
 		if (nw < 2)
 			return *why = "expects a module name", -EINVAL;
-		return k[0] == 'b'   ? push_name(&c->blacklist, &c->nblacklist, w[1])
-		       : k[0] == 'f' ? push_name(&c->forbid, &c->nforbid, w[1])
-				     : push_name(&c->load, &c->nload, w[1]);
+		modname_normalize(w[1], norm, sizeof norm);
+		err = k[0] == 'b'   ? config_push(&c->blacklist, &c->nblacklist, norm)
+		      : k[0] == 'f' ? config_push(&c->forbid, &c->nforbid, norm)
+				    : config_push(&c->load, &c->nload, norm);
+		return err || k[0] == 'l' ? err : config_note(c, k, norm, where);
 	}
 	if (!strcmp(k, "alias")) {
 		char pat[ALIAS_MAX];

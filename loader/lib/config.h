@@ -58,6 +58,9 @@ struct config {
 	unsigned ncmds;
 	char **weak;
 	unsigned nweak;
+	char **where; /* "KIND MOD WHERE": blacklist/forbid lines' FILE:LINE, or the
+		       * command-line switch ("blacklist x modprobe.blacklist=") */
+	unsigned nwhere;
 	unsigned warnings; /* lines that were skipped */
 	int early;	   /* the file being parsed sorts before "modules.softdep" */
 };
@@ -84,6 +87,13 @@ int config_add_cmd(struct config *c, int remove, const char *mod, const char *cm
 const struct cfg_cmd *config_cmd(const struct config *c, const char *mod, int remove);
 /* Append a copy of s to a string list. */
 int config_push(char ***v, unsigned *n, const char *s);
+/* Note where a KIND line for mod was (c->where). */
+int config_note(struct config *c, const char *kind, const char *mod, const char *where);
+
+/* modpack writes c->where of the build-time configuration here, beside the
+ * blob, one line each (FILE relative to the --config argument's directory),
+ * for `modload status` to name the line behind a blob's flag. */
+#define WHERE_FILE "modload.where"
 
 /* Queries (name normalised). Options of every entry for mod or alias, in
  * order, joined by spaces into *out (malloc'd, "" when none; the caller frees

@@ -87,6 +87,7 @@ void config_free(struct config *c)
 	}
 	free(c->cmds);
 	free_list(c->weak, c->nweak);
+	free_list(c->where, c->nwhere);
 	free_list(c->blacklist, c->nblacklist);
 	free_list(c->forbid, c->nforbid);
 	free_list(c->load, c->nload);

@@ -35,7 +35,7 @@ const struct exec_ops exec_kernel = { kernel_insert, NULL, exec_install };
 
 extern char **environ;
 
-int exec_install(void *arg, const struct cfg_cmd *cmd, const char *name, const char *opts)
+static int run_install(const struct cfg_cmd *cmd, const char *name, const char *opts)
 {
 	const char *c = cmd->cmd, *argv[4] = { "sh", "-c", NULL, NULL };
 	size_t n = strcspn(c, " \t"), nenv = 0;
@@ -43,7 +43,6 @@ int exec_install(void *arg, const struct cfg_cmd *cmd, const char *name, const c
 	pid_t pid;
 	int st, err;
 
-	(void)arg;
 	if (!c[n + strspn(c + n, " \t")]) { /* one word: the no-op idioms */
 		const char *w = c;
 		if (!strncmp(w, "/usr", 4))
@@ -52,7 +51,7 @@ int exec_install(void *arg, const struct cfg_cmd *cmd, const char *name, const c
 			w += 5;
 		if ((n == (size_t)(w - c) + 4 && !strncmp(w, "true", 4)) ||
 		    (n == (size_t)(w - c) + 5 && !strncmp(w, "false", 5)))
-			return w[0] == 't' ? 0 : -EINVAL;
+			return w[0] == 't' ? 0 : INSTALL_EXIT(1);
 	}
 	if (access("/bin/sh", X_OK) < 0) {
 		log_err("%s: the install command of %s needs /bin/sh, which is not there", name,
@@ -88,15 +87,22 @@ int exec_install(void *arg, const struct cfg_cmd *cmd, const char *name, const c
 		while (!err && waitpid(pid, &st, 0) < 0)
 			if (errno != EINTR)
 				err = -errno;
-		if (!err && (!WIFEXITED(st) || WEXITSTATUS(st))) {
-			log_err("%s: install command (%s) failed: exit status %d", name, cmd->where,
-				WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
-			err = -EINVAL;
-		}
+		if (!err && (!WIFEXITED(st) || WEXITSTATUS(st)))
+			err = INSTALL_EXIT(WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
 	}
 	free(line);
 	free(env);
 	free(envp);
+	return err;
+}
+
+int exec_install(void *arg, const struct cfg_cmd *cmd, const char *name, const char *opts)
+{
+	int err = run_install(cmd, name, opts);
+
+	(void)arg;
+	if (err)
+		report_install(name, cmd, err, 1);
 	return err;
 }
 
@@ -240,7 +246,10 @@ static void record(struct exec *e, unsigned mod, int err)
 		report_record(OUT_LOADED, blob_mod_name(&e->c->b, mod), "");
 	} else if (err == -EEXIST)
 		e->n.already++;
-	else if (!m->required)
+	else if (m->cmd) { /* said by exec_install */
+		e->n.failed += m->required;
+		report_install(m->cmd->mod, m->cmd, err, 0);
+	} else if (!m->required)
 		report(e->c, LOG_I, OUT_SOFTDEP_FAILED, mod, NULL, err);
 	else {
 		e->n.failed++;

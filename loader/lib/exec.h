@@ -49,10 +49,11 @@ struct exec_ops {
 };
 
 /* What kmod does with an install command: /bin/true, /bin/false,
- * /usr/bin/true, /usr/bin/false, true and false without a shell (0 or
- * -EINVAL), anything else through /bin/sh -c with $CMDLINE_OPTS replaced
- * by opts and MODPROBE_MODULE=name in its environment; a non-zero exit is
- * -EINVAL (said naming the module and the line). */
+ * /usr/bin/true, /usr/bin/false, true and false without a shell (exit
+ * status 0 or 1), anything else through /bin/sh -c with $CMDLINE_OPTS
+ * replaced by opts and MODPROBE_MODULE=name in its environment. Returns 0,
+ * a negative errno or INSTALL_EXIT(status) for a non-zero exit status; a
+ * failure is said (report_install). */
 int exec_install(void *arg, const struct cfg_cmd *cmd, const char *name, const char *opts);
 
 /* insert.c's insert_module on the module's file in the packed directory. */

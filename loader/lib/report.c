@@ -58,6 +58,19 @@ void report_record(enum outcome what, const char *name, const char *msg)
 		record_fd = -1; /* quietly: /run may be full or gone */
 }
 
+void report_install(const char *name, const struct cfg_cmd *cmd, int err, int log)
+{
+	char msg[600], st[24];
+
+	fmt_snprintf(st, sizeof st, "exit status %d", INSTALL_EXIT(0) - err);
+	fmt_snprintf(msg, sizeof msg, "%s: install command %s (%s) failed: %s", name, cmd->where,
+		     cmd->cmd, err <= INSTALL_EXIT(0) ? st : insert_strerror(err));
+	if (log)
+		log_err("%s", msg);
+	else
+		report_record(OUT_INSERT_FAILED, name, msg);
+}
+
 static void words(const struct ml_ctx *c, char *msg, size_t cap, enum outcome what, unsigned mod,
 		  const char *name, const char *other, int err)
 {

@@ -33,6 +33,13 @@ const char *report_path_strerror(int err);
 void report_record_open(const char *path);
 void report_record(enum outcome what, const char *name, const char *msg);
 
+/* exec_install's result for an install command's non-zero exit status. */
+#define INSTALL_EXIT(status) (-0x10000 - (status))
+/* An install command's failure (err: exec_install's) in one set of words:
+ * logged (log = 1, by exec_install) or recorded as "failed NAME ..." (by
+ * the executor, which holds its lock). */
+void report_install(const char *name, const struct cfg_cmd *cmd, int err, int log);
+
 /* One line about module mod at log priority prio. */
 void report(const struct ml_ctx *c, int prio, enum outcome what, unsigned mod, const char *other,
 	    int err);
