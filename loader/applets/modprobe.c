@@ -21,7 +21,7 @@
 static struct opt args;
 
 struct mp_opts {
-	int all, quiet, resolve, show, remove;
+	int all, quiet, resolve, show, remove, config_show;
 	unsigned flags;
 	const char *root, *kver, *config[8];
 	int nconfig;
@@ -35,6 +35,7 @@ static void usage(int f)
 		  "       modprobe -r [-a] MODULE... remove a module and its unused dependencies\n"
 		  "       modprobe -R ALIAS      print the modules an alias resolves to\n"
 		  "       modprobe --show-depends MODULE\n"
+		  "       modprobe -c            print the configuration and the alias index\n"
 		  "  -a, --all             load every MODULE given\n"
 		  "  -b, --use-blacklist   apply blacklist to the names given too\n"
 		  "  -n, --dry-run         do not insert (with -v: show what would be)\n"
@@ -50,26 +51,19 @@ static void usage(int f)
 static int parse(int argc, char **argv, struct mp_opts *o)
 {
 	static const struct opt_long lo[] = {
-		{ "all", 0, 'a' },
-		{ "quiet", 0, 'q' },
-		{ "verbose", 0, 'v' },
-		{ "dry-run", 0, 'n' },
-		{ "use-blacklist", 0, 'b' },
-		{ "resolve-alias", 0, 'R' },
-		{ "show-depends", 0, 'D' },
-		{ "dirname", 1, 'd' },
-		{ "set-version", 1, 'S' },
-		{ "remove", 0, 'r' },
-		{ "config", 1, 'C' },
-		{ "ignore-install", 0, 'i' },
-		{ "ignore-remove", 0, 'i' },
-		{ "help", 0, 'h' },
-		{ 0, 0, 0 },
+		{ "all", 0, 'a' },	     { "quiet", 0, 'q' },
+		{ "verbose", 0, 'v' },	     { "dry-run", 0, 'n' },
+		{ "use-blacklist", 0, 'b' }, { "resolve-alias", 0, 'R' },
+		{ "show-depends", 0, 'D' },  { "dirname", 1, 'd' },
+		{ "set-version", 1, 'S' },   { "remove", 0, 'r' },
+		{ "config", 1, 'C' },	     { "ignore-install", 0, 'i' },
+		{ "ignore-remove", 0, 'i' }, { "showconfig", 0, 'c' },
+		{ "help", 0, 'h' },	     { 0, 0, 0 },
 	};
 	int c;
 
 	memset(o, 0, sizeof *o);
-	opt_begin(&args, argc, argv, "aqvnbRDd:S:rC:ih", lo);
+	opt_begin(&args, argc, argv, "aqvnbRDd:S:rC:ihc", lo);
 	while ((c = opt_next(&args)) != -1) {
 		switch (c) {
 		case 'a': o->all = 1; break;
@@ -96,6 +90,7 @@ static int parse(int argc, char **argv, struct mp_opts *o)
 				o->config[o->nconfig++] = args.arg;
 			break;
 		case 'i': o->flags |= CTX_NO_CMD; break;
+		case 'c': o->config_show = 1; break;
 		case 'h':
 			usage(1);
 			fd_flush();
@@ -103,7 +98,7 @@ static int parse(int argc, char **argv, struct mp_opts *o)
 		default: usage(2); return -EINVAL;
 		}
 	}
-	if (args.ind >= argc) {
+	if (args.ind >= argc && !o->config_show) {
 		usage(2);
 		return -EINVAL;
 	}
@@ -118,7 +113,7 @@ static void pick_log(const struct mp_opts *o)
 	struct stat st, null;
 	if (fstat(2, &st) < 0 || (stat("/dev/null", &null) == 0 && st.st_rdev == null.st_rdev))
 		log_use_kmsg(KMSG_ALL);
-	else if (!o->resolve && !o->show && !(o->flags & CTX_DRY_RUN))
+	else if (!o->resolve && !o->show && !o->config_show && !(o->flags & CTX_DRY_RUN))
 		log_use_kmsg(KMSG_ERRORS);
 }
 
@@ -137,6 +132,68 @@ static int open_dir(struct ml_ctx *c, const struct mp_opts *o)
 	}
 	fmt_snprintf(dir, sizeof dir, "%s/lib/modules/%s", o->root, kver);
 	return ctx_open(c, dir, NULL);
+}
+
+/* modprobe -c's softdep lists, in kmod 30's spelling: "pre: a bpost: c". */
+static void show_names(const char *what, const struct blob *b, uint32_t off, char **v, unsigned n)
+{
+	n = b ? blob_slist_count(b, off) : n;
+	for (unsigned i = 0; i < n; i++)
+		fd_printf(1, "%s %s", i ? "" : what, b ? blob_slist_item(b, off, i) : v[i]);
+}
+
+/* modprobe -c, as kmod prints it: blacklist, install, remove, alias,
+ * options and softdep lines (the blob's build-time ones, then the runtime
+ * file's and the command line's), then the modules' aliases. Not shown:
+ * forbid and load (kmod has neither), weakdep (kmod 30 has none) and the
+ * modules' own softdeps (modinfo shows them; kmod reads them from
+ * modules.softdep). The blob has no symbol index. */
+static void show_config(const struct ml_ctx *c)
+{
+	const struct blob *b = &c->b;
+	const struct config *f = &c->cfg;
+	uint32_t len, n = blob_nmods(b);
+	const uint8_t *a = blob_sec(b, SEC_CFGALIAS, &len);
+	char pat[BLOB_MAX_PATTERN + 1];
+	unsigned mod;
+
+	for (uint32_t i = 0; i < n; i++)
+		if (blob_mod(b, i).flags & BM_BLACKLIST)
+			fd_printf(1, "blacklist %s\n", blob_mod_name(b, i));
+	for (unsigned i = 0; i < f->nblacklist; i++)
+		fd_printf(1, "blacklist %s\n", f->blacklist[i]);
+	for (int r = 0; r < 2; r++)
+		for (unsigned i = 0; i < f->ncmds; i++)
+			if (f->cmds[i].remove == r)
+				fd_printf(1, "%s %s %s\n", r ? "remove" : "install", f->cmds[i].mod,
+					  f->cmds[i].cmd);
+	for (uint32_t o = 0; o + 8 <= len; o += 8)
+		fd_printf(1, "alias %s %s\n", blob_str(b, blob_u32(a + o)),
+			  blob_str(b, blob_u32(a + o + 4)));
+	for (unsigned i = 0; i < f->nalias; i++)
+		fd_printf(1, "alias %s %s\n", f->alias_pat[i], f->alias_mod[i]);
+	for (unsigned i = 0; i < f->noptions; i++)
+		fd_printf(1, "options %s %s\n", f->options[i].mod, f->options[i].opts);
+	for (uint32_t i = 0; i < n; i++) {
+		struct blob_extra x = blob_mod_extra(b, i);
+		if (!(blob_mod(b, i).flags & BM_SOFTDEP_CFG))
+			continue;
+		fd_printf(1, "softdep %s ", blob_mod_name(b, i));
+		show_names("pre:", b, x.soft_pre, NULL, 0);
+		show_names("post:", b, x.soft_post, NULL, 0);
+		fd_putc(1, '\n');
+	}
+	for (unsigned i = 0; i < f->nsoftdeps; i++) {
+		fd_printf(1, "softdep %s ", f->softdeps[i].mod);
+		show_names("pre:", NULL, 0, f->softdeps[i].pre, f->softdeps[i].npre);
+		show_names("post:", NULL, 0, f->softdeps[i].post, f->softdeps[i].npost);
+		fd_putc(1, '\n');
+	}
+	fd_printf(1, "\n# End of configuration files. Dumping indexes now:\n\n");
+	for (uint32_t i = 0; i < b->h.naliases; i++)
+		if (alias_get(b, i, pat, sizeof pat, &mod) >= 0 &&
+		    !(blob_mod(b, mod).flags & BM_BUILTIN))
+			fd_printf(1, "alias %s %s\n", pat, blob_mod_name(b, mod));
 }
 
 /* Load (or with --show-depends / -n, print) what name resolves to; 0 when
@@ -251,7 +308,8 @@ int modprobe_main(int argc, char **argv)
 	pick_log(&o);
 	if (open_dir(&c, &o) < 0)
 		return 1;
-	if (!o.resolve && !o.show && !(o.flags & CTX_DRY_RUN) && ctx_check_kernel(&c) < 0) {
+	if (!o.resolve && !o.show && !o.config_show && !(o.flags & CTX_DRY_RUN) &&
+	    ctx_check_kernel(&c) < 0) {
 		ctx_close(&c);
 		return 1;
 	}
@@ -262,6 +320,11 @@ int modprobe_main(int argc, char **argv)
 		char *cmdline = ctx_proc_cmdline();
 		ctx_configure(&c, o.nconfig ? NULL : RUNTIME_CONFIG, cmdline ? cmdline : "");
 		free(cmdline);
+	}
+	if (o.config_show) {
+		show_config(&c);
+		ctx_close(&c);
+		return 0;
 	}
 	if (plan_init(&p, &c) < 0 || exec_init(&e, &c, &exec_kernel) < 0) {
 		log_err("out of memory");
