@@ -264,7 +264,7 @@ static int remove_chain(struct ml_ctx *c, const struct mp_opts *o, const char *n
 		if (n == -ENOMEM)
 			log_err("%s: %s", name, strerror(ENOMEM));
 		else if (!o->quiet)
-			log_err("FATAL: Module %s not found in directory %s", name, c->dir);
+			log_err("FATAL: Module %s not found.", name);
 		hits_free(&hl);
 		return -1;
 	}
@@ -283,8 +283,12 @@ static int remove_chain(struct ml_ctx *c, const struct mp_opts *o, const char *n
 		enum remove_result r = h[i].kind == HIT_BUILTIN
 					       ? RM_BUILTIN
 					       : remove_module(h[i].name, 0, who, sizeof who, &err);
-		if (r != RM_OK && !(o->quiet && r == RM_NOT_LOADED)) {
-			status = remove_report(h[i].name, name, r, who, err);
+		if (r != RM_OK) { /* as kmod: then its dependencies stay */
+			if (o->quiet)
+				status |= -(r != RM_NOT_LOADED);
+			else
+				status |= remove_report_style(RW_MODPROBE | (o->all ? RW_ALL : 0),
+							      h[i].name, name, r, who, err);
 			continue;
 		}
 		for (uint32_t k = nd; k-- > 0;)
@@ -308,7 +312,7 @@ int modprobe_main(int argc, char **argv)
 	pick_log(&o);
 	if (open_dir(&c, &o) < 0)
 		return 1;
-	if (!o.resolve && !o.show && !o.config_show && !(o.flags & CTX_DRY_RUN) &&
+	if (!o.resolve && !o.show && !o.config_show && !o.remove && !(o.flags & CTX_DRY_RUN) &&
 	    ctx_check_kernel(&c) < 0) {
 		ctx_close(&c);
 		return 1;
