@@ -196,6 +196,48 @@ static void show_config(const struct ml_ctx *c)
 			fd_printf(1, "alias %s %s\n", pat, blob_mod_name(b, mod));
 }
 
+/* modprobe FILE (a name with a '/' that names a file; kmod 31 takes "/..."
+ * and "./...", kmod 30 none): FILE is inserted for the module its name
+ * stands for (kmod's rule, modname_from_path), with that module's
+ * dependencies, softdeps and options; a module the blob does not know is
+ * inserted alone, with its configured options and params. Returns the name
+ * to plan, or NULL when done (*err set). */
+static const char *from_file(struct ml_ctx *c, const char *name, const char *params, char *norm,
+			     int *err)
+{
+	struct insert_buf buf = { NULL, 0 };
+	struct stat st;
+	char *opts = NULL, *all;
+	int mod;
+
+	if (!strchr(name, '/') || stat(name, &st) < 0 || !S_ISREG(st.st_mode))
+		return name;
+	modname_from_path(name, norm, ALIAS_MAX);
+	if ((mod = blob_find_mod(&c->b, norm)) >= 0) {
+		c->file = name;
+		c->file_mod = (unsigned)mod;
+		return norm;
+	}
+	*err = -ENOMEM;
+	if (config_options(&c->cfg, norm, NULL, &opts) == 0 &&
+	    (all = fmt_alloc("%s%s%s", opts, *opts && params ? " " : "", params ? params : ""))) {
+		if (!(c->flags & (CTX_SHOW | CTX_DRY_RUN)))
+			*err = insert_module(name, all, &buf);
+		else
+			*err = fd_printf(1, "insmod %s %s\n", name, all) < 0 ? -EIO : 0;
+		if (*err && *err != -EEXIST && *err != -ENOMEM) {
+			log_err("could not insert '%s' (%s): %s", norm, name,
+				insert_strerror(*err));
+			*err = -EIO; /* said */
+		}
+		*err = *err == -EEXIST ? 0 : *err;
+		free(all);
+	}
+	free(opts);
+	insert_buf_free(&buf);
+	return NULL;
+}
+
 /* Load (or with --show-depends / -n, print) what name resolves to; 0 when
  * every module it resolved to is live. */
 static int load(struct ml_ctx *c, struct plan *p, struct exec *e, const char *name,
@@ -203,8 +245,11 @@ static int load(struct ml_ctx *c, struct plan *p, struct exec *e, const char *na
 {
 	unsigned flags = (c->flags & CTX_BLACKLIST ? PLAN_BLACKLIST : 0) |
 			 (c->flags & CTX_NO_CMD ? PLAN_NO_CMD : 0);
-	int err;
+	char norm[ALIAS_MAX];
+	int err = 0;
 
+	if (!(name = from_file(c, name, params, norm, &err)))
+		return err;
 	if (!(c->flags & (CTX_SHOW | CTX_DRY_RUN)))
 		return exec_request(e, p, name, params, flags);
 	plan_reset(p);

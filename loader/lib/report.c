@@ -21,16 +21,16 @@ void report(const struct ml_ctx *c, int prio, enum outcome what, unsigned mod, c
 	    int err)
 {
 	const char *name = blob_mod_name(&c->b, mod);
-	char rel[PATH_MAX];
+	char path[2 * PATH_MAX];
 
 	switch (what) {
 	case OUT_INSERT_FAILED: {
-		int perr = blob_mod_path(&c->b, mod, rel, sizeof rel);
+		int perr = ctx_mod_path(c, mod, path, sizeof path);
 		if (perr < 0) /* failed before any file: say why there was none */
 			log_msg(prio, "could not insert '%s' (%s/%s): %s", name, c->dir, BLOB_FILE,
 				report_path_strerror(perr));
 		else
-			log_msg(prio, "could not insert '%s' (%s/%s): %s", name, c->dir, rel,
+			log_msg(prio, "could not insert '%s' (%s): %s", name, path,
 				insert_strerror(err));
 		break;
 	}
