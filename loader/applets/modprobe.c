@@ -148,6 +148,22 @@ static void show_names(const char *what, const struct blob *b, uint32_t off, cha
  * forbid and load (kmod has neither), weakdep (kmod 30 has none) and the
  * modules' own softdeps (modinfo shows them; kmod reads them from
  * modules.softdep). The blob has no symbol index. */
+/* A softdep line of modprobe -c: the blob's lists (b), or sd's. */
+static void show_softdep(const char *mod, const struct blob *b, struct blob_extra x,
+			 const struct cfg_softdep *sd)
+{
+	fd_printf(1, "softdep %s ", mod);
+	show_names("pre:", b, x.soft_pre, sd ? sd->pre : NULL, sd ? sd->npre : 0);
+	show_names("post:", b, x.soft_post, sd ? sd->post : NULL, sd ? sd->npost : 0);
+	fd_putc(1, '\n');
+}
+
+/* One line of modprobe -c: "kw a", or "kw a b". */
+static void show_line(const char *kw, const char *a, const char *b)
+{
+	fd_printf(1, "%s %s%s%s\n", kw, a, b ? " " : "", b ? b : "");
+}
+
 static void show_config(const struct ml_ctx *c)
 {
 	const struct blob *b = &c->b;
@@ -159,41 +175,30 @@ static void show_config(const struct ml_ctx *c)
 
 	for (uint32_t i = 0; i < n; i++)
 		if (blob_mod(b, i).flags & BM_BLACKLIST)
-			fd_printf(1, "blacklist %s\n", blob_mod_name(b, i));
+			show_line("blacklist", blob_mod_name(b, i), NULL);
 	for (unsigned i = 0; i < f->nblacklist; i++)
-		fd_printf(1, "blacklist %s\n", f->blacklist[i]);
+		show_line("blacklist", f->blacklist[i], NULL);
 	for (int r = 0; r < 2; r++)
 		for (unsigned i = 0; i < f->ncmds; i++)
 			if (f->cmds[i].remove == r)
-				fd_printf(1, "%s %s %s\n", r ? "remove" : "install", f->cmds[i].mod,
-					  f->cmds[i].cmd);
+				show_line(r ? "remove" : "install", f->cmds[i].mod, f->cmds[i].cmd);
 	for (uint32_t o = 0; o + 8 <= len; o += 8)
-		fd_printf(1, "alias %s %s\n", blob_str(b, blob_u32(a + o)),
-			  blob_str(b, blob_u32(a + o + 4)));
+		show_line("alias", blob_str(b, blob_u32(a + o)), blob_str(b, blob_u32(a + o + 4)));
 	for (unsigned i = 0; i < f->nalias; i++)
-		fd_printf(1, "alias %s %s\n", f->alias_pat[i], f->alias_mod[i]);
+		show_line("alias", f->alias_pat[i], f->alias_mod[i]);
 	for (unsigned i = 0; i < f->noptions; i++)
-		fd_printf(1, "options %s %s\n", f->options[i].mod, f->options[i].opts);
-	for (uint32_t i = 0; i < n; i++) {
-		struct blob_extra x = blob_mod_extra(b, i);
-		if (!(blob_mod(b, i).flags & BM_SOFTDEP_CFG))
-			continue;
-		fd_printf(1, "softdep %s ", blob_mod_name(b, i));
-		show_names("pre:", b, x.soft_pre, NULL, 0);
-		show_names("post:", b, x.soft_post, NULL, 0);
-		fd_putc(1, '\n');
-	}
-	for (unsigned i = 0; i < f->nsoftdeps; i++) {
-		fd_printf(1, "softdep %s ", f->softdeps[i].mod);
-		show_names("pre:", NULL, 0, f->softdeps[i].pre, f->softdeps[i].npre);
-		show_names("post:", NULL, 0, f->softdeps[i].post, f->softdeps[i].npost);
-		fd_putc(1, '\n');
-	}
+		show_line("options", f->options[i].mod, f->options[i].opts);
+	for (uint32_t i = 0; i < n; i++)
+		if (blob_mod(b, i).flags & BM_SOFTDEP_CFG)
+			show_softdep(blob_mod_name(b, i), b, blob_mod_extra(b, i), NULL);
+	for (unsigned i = 0; i < f->nsoftdeps; i++)
+		show_softdep(f->softdeps[i].mod, NULL, (struct blob_extra){ 0, 0, 0 },
+			     &f->softdeps[i]);
 	fd_printf(1, "\n# End of configuration files. Dumping indexes now:\n\n");
 	for (uint32_t i = 0; i < b->h.naliases; i++)
 		if (alias_get(b, i, pat, sizeof pat, &mod) >= 0 &&
 		    !(blob_mod(b, mod).flags & BM_BUILTIN))
-			fd_printf(1, "alias %s %s\n", pat, blob_mod_name(b, mod));
+			show_line("alias", pat, blob_mod_name(b, mod));
 }
 
 /* modprobe FILE (a name with a '/' that names a file; kmod 31 takes "/..."
