@@ -29,23 +29,11 @@ struct mp_opts {
 
 static void usage(int f)
 {
-	fd_printf(f,
-		  "usage: modprobe [-q] [-v] [-n] [-b] MODULE [param=value ...]\n"
-		  "       modprobe [-q] [-v] [-n] [-b] -a MODULE...\n"
-		  "       modprobe -r [-a] MODULE... remove a module and its unused dependencies\n"
-		  "       modprobe -R ALIAS      print the modules an alias resolves to\n"
-		  "       modprobe --show-depends MODULE\n"
-		  "       modprobe -c            print the configuration and the alias index\n"
-		  "  -a, --all             load every MODULE given\n"
-		  "  -b, --use-blacklist   apply blacklist to the names given too\n"
-		  "  -n, --dry-run         do not insert (with -v: show what would be)\n"
-		  "  -q, --quiet           say nothing when a module is not found\n"
-		  "  -v, --verbose         say what is done\n"
-		  "  -d, --dirname ROOT    modules are in ROOT/lib/modules/KVER\n"
-		  "  -S, --set-version KVER\n"
-		  "  -i, --ignore-install  insert MODULE itself, not its install/remove command\n"
-		  "  -C, --config PATH     runtime configuration, a file or a directory of *.conf\n"
-		  "                        (may repeat; default " RUNTIME_CONFIG ")\n");
+	fd_printf(f, "usage: modprobe [-abinqv] [-d ROOT] [-S KVER] [-C PATH] MODULE|FILE "
+		     "[param=value...]\n"
+		     "       modprobe -r [-aq] MODULE... | -R ALIAS | --show-depends MODULE | -c\n"
+		     "  options as kmod's; -C a *.conf file or directory (default " RUNTIME_CONFIG
+		     ")\n");
 }
 
 static int parse(int argc, char **argv, struct mp_opts *o)
@@ -134,34 +122,31 @@ static int open_dir(struct ml_ctx *c, const struct mp_opts *o)
 	return ctx_open(c, dir, NULL);
 }
 
-/* modprobe -c's softdep lists, in kmod 30's spelling: "pre: a bpost: c". */
-static void show_names(const char *what, const struct blob *b, uint32_t off, char **v, unsigned n)
+/* A softdep line of modprobe -c: sd's, or (sd NULL) module mod's in the blob,
+ * in kmod 30's spelling: "softdep m pre: a bpost: c". */
+static void show_softdep(const struct blob *b, unsigned mod, const struct cfg_softdep *sd)
 {
-	n = b ? blob_slist_count(b, off) : n;
-	for (unsigned i = 0; i < n; i++)
-		fd_printf(1, "%s %s", i ? "" : what, b ? blob_slist_item(b, off, i) : v[i]);
-}
+	struct blob_extra x = blob_mod_extra(b, mod);
 
-/* modprobe -c, as kmod prints it: blacklist, install, remove, alias,
- * options and softdep lines (the blob's build-time ones, then the runtime
- * file's and the command line's), then the modules' aliases. Not shown:
- * forbid and load (kmod has neither), weakdep (kmod 30 has none) and the
- * modules' own softdeps (modinfo shows them; kmod reads them from
- * modules.softdep). The blob has no symbol index. */
-/* A softdep line of modprobe -c: the blob's lists (b), or sd's. */
-static void show_softdep(const char *mod, const struct blob *b, struct blob_extra x,
-			 const struct cfg_softdep *sd)
-{
-	fd_printf(1, "softdep %s ", mod);
-	show_names("pre:", b, x.soft_pre, sd ? sd->pre : NULL, sd ? sd->npre : 0);
-	show_names("post:", b, x.soft_post, sd ? sd->post : NULL, sd ? sd->npost : 0);
+	fd_printf(1, "softdep %s ", sd ? sd->mod : blob_mod_name(b, mod));
+	for (int post = 0; post < 2; post++) {
+		uint32_t off = post ? x.soft_post : x.soft_pre;
+		char **v = sd ? (post ? sd->post : sd->pre) : NULL;
+		unsigned n = sd ? (post ? sd->npost : sd->npre) : blob_slist_count(b, off);
+		for (unsigned i = 0; i < n; i++)
+			fd_printf(1, "%s %s",
+				  i	 ? ""
+				  : post ? "post:"
+					 : "pre:",
+				  v ? v[i] : blob_slist_item(b, off, i));
+	}
 	fd_putc(1, '\n');
 }
 
-/* One line of modprobe -c: "kw a", or "kw a b". */
+/* One line of modprobe -c: "kw a b". */
 static void show_line(const char *kw, const char *a, const char *b)
 {
-	fd_printf(1, "%s %s%s%s\n", kw, a, b ? " " : "", b ? b : "");
+	fd_printf(1, "%s %s %s\n", kw, a, b);
 }
 
 static void show_config(const struct ml_ctx *c)
@@ -175,9 +160,9 @@ static void show_config(const struct ml_ctx *c)
 
 	for (uint32_t i = 0; i < n; i++)
 		if (blob_mod(b, i).flags & BM_BLACKLIST)
-			show_line("blacklist", blob_mod_name(b, i), NULL);
+			fd_printf(1, "blacklist %s\n", blob_mod_name(b, i));
 	for (unsigned i = 0; i < f->nblacklist; i++)
-		show_line("blacklist", f->blacklist[i], NULL);
+		fd_printf(1, "blacklist %s\n", f->blacklist[i]);
 	for (int r = 0; r < 2; r++)
 		for (unsigned i = 0; i < f->ncmds; i++)
 			if (f->cmds[i].remove == r)
@@ -190,10 +175,9 @@ static void show_config(const struct ml_ctx *c)
 		show_line("options", f->options[i].mod, f->options[i].opts);
 	for (uint32_t i = 0; i < n; i++)
 		if (blob_mod(b, i).flags & BM_SOFTDEP_CFG)
-			show_softdep(blob_mod_name(b, i), b, blob_mod_extra(b, i), NULL);
+			show_softdep(b, i, NULL);
 	for (unsigned i = 0; i < f->nsoftdeps; i++)
-		show_softdep(f->softdeps[i].mod, NULL, (struct blob_extra){ 0, 0, 0 },
-			     &f->softdeps[i]);
+		show_softdep(b, 0, &f->softdeps[i]);
 	fd_printf(1, "\n# End of configuration files. Dumping indexes now:\n\n");
 	for (uint32_t i = 0; i < b->h.naliases; i++)
 		if (alias_get(b, i, pat, sizeof pat, &mod) >= 0 &&
@@ -204,43 +188,22 @@ static void show_config(const struct ml_ctx *c)
 /* modprobe FILE (a name with a '/' that names a file; kmod 31 takes "/..."
  * and "./...", kmod 30 none): FILE is inserted for the module its name
  * stands for (kmod's rule, modname_from_path), with that module's
- * dependencies, softdeps and options; a module the blob does not know is
- * inserted alone, with its configured options and params. Returns the name
- * to plan, or NULL when done (*err set). */
-static const char *from_file(struct ml_ctx *c, const char *name, const char *params, char *norm,
-			     int *err)
+ * dependencies, softdeps and options. A name the blob does not know stays a
+ * name ("not found": kmod 31 would insert the file alone; insmod does).
+ * Returns the name to plan. */
+static const char *from_file(struct ml_ctx *c, const char *name, char *norm)
 {
-	struct insert_buf buf = { NULL, 0 };
 	struct stat st;
-	char *opts = NULL, *all;
 	int mod;
 
 	if (!strchr(name, '/') || stat(name, &st) < 0 || !S_ISREG(st.st_mode))
 		return name;
 	modname_from_path(name, norm, ALIAS_MAX);
-	if ((mod = blob_find_mod(&c->b, norm)) >= 0) {
-		c->file = name;
-		c->file_mod = (unsigned)mod;
-		return norm;
-	}
-	*err = -ENOMEM;
-	if (config_options(&c->cfg, norm, NULL, &opts) == 0 &&
-	    (all = fmt_alloc("%s%s%s", opts, *opts && params ? " " : "", params ? params : ""))) {
-		if (!(c->flags & (CTX_SHOW | CTX_DRY_RUN)))
-			*err = insert_module(name, all, &buf);
-		else
-			*err = fd_printf(1, "insmod %s %s\n", name, all) < 0 ? -EIO : 0;
-		if (*err && *err != -EEXIST && *err != -ENOMEM) {
-			log_err("could not insert '%s' (%s): %s", norm, name,
-				insert_strerror(*err));
-			*err = -EIO; /* said */
-		}
-		*err = *err == -EEXIST ? 0 : *err;
-		free(all);
-	}
-	free(opts);
-	insert_buf_free(&buf);
-	return NULL;
+	if ((mod = blob_find_mod(&c->b, norm)) < 0)
+		return name;
+	c->file = name;
+	c->file_mod = (unsigned)mod;
+	return norm;
 }
 
 /* Load (or with --show-depends / -n, print) what name resolves to; 0 when
@@ -251,10 +214,9 @@ static int load(struct ml_ctx *c, struct plan *p, struct exec *e, const char *na
 	unsigned flags = (c->flags & CTX_BLACKLIST ? PLAN_BLACKLIST : 0) |
 			 (c->flags & CTX_NO_CMD ? PLAN_NO_CMD : 0);
 	char norm[ALIAS_MAX];
-	int err = 0;
+	int err;
 
-	if (!(name = from_file(c, name, params, norm, &err)))
-		return err;
+	name = from_file(c, name, norm);
 	if (!(c->flags & (CTX_SHOW | CTX_DRY_RUN)))
 		return exec_request(e, p, name, params, flags);
 	plan_reset(p);
@@ -333,12 +295,11 @@ static int remove_chain(struct ml_ctx *c, const struct mp_opts *o, const char *n
 		enum remove_result r = h[i].kind == HIT_BUILTIN
 					       ? RM_BUILTIN
 					       : remove_module(h[i].name, 0, who, sizeof who, &err);
-		if (r != RM_OK) { /* as kmod: then its dependencies stay */
-			if (o->quiet)
-				status |= -(r != RM_NOT_LOADED);
-			else
-				status |= remove_report_style(RW_MODPROBE | (o->all ? RW_ALL : 0),
-							      h[i].name, name, r, who, err);
+		if (r != RM_OK) {      /* as kmod: then its dependencies stay */
+			if (!o->quiet) /* modprobe -r: "not loaded" is no failure, and unsaid */
+				remove_report_style(RW_MODPROBE | (o->all ? RW_ALL : 0), h[i].name,
+						    name, r, who, err);
+			status |= -(r != RM_NOT_LOADED);
 			continue;
 		}
 		for (uint32_t k = nd; k-- > 0;)

@@ -27,11 +27,9 @@ void report(const struct ml_ctx *c, int prio, enum outcome what, unsigned mod, c
 	case OUT_INSERT_FAILED: {
 		int perr = ctx_mod_path(c, mod, path, sizeof path);
 		if (perr < 0) /* failed before any file: say why there was none */
-			log_msg(prio, "could not insert '%s' (%s/%s): %s", name, c->dir, BLOB_FILE,
-				report_path_strerror(perr));
-		else
-			log_msg(prio, "could not insert '%s' (%s): %s", name, path,
-				insert_strerror(err));
+			fmt_snprintf(path, sizeof path, "%s/%s", c->dir, BLOB_FILE);
+		log_msg(prio, "could not insert '%s' (%s): %s", name, path,
+			perr < 0 ? report_path_strerror(perr) : insert_strerror(err));
 		break;
 	}
 	case OUT_SOFTDEP_FAILED:
