@@ -21,7 +21,7 @@
 static struct opt args;
 
 struct mp_opts {
-	int all, quiet, resolve, show, remove;
+	int all, quiet, resolve, show, remove, config_show;
 	unsigned flags;
 	const char *root, *kver, *config[8];
 	int nconfig;
@@ -29,47 +29,29 @@ struct mp_opts {
 
 static void usage(int f)
 {
-	fd_printf(f,
-		  "usage: modprobe [-q] [-v] [-n] [-b] MODULE [param=value ...]\n"
-		  "       modprobe [-q] [-v] [-n] [-b] -a MODULE...\n"
-		  "       modprobe -r [-a] MODULE... remove a module and its unused dependencies\n"
-		  "       modprobe -R ALIAS      print the modules an alias resolves to\n"
-		  "       modprobe --show-depends MODULE\n"
-		  "  -a, --all             load every MODULE given\n"
-		  "  -b, --use-blacklist   apply blacklist to the names given too\n"
-		  "  -n, --dry-run         do not insert (with -v: show what would be)\n"
-		  "  -q, --quiet           say nothing when a module is not found\n"
-		  "  -v, --verbose         say what is done\n"
-		  "  -d, --dirname ROOT    modules are in ROOT/lib/modules/KVER\n"
-		  "  -S, --set-version KVER\n"
-		  "  -i, --ignore-install  insert MODULE itself, not its install/remove command\n"
-		  "  -C, --config PATH     runtime configuration, a file or a directory of *.conf\n"
-		  "                        (may repeat; default " RUNTIME_CONFIG ")\n");
+	fd_printf(f, "usage: modprobe [-abinqv] [-d ROOT] [-S KVER] [-C PATH] MODULE|FILE "
+		     "[param=value...]\n"
+		     "       modprobe -r [-aq] MODULE... | -R ALIAS | --show-depends MODULE | -c\n"
+		     "  options as kmod's; -C a *.conf file or directory (default " RUNTIME_CONFIG
+		     ")\n");
 }
 
 static int parse(int argc, char **argv, struct mp_opts *o)
 {
 	static const struct opt_long lo[] = {
-		{ "all", 0, 'a' },
-		{ "quiet", 0, 'q' },
-		{ "verbose", 0, 'v' },
-		{ "dry-run", 0, 'n' },
-		{ "use-blacklist", 0, 'b' },
-		{ "resolve-alias", 0, 'R' },
-		{ "show-depends", 0, 'D' },
-		{ "dirname", 1, 'd' },
-		{ "set-version", 1, 'S' },
-		{ "remove", 0, 'r' },
-		{ "config", 1, 'C' },
-		{ "ignore-install", 0, 'i' },
-		{ "ignore-remove", 0, 'i' },
-		{ "help", 0, 'h' },
-		{ 0, 0, 0 },
+		{ "all", 0, 'a' },	     { "quiet", 0, 'q' },
+		{ "verbose", 0, 'v' },	     { "dry-run", 0, 'n' },
+		{ "use-blacklist", 0, 'b' }, { "resolve-alias", 0, 'R' },
+		{ "show-depends", 0, 'D' },  { "dirname", 1, 'd' },
+		{ "set-version", 1, 'S' },   { "remove", 0, 'r' },
+		{ "config", 1, 'C' },	     { "ignore-install", 0, 'i' },
+		{ "ignore-remove", 0, 'i' }, { "showconfig", 0, 'c' },
+		{ "help", 0, 'h' },	     { 0, 0, 0 },
 	};
 	int c;
 
 	memset(o, 0, sizeof *o);
-	opt_begin(&args, argc, argv, "aqvnbRDd:S:rC:ih", lo);
+	opt_begin(&args, argc, argv, "aqvnbRDd:S:rC:ihc", lo);
 	while ((c = opt_next(&args)) != -1) {
 		switch (c) {
 		case 'a': o->all = 1; break;
@@ -96,6 +78,7 @@ static int parse(int argc, char **argv, struct mp_opts *o)
 				o->config[o->nconfig++] = args.arg;
 			break;
 		case 'i': o->flags |= CTX_NO_CMD; break;
+		case 'c': o->config_show = 1; break;
 		case 'h':
 			usage(1);
 			fd_flush();
@@ -103,7 +86,7 @@ static int parse(int argc, char **argv, struct mp_opts *o)
 		default: usage(2); return -EINVAL;
 		}
 	}
-	if (args.ind >= argc) {
+	if (args.ind >= argc && !o->config_show) {
 		usage(2);
 		return -EINVAL;
 	}
@@ -118,7 +101,7 @@ static void pick_log(const struct mp_opts *o)
 	struct stat st, null;
 	if (fstat(2, &st) < 0 || (stat("/dev/null", &null) == 0 && st.st_rdev == null.st_rdev))
 		log_use_kmsg(KMSG_ALL);
-	else if (!o->resolve && !o->show && !(o->flags & CTX_DRY_RUN))
+	else if (!o->resolve && !o->show && !o->config_show && !(o->flags & CTX_DRY_RUN))
 		log_use_kmsg(KMSG_ERRORS);
 }
 
@@ -139,6 +122,90 @@ static int open_dir(struct ml_ctx *c, const struct mp_opts *o)
 	return ctx_open(c, dir, NULL);
 }
 
+/* A softdep line of modprobe -c: sd's, or (sd NULL) module mod's in the blob,
+ * in kmod 30's spelling: "softdep m pre: a bpost: c". */
+static void show_softdep(const struct blob *b, unsigned mod, const struct cfg_softdep *sd)
+{
+	struct blob_extra x = blob_mod_extra(b, mod);
+
+	fd_printf(1, "softdep %s ", sd ? sd->mod : blob_mod_name(b, mod));
+	for (int post = 0; post < 2; post++) {
+		uint32_t off = post ? x.soft_post : x.soft_pre;
+		char **v = sd ? (post ? sd->post : sd->pre) : NULL;
+		unsigned n = sd ? (post ? sd->npost : sd->npre) : blob_slist_count(b, off);
+		for (unsigned i = 0; i < n; i++)
+			fd_printf(1, "%s %s",
+				  i	 ? ""
+				  : post ? "post:"
+					 : "pre:",
+				  v ? v[i] : blob_slist_item(b, off, i));
+	}
+	fd_putc(1, '\n');
+}
+
+/* One line of modprobe -c: "kw a b". */
+static void show_line(const char *kw, const char *a, const char *b)
+{
+	fd_printf(1, "%s %s %s\n", kw, a, b);
+}
+
+static void show_config(const struct ml_ctx *c)
+{
+	const struct blob *b = &c->b;
+	const struct config *f = &c->cfg;
+	uint32_t len, n = blob_nmods(b);
+	const uint8_t *a = blob_sec(b, SEC_CFGALIAS, &len);
+	char pat[BLOB_MAX_PATTERN + 1];
+	unsigned mod;
+
+	for (uint32_t i = 0; i < n; i++)
+		if (blob_mod(b, i).flags & BM_BLACKLIST)
+			fd_printf(1, "blacklist %s\n", blob_mod_name(b, i));
+	for (unsigned i = 0; i < f->nblacklist; i++)
+		fd_printf(1, "blacklist %s\n", f->blacklist[i]);
+	for (int r = 0; r < 2; r++)
+		for (unsigned i = 0; i < f->ncmds; i++)
+			if (f->cmds[i].remove == r)
+				show_line(r ? "remove" : "install", f->cmds[i].mod, f->cmds[i].cmd);
+	for (uint32_t o = 0; o + 8 <= len; o += 8)
+		show_line("alias", blob_str(b, blob_u32(a + o)), blob_str(b, blob_u32(a + o + 4)));
+	for (unsigned i = 0; i < f->nalias; i++)
+		show_line("alias", f->alias_pat[i], f->alias_mod[i]);
+	for (unsigned i = 0; i < f->noptions; i++)
+		show_line("options", f->options[i].mod, f->options[i].opts);
+	for (uint32_t i = 0; i < n; i++)
+		if (blob_mod(b, i).flags & BM_SOFTDEP_CFG)
+			show_softdep(b, i, NULL);
+	for (unsigned i = 0; i < f->nsoftdeps; i++)
+		show_softdep(b, 0, &f->softdeps[i]);
+	fd_printf(1, "\n# End of configuration files. Dumping indexes now:\n\n");
+	for (uint32_t i = 0; i < b->h.naliases; i++)
+		if (alias_get(b, i, pat, sizeof pat, &mod) >= 0 &&
+		    !(blob_mod(b, mod).flags & BM_BUILTIN))
+			show_line("alias", pat, blob_mod_name(b, mod));
+}
+
+/* modprobe FILE (a name with a '/' that names a file; kmod 31 takes "/..."
+ * and "./...", kmod 30 none): FILE is inserted for the module its name
+ * stands for (kmod's rule, modname_from_path), with that module's
+ * dependencies, softdeps and options. A name the blob does not know stays a
+ * name ("not found": kmod 31 would insert the file alone; insmod does).
+ * Returns the name to plan. */
+static const char *from_file(struct ml_ctx *c, const char *name, char *norm)
+{
+	struct stat st;
+	int mod;
+
+	if (!strchr(name, '/') || stat(name, &st) < 0 || !S_ISREG(st.st_mode))
+		return name;
+	modname_from_path(name, norm, ALIAS_MAX);
+	if ((mod = blob_find_mod(&c->b, norm)) < 0)
+		return name;
+	c->file = name;
+	c->file_mod = (unsigned)mod;
+	return norm;
+}
+
 /* Load (or with --show-depends / -n, print) what name resolves to; 0 when
  * every module it resolved to is live. */
 static int load(struct ml_ctx *c, struct plan *p, struct exec *e, const char *name,
@@ -146,8 +213,10 @@ static int load(struct ml_ctx *c, struct plan *p, struct exec *e, const char *na
 {
 	unsigned flags = (c->flags & CTX_BLACKLIST ? PLAN_BLACKLIST : 0) |
 			 (c->flags & CTX_NO_CMD ? PLAN_NO_CMD : 0);
+	char norm[ALIAS_MAX];
 	int err;
 
+	name = from_file(c, name, norm);
 	if (!(c->flags & (CTX_SHOW | CTX_DRY_RUN)))
 		return exec_request(e, p, name, params, flags);
 	plan_reset(p);
@@ -207,7 +276,7 @@ static int remove_chain(struct ml_ctx *c, const struct mp_opts *o, const char *n
 		if (n == -ENOMEM)
 			log_err("%s: %s", name, strerror(ENOMEM));
 		else if (!o->quiet)
-			log_err("FATAL: Module %s not found in directory %s", name, c->dir);
+			log_err("FATAL: Module %s not found.", name);
 		hits_free(&hl);
 		return -1;
 	}
@@ -226,8 +295,11 @@ static int remove_chain(struct ml_ctx *c, const struct mp_opts *o, const char *n
 		enum remove_result r = h[i].kind == HIT_BUILTIN
 					       ? RM_BUILTIN
 					       : remove_module(h[i].name, 0, who, sizeof who, &err);
-		if (r != RM_OK && !(o->quiet && r == RM_NOT_LOADED)) {
-			status = remove_report(h[i].name, name, r, who, err);
+		if (r != RM_OK) {      /* as kmod: then its dependencies stay */
+			if (!o->quiet) /* modprobe -r: "not loaded" is no failure, and unsaid */
+				remove_report_style(RW_MODPROBE | (o->all ? RW_ALL : 0), h[i].name,
+						    name, r, who, err);
+			status |= -(r != RM_NOT_LOADED);
 			continue;
 		}
 		for (uint32_t k = nd; k-- > 0;)
@@ -251,7 +323,8 @@ int modprobe_main(int argc, char **argv)
 	pick_log(&o);
 	if (open_dir(&c, &o) < 0)
 		return 1;
-	if (!o.resolve && !o.show && !(o.flags & CTX_DRY_RUN) && ctx_check_kernel(&c) < 0) {
+	if (!o.resolve && !o.show && !o.config_show && !o.remove && !(o.flags & CTX_DRY_RUN) &&
+	    ctx_check_kernel(&c) < 0) {
 		ctx_close(&c);
 		return 1;
 	}
@@ -262,6 +335,11 @@ int modprobe_main(int argc, char **argv)
 		char *cmdline = ctx_proc_cmdline();
 		ctx_configure(&c, o.nconfig ? NULL : RUNTIME_CONFIG, cmdline ? cmdline : "");
 		free(cmdline);
+	}
+	if (o.config_show) {
+		show_config(&c);
+		ctx_close(&c);
+		return 0;
 	}
 	if (plan_init(&p, &c) < 0 || exec_init(&e, &c, &exec_kernel) < 0) {
 		log_err("out of memory");

@@ -42,7 +42,7 @@ int show_plan(const struct ml_ctx *c, const struct plan *p, struct exec *e)
 		const struct plan_chain *ch = &p->chain[nd->chain];
 		struct blob_mod m = blob_mod(&c->b, nd->mod);
 		int target = (nd->flags & PN_TARGET) != 0;
-		char rel[PATH_MAX], *opts;
+		char path[2 * PATH_MAX], *opts;
 
 		if (e && (exec_state(e, ch->mod) == MS_LIVE || exec_state(e, nd->mod) == MS_LIVE))
 			continue;
@@ -57,8 +57,8 @@ int show_plan(const struct ml_ctx *c, const struct plan *p, struct exec *e)
 			fd_printf(1, "install %s %s%s\n", nd->cmd->cmd, opts, end);
 		else if (m.flags & BM_BUILTIN)
 			fd_printf(1, "builtin %s\n", blob_str(&c->b, m.name));
-		else if (blob_mod_path(&c->b, nd->mod, rel, sizeof rel) >= 0)
-			fd_printf(1, "insmod %s/%s %s%s\n", c->dir, rel, opts, end);
+		else if (ctx_mod_path(c, nd->mod, path, sizeof path) >= 0)
+			fd_printf(1, "insmod %s %s%s\n", path, opts, end);
 		free(opts);
 	}
 	return 0;

@@ -63,6 +63,20 @@ int ctx_open(struct ml_ctx *c, const char *dir, const char *kver)
 	return err;
 }
 
+int ctx_mod_path(const struct ml_ctx *c, unsigned mod, char *buf, size_t cap)
+{
+	char rel[PATH_MAX];
+	int own = c->file && mod == c->file_mod;
+	int err = own ? 0 : blob_mod_path(&c->b, mod, rel, sizeof rel);
+
+	if (err < 0)
+		return err;
+	return (size_t)fmt_snprintf(buf, cap, "%s%s%s", own ? c->file : c->dir, own ? "" : "/",
+				    own ? "" : rel) < cap
+		       ? 0
+		       : -ENAMETOOLONG;
+}
+
 void ctx_configure(struct ml_ctx *c, const char *file, const char *cmdline)
 {
 	if (file)

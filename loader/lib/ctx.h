@@ -29,12 +29,17 @@ struct ml_ctx {
 	unsigned flags;
 	struct alias_list extra; /* cfg's aliases, as lookup takes them */
 	struct config cfg;	 /* runtime configuration (file, command line) */
+	const char *file;	 /* modprobe PATH: module file_mod is inserted from file */
+	unsigned file_mod;
 };
 
 /* Open dir (NULL: /lib/modules/`uname -r`) and its blob. On error a one-line
  * message naming the file has been logged. */
 int ctx_open(struct ml_ctx *c, const char *dir, const char *kver);
 void ctx_close(struct ml_ctx *c);
+/* The path of mod's file: c->file for c->file_mod, else dir/its blob path.
+ * Returns 0, or blob_mod_path's error, or -ENAMETOOLONG. */
+int ctx_mod_path(const struct ml_ctx *c, unsigned mod, char *buf, size_t cap);
 /* Add the runtime configuration: a file (missing is fine) and, when
  * cmdline is not NULL, kernel command line text. */
 void ctx_configure(struct ml_ctx *c, const char *file, const char *cmdline);

@@ -18,14 +18,12 @@
 static int kernel_insert(void *arg, const struct ml_ctx *c, unsigned mod, const char *opts,
 			 struct insert_buf *buf)
 {
-	char rel[PATH_MAX], path[2 * PATH_MAX];
-	int err = blob_mod_path(&c->b, mod, rel, sizeof rel);
+	char path[2 * PATH_MAX];
+	int err = ctx_mod_path(c, mod, path, sizeof path);
 
 	(void)arg;
 	if (err < 0)
 		return err; /* corrupt record, too long, or no file: the report says which */
-	if ((size_t)fmt_snprintf(path, sizeof path, "%s/%s", c->dir, rel) >= sizeof path)
-		return -ENAMETOOLONG;
 	if (c->flags & CTX_VERBOSE)
 		log_msg(LOG_N, "insmod %s %s", path, opts);
 	return insert_module(path, opts, buf);

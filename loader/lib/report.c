@@ -74,17 +74,15 @@ void report_install(const char *name, const struct cfg_cmd *cmd, int err, int lo
 static void words(const struct ml_ctx *c, char *msg, size_t cap, enum outcome what, unsigned mod,
 		  const char *name, const char *other, int err)
 {
-	char rel[PATH_MAX];
+	char path[2 * PATH_MAX];
 
 	switch (what) {
 	case OUT_INSERT_FAILED: {
-		int perr = blob_mod_path(&c->b, mod, rel, sizeof rel);
+		int perr = ctx_mod_path(c, mod, path, sizeof path);
 		if (perr < 0) /* failed before any file: say why there was none */
-			fmt_snprintf(msg, cap, "could not insert '%s' (%s/%s): %s", name, c->dir,
-				     BLOB_FILE, report_path_strerror(perr));
-		else
-			fmt_snprintf(msg, cap, "could not insert '%s' (%s/%s): %s", name, c->dir,
-				     rel, insert_strerror(err));
+			fmt_snprintf(path, sizeof path, "%s/%s", c->dir, BLOB_FILE);
+		fmt_snprintf(msg, cap, "could not insert '%s' (%s): %s", name, path,
+			     perr < 0 ? report_path_strerror(perr) : insert_strerror(err));
 		break;
 	}
 	case OUT_SOFTDEP_FAILED:

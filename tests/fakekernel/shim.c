@@ -36,7 +36,8 @@
  *                                          ENOEXEC, EKEYREJECTED, ...) |
  *                                          spawns DEVPATH ALIAS (on success a
  *                                          child device appears) |
- *                                          creates /dev/PATH (on success)
+ *                                          creates /dev/PATH (on success;
+ *                                          stat() shows it as a block device)
  *              An errno outcome is returned after the delay, without the
  *              module ever being visible; "hang" blocks in init for ever
  *              (the module stays "coming"), or rather while FAKE_ROOT exists:
@@ -441,25 +442,28 @@ DIR *opendir(const char *p)
 	return get_opendir()(fk_path(p, b));
 }
 
-/* A regular file the fake kernel made under /dev stands for a block device
- * (the loader checks S_ISBLK for root= paths; tests cannot mknod). */
-static int as_block_dev(const char *p, int r, mode_t *mode)
+/* A device the fake kernel made ("creates /dev/PATH") is a regular file
+ * marked with the sticky bit (side_effects), and stat() says it is a block
+ * device (the loader checks S_ISBLK for root= paths; tests cannot mknod).
+ * Every other file under /dev, FAKE_ROOT/dev/kmsg say, is what it is. */
+#define FK_DEV_MARK S_ISVTX
+static int as_block_dev(int r, mode_t *mode)
 {
-	if (r == 0 && p && has_prefix(p, "/dev") && redirected(p) && S_ISREG(*mode))
-		*mode = (*mode & ~(mode_t)S_IFMT) | S_IFBLK;
+	if (r == 0 && S_ISREG(*mode) && (*mode & FK_DEV_MARK))
+		*mode = (*mode & ~(mode_t)(S_IFMT | FK_DEV_MARK)) | S_IFBLK;
 	return r;
 }
 
 int stat(const char *p, struct stat *st)
 {
 	char b[FK_PATH];
-	return as_block_dev(p, get_stat()(fk_path(p, b), st), &st->st_mode);
+	return as_block_dev(get_stat()(fk_path(p, b), st), &st->st_mode);
 }
 
 int stat64(const char *p, struct stat64 *st)
 {
 	char b[FK_PATH];
-	return as_block_dev(p, get_stat64()(fk_path(p, b), st), &st->st_mode);
+	return as_block_dev(get_stat64()(fk_path(p, b), st), &st->st_mode);
 }
 
 int lstat(const char *p, struct stat *st)
@@ -477,13 +481,13 @@ int lstat64(const char *p, struct stat64 *st)
 int fstatat(int dfd, const char *p, struct stat *st, int flags)
 {
 	char b[FK_PATH];
-	return as_block_dev(p, get_fstatat()(dfd, fk_path(p, b), st, flags), &st->st_mode);
+	return as_block_dev(get_fstatat()(dfd, fk_path(p, b), st, flags), &st->st_mode);
 }
 
 int fstatat64(int dfd, const char *p, struct stat64 *st, int flags)
 {
 	char b[FK_PATH];
-	return as_block_dev(p, get_fstatat64()(dfd, fk_path(p, b), st, flags), &st->st_mode);
+	return as_block_dev(get_fstatat64()(dfd, fk_path(p, b), st, flags), &st->st_mode);
 }
 
 int statx(int dfd, const char *p, int flags, unsigned mask, struct statx *st)
@@ -625,27 +629,34 @@ static long long now_us(void)
 	return (long long)t.tv_sec * 1000000 + t.tv_nsec / 1000;
 }
 
-static void fk_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void fk_log(const char *fmt, ...)
+/* One line (at most 511 bytes) in one O_APPEND write to FAKE_ROOT/rel;
+ * extra_flags: O_CREAT, or 0 to write only to a file that exists. */
+static void fk_append(const char *rel, int extra_flags, const char *fmt, va_list ap)
 {
 	char path[FK_PATH], line[512];
-	va_list ap;
-	int n, fd;
+	int n = vsnprintf(line, sizeof line, fmt, ap), fd;
 
-	va_start(ap, fmt);
-	n = vsnprintf(line, sizeof line, fmt, ap);
-	va_end(ap);
 	if (n < 0)
 		return;
 	if (n >= (int)sizeof line)
 		n = (int)sizeof line - 1;
-	rpath(path, "fake-kernel.log");
-	fd = get_open()(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	rpath(path, rel);
+	fd = get_open()(path, O_WRONLY | O_APPEND | O_CLOEXEC | extra_flags, 0644);
 	if (fd < 0)
 		return;
 	if (write(fd, line, (size_t)n) != n)
-		fprintf(stderr, "fake-kernel: short log write\n");
+		fprintf(stderr, "fake-kernel: short write to %s\n", rel);
 	get_close()(fd);
+}
+
+static void fk_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void fk_log(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fk_append("fake-kernel.log", O_CREAT, fmt, ap);
+	va_end(ap);
 }
 
 /* A kernel message, as the kernel would print it, to FAKE_ROOT/dev/kmsg (when
@@ -653,22 +664,11 @@ static void fk_log(const char *fmt, ...)
 static void fk_dmesg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void fk_dmesg(const char *fmt, ...)
 {
-	char path[FK_PATH], line[512];
 	va_list ap;
-	int n, fd;
 
 	va_start(ap, fmt);
-	n = vsnprintf(line, sizeof line, fmt, ap);
+	fk_append("dev/kmsg", 0, fmt, ap);
 	va_end(ap);
-	rpath(path, "dev/kmsg");
-	fd = get_open()(path, O_WRONLY | O_APPEND | O_CLOEXEC);
-	if (fd < 0 || n < 0)
-		return;
-	if (n >= (int)sizeof line)
-		n = (int)sizeof line - 1;
-	if (write(fd, line, (size_t)n) != n)
-		fprintf(stderr, "fake-kernel: short kmsg write\n");
-	get_close()(fd);
 }
 
 static const char *ename(int e)
@@ -1103,6 +1103,9 @@ static void side_effects(const struct rule *r)
 			*slash = '/';
 		}
 		write_file(path, "", 0);
+		if (chmod(path, 0644 | FK_DEV_MARK) < 0)
+			fprintf(stderr, "fake-kernel: cannot mark %s as a device: %s\n", path,
+				strerror(errno));
 	}
 	free(copy);
 	copy = r && r->spawns ? strdup(r->spawns) : NULL;

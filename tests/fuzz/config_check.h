@@ -10,20 +10,13 @@
 #include "config.h"
 #include "log.h"
 #include "wildmatch.h"
+#include "fuzz_check.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define QUERIES 16 /* entries of each kind that the queries are asked about */
-
-#define FAIL(...)                                       \
-	do {                                            \
-		fprintf(stderr, "fuzz check failed: "); \
-		fprintf(stderr, __VA_ARGS__);           \
-		fprintf(stderr, "\n");                  \
-		abort();                                \
-	} while (0)
 
 /* A name as stored: not empty, no blank, normalised ('-' became '_'). */
 static void check_name(const char *what, const char *s, int normalised)

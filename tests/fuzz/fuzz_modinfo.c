@@ -16,6 +16,7 @@
 #include "log.h"
 #include "modinfo.h"
 #include "modtree.h"
+#include "fuzz_check.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -23,25 +24,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FAIL(...)                                       \
-	do {                                            \
-		fprintf(stderr, "fuzz check failed: "); \
-		fprintf(stderr, __VA_ARGS__);           \
-		fprintf(stderr, "\n");                  \
-		abort();                                \
-	} while (0)
-
 static void sink(int prio, const char *msg)
 {
 	(void)prio;
 	(void)msg;
-}
-
-/* [p, p+n) inside [base, base+len)? */
-static int inside(const void *base, size_t len, const void *p, size_t n)
-{
-	const char *b = base, *q = p;
-	return q >= b && (size_t)(q - b) <= len && n <= len - (size_t)(q - b);
 }
 
 /* What the applet and the packer read from a section (or a builtin file). */
@@ -54,7 +40,7 @@ static void walk_section(const char *sec, size_t seclen, const char *prefix)
 	int n;
 
 	while ((ent = modinfo_next(sec, seclen, &pos, &len))) {
-		if (!inside(sec, seclen, ent, len) || len == 0)
+		if (!fuzz_inside(sec, seclen, ent, len) || len == 0)
 			FAIL("modinfo_next: entry outside the section or empty");
 		if (pos > seclen)
 			FAIL("modinfo_next: position %zu past the section (%zu)", pos, seclen);
@@ -62,22 +48,22 @@ static void walk_section(const char *sec, size_t seclen, const char *prefix)
 								   "alias", "softdep", NULL };
 		     *k; k++)
 			if ((val = modinfo_value(ent, len, *k, &vlen)) &&
-			    !inside(ent, len, val, vlen))
+			    !fuzz_inside(ent, len, val, vlen))
 				FAIL("modinfo_value(%s): value outside the entry", *k);
 	}
 	for (pos = 0; modinfo_entry_next(sec, seclen, prefix, plen, &pos, &e);)
-		if (!inside(sec, seclen, e.key, e.klen) ||
-		    (e.vlen && !inside(sec, seclen, e.val, e.vlen)))
+		if (!fuzz_inside(sec, seclen, e.key, e.klen) ||
+		    (e.vlen && !fuzz_inside(sec, seclen, e.val, e.vlen)))
 			FAIL("modinfo_entry_next: key or value outside the section");
 	n = modinfo_params(sec, seclen, prefix, plen, &ps);
 	for (int i = 0; i < n; i++) {
-		if (!inside(sec, seclen, ps[i].name, ps[i].nlen))
+		if (!fuzz_inside(sec, seclen, ps[i].name, ps[i].nlen))
 			FAIL("modinfo_params: name outside the section");
 		if (!ps[i].desc && !ps[i].type)
 			FAIL("modinfo_params: parameter with neither description nor type");
-		if (ps[i].desc && !inside(sec, seclen, ps[i].desc, ps[i].dlen))
+		if (ps[i].desc && !fuzz_inside(sec, seclen, ps[i].desc, ps[i].dlen))
 			FAIL("modinfo_params: description outside the section");
-		if (ps[i].type && !inside(sec, seclen, ps[i].type, ps[i].tlen))
+		if (ps[i].type && !fuzz_inside(sec, seclen, ps[i].type, ps[i].tlen))
 			FAIL("modinfo_params: type outside the section");
 	}
 	if (n <= 0 && ps)
@@ -107,7 +93,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	log_set_sink(sink);
 
 	if (modinfo_section(img, size, &sec, &seclen) == 0) {
-		if (!inside(img, size, sec, seclen))
+		if (!fuzz_inside(img, size, sec, seclen))
 			FAIL("modinfo_section: section outside the image");
 		walk_section(sec, seclen, "");
 	}
@@ -115,9 +101,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (elf_addrsize(&v) != 4 && elf_addrsize(&v) != 8)
 			FAIL("elf_addrsize %u", elf_addrsize(&v));
 		for (unsigned i = 0; i < v.shnum + 1; i++)
-			if (elf_section_at(&v, i, &s) == 0 && !inside(img, size, s.data, s.size))
+			if (elf_section_at(&v, i, &s) == 0 &&
+			    !fuzz_inside(img, size, s.data, s.size))
 				FAIL("elf_section_at(%u): section outside the image", i);
-		if (elf_find(&v, ".symtab", &s) == 0 && !inside(img, size, s.data, s.size))
+		if (elf_find(&v, ".symtab", &s) == 0 && !fuzz_inside(img, size, s.data, s.size))
 			FAIL("elf_find: section outside the image");
 	}
 	memset(&m, 0, sizeof m);

@@ -12,6 +12,7 @@
  * leading zero byte,
  * and every byte can be read through modsig_byte. */
 #include "modsig.h"
+#include "fuzz_check.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -20,20 +21,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FAIL(...)                                       \
-	do {                                            \
-		fprintf(stderr, "fuzz check failed: "); \
-		fprintf(stderr, __VA_ARGS__);           \
-		fprintf(stderr, "\n");                  \
-		abort();                                \
-	} while (0)
-
 static const char magic[] = "~Module signature appended~\n";
 
 /* [b->p, b->p + b->n) inside [base, base + len)? */
 static int inside(const uint8_t *base, size_t len, const struct modsig_bytes *b)
 {
-	return b->p >= base && (size_t)(b->p - base) <= len && b->n <= len - (size_t)(b->p - base);
+	return fuzz_inside(base, len, b->p, b->n);
 }
 
 static void check(const uint8_t *img, size_t len)

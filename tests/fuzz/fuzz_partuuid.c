@@ -19,20 +19,13 @@
  *   - an MBR match is on a disk without a protective entry (the kernel reads
  *     such a disk's partitions from the GPT, or not at all). */
 #include "waitspec.h"
+#include "fuzz_check.h"
 
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define FAIL(...)                                       \
-	do {                                            \
-		fprintf(stderr, "fuzz check failed: "); \
-		fprintf(stderr, __VA_ARGS__);           \
-		fprintf(stderr, "\n");                  \
-		abort();                                \
-	} while (0)
 
 #define HEAD 41
 

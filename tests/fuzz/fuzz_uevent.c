@@ -8,20 +8,13 @@
  * after its "KEY=" at the start of a NUL-separated variable (never into the
  * "ACTION@DEVPATH" header), and is NUL-terminated inside the buffer. */
 #include "uevent.h"
+#include "fuzz_check.h"
 
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define FAIL(...)                                       \
-	do {                                            \
-		fprintf(stderr, "fuzz check failed: "); \
-		fprintf(stderr, __VA_ARGS__);           \
-		fprintf(stderr, "\n");                  \
-		abort();                                \
-	} while (0)
 
 static void check(const char *buf, size_t len, const char *field, const char *key)
 {

@@ -27,19 +27,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int nfail, ncheck;
-static const char *tcase = "?";
-
-#define CHECK(cond, ...)                                                                 \
-	do {                                                                             \
-		ncheck++;                                                                \
-		if (!(cond)) {                                                           \
-			nfail++;                                                         \
-			fprintf(stdout, "FAIL [%s] %s:%d: ", tcase, __FILE__, __LINE__); \
-			fprintf(stdout, __VA_ARGS__);                                    \
-			fputc('\n', stdout);                                             \
-		}                                                                        \
-	} while (0)
+#include "check.h"
 
 /* ---- little-endian bytes, independent of blob.h's helpers ------------- */
 
