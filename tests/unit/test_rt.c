@@ -1,5 +1,6 @@
-/* test_rt.c: loader/rt/dir.c and loader/rt/clock.c in a static musl program
- * (they replace musl's opendir & co and clock_gettime there).
+/* test_rt.c: loader/rt/dir.c, clock.c and stat.c in a static musl program
+ * (they replace musl's opendir & co, clock_gettime and, on 64-bit targets,
+ * stat, fstat and fstatat there).
  *
  * dir.c: a directory of 300 entries with long names (several refills of
  * the 2 KB buffer) is listed through opendir and through fdopendir, each
@@ -10,7 +11,11 @@
  * clock.c: CLOCK_MONOTONIC does not go back, BOOTTIME is not behind it,
  * REALTIME is past 2020, tv_nsec in range, a bad clock id fails EINVAL;
  * sem_timedwait (musl's __timedwait, which calls __clock_gettime) times out
- * after its deadline. Prints one line; exit 0 when everything held. */
+ * after its deadline.
+ * stat.c: a file's mode, size, link count, inode and mtime as written, the
+ * same through fstat and fstatat; /dev/null a character device 1:3; a
+ * missing path ENOENT, fstat(-1) EBADF. Prints one line; exit 0 when
+ * everything held. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -19,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -162,11 +168,43 @@ static void test_clock(void)
 	check(ns(&b) >= ns(&dl), "sem_timedwait returns after its deadline");
 }
 
+static void test_stat(void)
+{
+	char path[] = "/tmp/test_rt.XXXXXX";
+	struct stat a, b, c;
+	struct timespec now;
+	int fd = mkstemp(path);
+
+	check(fd >= 0 && write(fd, "12345", 5) == 5, "make a file");
+	fchmod(fd, 0640);
+	clock_gettime(CLOCK_REALTIME, &now);
+	check(stat(path, &a) == 0, "stat");
+	check(S_ISREG(a.st_mode) && (a.st_mode & 07777) == 0640, "stat: mode");
+	check(a.st_size == 5 && a.st_nlink == 1, "stat: size and link count");
+	check(a.st_mtim.tv_sec <= now.tv_sec && a.st_mtim.tv_sec > now.tv_sec - 60 &&
+		      a.st_mtim.tv_nsec >= 0 && a.st_mtim.tv_nsec < 1000000000,
+	      "stat: mtime");
+	check(fstat(fd, &b) == 0 && b.st_ino == a.st_ino && b.st_dev == a.st_dev &&
+		      b.st_size == 5 && b.st_mode == a.st_mode,
+	      "fstat: the same file");
+	check(fstatat(AT_FDCWD, path, &c, 0) == 0 && c.st_ino == a.st_ino, "fstatat");
+	check(stat("/dev/null", &a) == 0 && S_ISCHR(a.st_mode) && major(a.st_rdev) == 1 &&
+		      minor(a.st_rdev) == 3,
+	      "stat /dev/null: character device 1:3");
+	errno = 0;
+	check(stat("/nonexistent/test_rt", &a) == -1 && errno == ENOENT, "stat: ENOENT");
+	errno = 0;
+	check(fstat(-1, &a) == -1 && errno == EBADF, "fstat(-1): EBADF");
+	close(fd);
+	unlink(path);
+}
+
 int main(void)
 {
 	test_dir();
 	test_clock();
-	printf("test_rt: dir.c (%d entries, fdopendir, errors) and clock.c: %s\n", NFILES,
+	test_stat();
+	printf("test_rt: dir.c (%d entries, fdopendir, errors), clock.c, stat.c: %s\n", NFILES,
 	       bad ? "FAILED" : "ok");
 	return bad != 0;
 }
