@@ -15,7 +15,9 @@
  * stat.c: a file's mode, size, link count, inode and mtime as written, the
  * same through fstat and fstatat; /dev/null a character device 1:3; a
  * missing path ENOENT, fstat(-1) EBADF. Prints one line; exit 0 when
- * everything held. */
+ * everything held.
+ * open.c: O_CREAT's mode taken (umask 0), O_CLOEXEC set, openat relative to
+ * a directory descriptor, ENOENT and ENOTDIR. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -199,12 +201,51 @@ static void test_stat(void)
 	unlink(path);
 }
 
+static void test_open(void)
+{
+	char dir[] = "/tmp/test_rt.XXXXXX", path[64];
+	struct stat st;
+	int fd, dfd;
+
+	if (!mkdtemp(dir)) {
+		check(0, "mkdtemp");
+		return;
+	}
+	umask(0);
+	snprintf(path, sizeof path, "%s/f", dir);
+	fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0604);
+	check(fd >= 0 && fstat(fd, &st) == 0 && (st.st_mode & 0777) == 0604, "open: O_CREAT mode");
+	check(fcntl(fd, F_GETFD) == FD_CLOEXEC, "open: O_CLOEXEC");
+	close(fd);
+	errno = 0;
+	check(open(path, O_CREAT | O_EXCL | O_WRONLY, 0600) == -1 && errno == EEXIST,
+	      "open: O_EXCL on an existing file: EEXIST");
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	check(dfd >= 0, "open: a directory");
+	fd = openat(dfd, "f", O_RDONLY | O_CLOEXEC);
+	check(fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode), "openat: relative to a dir");
+	close(fd);
+	fd = openat(dfd, "g", O_CREAT | O_WRONLY | O_CLOEXEC, 0640);
+	check(fd >= 0 && fstat(fd, &st) == 0 && (st.st_mode & 0777) == 0640,
+	      "openat: O_CREAT mode");
+	close(fd);
+	errno = 0;
+	check(openat(dfd, "missing", O_RDONLY) == -1 && errno == ENOENT, "openat: ENOENT");
+	errno = 0;
+	check(open(path, O_RDONLY | O_DIRECTORY) == -1 && errno == ENOTDIR, "open: ENOTDIR");
+	unlinkat(dfd, "f", 0);
+	unlinkat(dfd, "g", 0);
+	close(dfd);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	test_dir();
 	test_clock();
 	test_stat();
-	printf("test_rt: dir.c (%d entries, fdopendir, errors), clock.c, stat.c: %s\n", NFILES,
-	       bad ? "FAILED" : "ok");
+	test_open();
+	printf("test_rt: dir.c (%d entries, fdopendir, errors), clock.c, stat.c, open.c: %s\n",
+	       NFILES, bad ? "FAILED" : "ok");
 	return bad != 0;
 }
