@@ -41,11 +41,15 @@ STRIP    := $(CROSS)strip
 # Link-time optimisation across the loader and the decoder (about 4 KB),
 # position-dependent code (a static binary is never relocated: 1 KB), and
 # fat LTO objects so that `make size` can still link without LTO to say
-# which component the bytes come from.
+# which component the bytes come from. -fmerge-all-constants: identical
+# constant arrays and variables share one copy, as string literals do
+# (about 600 bytes of .rodata; nothing in the loader compares the addresses
+# of two constants). --sort-section=alignment: input sections laid out by
+# alignment, so fewer padding gaps between them (88 bytes on x86_64).
 TARGET_CFLAGS := -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables \
-	-fno-pie -flto -ffat-lto-objects
-TARGET_LDFLAGS := -no-pie -flto=auto $(CFLAGS) -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,-z,norelro \
-	-Wl,--build-id=none -Wl,-z,common-page-size=64
+	-fno-pie -flto -ffat-lto-objects -fmerge-all-constants
+TARGET_LDFLAGS := -no-pie -flto=auto $(CFLAGS) -fmerge-all-constants -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,-z,norelro \
+	-Wl,--build-id=none -Wl,-z,common-page-size=64 -Wl,--sort-section=alignment
 TARGET_CFLAGS += $(ARCH_CFLAGS)
 TARGET_LDFLAGS += $(ARCH_CFLAGS)
 HOSTCC   ?= cc

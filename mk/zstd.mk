@@ -43,7 +43,9 @@ ZSTD_DEFS := -DZSTD_LEGACY_SUPPORT=0 -DZSTD_STRIP_ERROR_STRINGS \
 	-DZSTD_NO_INLINE -DZSTD_NO_TRACE -DZSTD_DISABLE_ASM \
 	-DDEBUGLEVEL=0 -DXXH_NAMESPACE=ZSTD_
 # DYNAMIC_BMI2=0: no second, BMI2-compiled copy of the hot loops on x86-64.
-ZSTD_OPT    ?= -Os
+# -Oz, as the loader: 352 bytes less than -Os on x86-64, 240 on arm64, and
+# ext4.ko (2 MB) still decodes in about 15 ms under load either way.
+ZSTD_OPT    ?= -Oz
 ZSTD_CFLAGS := $(ZSTD_OPT) -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables \
 	-fno-pie -flto -ffat-lto-objects -DDYNAMIC_BMI2=0
 

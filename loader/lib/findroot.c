@@ -56,48 +56,46 @@ static const char *uevent_value(const char *text, const char *key, size_t *n)
 	return NULL;
 }
 
-static int partlabel_matches(const char *name, void *ctx)
+/* The uevent file at path names a block device: /dev/DEVNAME into dev when
+ * that is one and, with key, the file says key=want. PARTLABEL= and MAJ:MIN
+ * both come here (/sys/class/block/NAME/uevent, /sys/dev/block/M:N/uevent). */
+static int uevent_dev(const char *path, const char *key, const char *want, char *dev, size_t len)
 {
-	struct want *w = ctx;
-	char path[300], *text;
-	const char *v;
-	size_t len, n;
+	char node[300], *text;
+	const char *v, *name;
+	size_t tl, n = 0, nl;
 	int hit = 0;
 
-	fmt_snprintf(path, sizeof path, "/sys/class/block/%s/uevent", name);
-	if (read_whole_file(AT_FDCWD, path, 1u << 16, &text, &len) < 0)
+	if (read_whole_file(AT_FDCWD, path, 1u << 16, &text, &tl) < 0)
 		return 0;
-	v = uevent_value(text, "PARTNAME", &n);
-	if (v && n == strlen(w->partlabel) && !memcmp(v, w->partlabel, n)) {
-		fmt_snprintf(path, sizeof path, "/dev/%s", name);
-		hit = is_block(path);
+	v = key ? uevent_value(text, key, &n) : text;
+	name = uevent_value(text, "DEVNAME", &nl);
+	if (name && v && (!key || (n == strlen(want) && !memcmp(v, want, n)))) {
+		fmt_snprintf(node, sizeof node, "/dev/%.*s", (int)nl, name);
+		hit = is_block(node);
 		if (hit)
-			fmt_snprintf(w->dev, w->len, "%s", path);
+			fmt_snprintf(dev, len, "%s", node);
 	}
 	free(text);
 	return hit;
 }
 
+static int partlabel_matches(const char *name, void *ctx)
+{
+	struct want *w = ctx;
+	char path[300];
+
+	fmt_snprintf(path, sizeof path, "/sys/class/block/%s/uevent", name);
+	return uevent_dev(path, "PARTNAME", w->partlabel, w->dev, w->len);
+}
+
 /* MAJ:MIN -> /dev/DEVNAME through /sys/dev/block/MAJ:MIN/uevent. */
 static int by_number(const char *spec, char *dev, size_t len)
 {
-	char path[300], *text;
-	const char *v;
-	size_t tl, n;
-	int hit = 0;
+	char path[300];
 
 	fmt_snprintf(path, sizeof path, "/sys/dev/block/%s/uevent", spec);
-	if (read_whole_file(AT_FDCWD, path, 1u << 16, &text, &tl) < 0)
-		return 0;
-	v = uevent_value(text, "DEVNAME", &n);
-	if (v) {
-		fmt_snprintf(path, sizeof path, "/dev/%.*s", (int)n, v);
-		hit = is_block(path);
-		if (hit)
-			fmt_snprintf(dev, len, "%s", path);
-	}
-	free(text);
-	return hit;
+	return uevent_dev(path, NULL, NULL, dev, len);
 }
 
 static int is_number_pair(const char *s)

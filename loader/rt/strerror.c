@@ -81,16 +81,18 @@ char *strerror(int e)
 			return (char *)s;
 	if (e == 0)
 		return (char *)"Success";
-	/* "Unknown error N"; not thread-safe, as strerror need not be. */
-	char digits[12], *d = digits + sizeof digits;
+	/* "Unknown error N", the digits written backwards from the end of
+	 * unknown and the words put before them (no strcpy/strcat: they
+	 * would bring musl's stpcpy); not thread-safe, as strerror need not
+	 * be. */
+	char *d = unknown + sizeof unknown - 1;
 	unsigned u = e < 0 ? 0u - (unsigned)e : (unsigned)e;
-	*--d = '\0';
 	do
 		*--d = (char)('0' + u % 10);
 	while (u /= 10);
 	if (e < 0)
 		*--d = '-';
-	strcpy(unknown, "Unknown error ");
-	strcat(unknown, d);
-	return unknown;
+	d -= sizeof "Unknown error " - 1;
+	memcpy(d, "Unknown error ", sizeof "Unknown error " - 1);
+	return d;
 }

@@ -1,0 +1,251 @@
+/* test_rt.c: loader/rt/dir.c, clock.c and stat.c in a static musl program
+ * (they replace musl's opendir & co, clock_gettime and, on 64-bit targets,
+ * stat, fstat and fstatat there).
+ *
+ * dir.c: a directory of 300 entries with long names (several refills of
+ * the 2 KB buffer) is listed through opendir and through fdopendir, each
+ * name exactly once, "." and ".." included; dirfd names the directory;
+ * opendir of a missing path fails ENOENT and of a file ENOTDIR; fdopendir of
+ * a file's descriptor succeeds (musl's would refuse it: so this also shows
+ * that dir.c, not musl, is linked) and its first readdir fails ENOTDIR.
+ * clock.c: CLOCK_MONOTONIC does not go back, BOOTTIME is not behind it,
+ * REALTIME is past 2020, tv_nsec in range, a bad clock id fails EINVAL;
+ * sem_timedwait (musl's __timedwait, which calls __clock_gettime) times out
+ * after its deadline.
+ * stat.c: a file's mode, size, link count, inode and mtime as written, the
+ * same through fstat and fstatat; /dev/null a character device 1:3; a
+ * missing path ENOENT, fstat(-1) EBADF. Prints one line; exit 0 when
+ * everything held.
+ * open.c: O_CREAT's mode taken (umask 0), O_CLOEXEC set, openat relative to
+ * a directory descriptor, ENOENT and ENOTDIR. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <semaphore.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+#include <unistd.h>
+
+#define NFILES 300
+
+static int bad;
+
+static void check(int ok, const char *what)
+{
+	if (!ok) {
+		fprintf(stderr, "test_rt: FAIL: %s (errno %d)\n", what, errno);
+		bad++;
+	}
+}
+
+static void entry_name(char *buf, size_t n, int i)
+{
+	snprintf(buf, n, "entry-%03d-with-a-name-long-enough-to-fill-buffers", i);
+}
+
+/* Every entry of d once: returns how many, or -1 on a stranger or a repeat. */
+static int list(DIR *d)
+{
+	static unsigned char seen[NFILES + 2];
+	struct dirent *e;
+	int n = 0, i;
+	char want[128];
+
+	memset(seen, 0, sizeof seen);
+	errno = 0;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, "."))
+			i = NFILES;
+		else if (!strcmp(e->d_name, ".."))
+			i = NFILES + 1;
+		else if (sscanf(e->d_name, "entry-%d-", &i) != 1 || i < 0 || i >= NFILES)
+			return -1;
+		if (i < NFILES) {
+			entry_name(want, sizeof want, i);
+			if (strcmp(want, e->d_name))
+				return -1;
+		}
+		if (seen[i]++)
+			return -1;
+		n++;
+	}
+	return errno ? -1 : n;
+}
+
+static void test_dir(void)
+{
+	char dir[] = "/tmp/test_rt.XXXXXX", path[256], file[300];
+	struct stat st;
+	DIR *d;
+	int fd;
+
+	if (!mkdtemp(dir)) {
+		check(0, "mkdtemp");
+		return;
+	}
+	for (int i = 0; i < NFILES; i++) {
+		entry_name(path, sizeof path, i);
+		snprintf(file, sizeof file, "%s/%s", dir, path);
+		fd = open(file, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+		check(fd >= 0, "create an entry");
+		close(fd);
+	}
+	d = opendir(dir);
+	check(d != NULL, "opendir");
+	if (d) {
+		check(list(d) == NFILES + 2, "opendir: every entry once");
+		entry_name(path, sizeof path, 7);
+		check(fstatat(dirfd(d), path, &st, 0) == 0, "dirfd names the directory");
+		check(readdir(d) == NULL, "readdir after the end");
+		check(closedir(d) == 0, "closedir");
+	}
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	d = fd >= 0 ? fdopendir(fd) : NULL;
+	check(d != NULL, "fdopendir");
+	if (d) {
+		check(dirfd(d) == fd, "dirfd of fdopendir");
+		check(list(d) == NFILES + 2, "fdopendir: every entry once");
+		closedir(d);
+	}
+	snprintf(file, sizeof file, "%s/missing", dir);
+	errno = 0;
+	check(opendir(file) == NULL && errno == ENOENT, "opendir of a missing path: ENOENT");
+	snprintf(file, sizeof file, "%s/", dir);
+	entry_name(file + strlen(file), sizeof file - strlen(file), 0);
+	errno = 0;
+	check(opendir(file) == NULL && errno == ENOTDIR, "opendir of a file: ENOTDIR");
+	fd = open(file, O_RDONLY | O_CLOEXEC);
+	d = fd >= 0 ? fdopendir(fd) : NULL;
+	check(d != NULL, "fdopendir of a file is taken (dir.c is linked, not musl's)");
+	if (d) {
+		errno = 0;
+		check(readdir(d) == NULL && errno == ENOTDIR, "readdir of a file: ENOTDIR");
+		closedir(d);
+	}
+	for (int i = 0; i < NFILES; i++) {
+		entry_name(path, sizeof path, i);
+		snprintf(file, sizeof file, "%s/%s", dir, path);
+		unlink(file);
+	}
+	rmdir(dir);
+}
+
+static long long ns(const struct timespec *t)
+{
+	return (long long)t->tv_sec * 1000000000 + t->tv_nsec;
+}
+
+static void test_clock(void)
+{
+	struct timespec a, b, boot, real, dl;
+	sem_t sem;
+
+	check(clock_gettime(CLOCK_MONOTONIC, &a) == 0, "CLOCK_MONOTONIC");
+	check(clock_gettime(CLOCK_BOOTTIME, &boot) == 0, "CLOCK_BOOTTIME");
+	check(clock_gettime(CLOCK_MONOTONIC, &b) == 0, "CLOCK_MONOTONIC again");
+	check(ns(&b) >= ns(&a), "monotonic does not go back");
+	check(ns(&boot) >= ns(&a), "boottime not behind monotonic");
+	check(clock_gettime(CLOCK_REALTIME, &real) == 0 && real.tv_sec > 1577836800,
+	      "CLOCK_REALTIME past 2020");
+	check(a.tv_nsec >= 0 && a.tv_nsec < 1000000000 && real.tv_nsec >= 0 &&
+		      real.tv_nsec < 1000000000,
+	      "tv_nsec in range");
+	errno = 0;
+	check(clock_gettime((clockid_t)1000, &a) == -1 && errno == EINVAL, "bad clock: EINVAL");
+	/* A timed wait through musl's __timedwait: times out at its deadline. */
+	sem_init(&sem, 0, 0);
+	clock_gettime(CLOCK_REALTIME, &dl);
+	dl.tv_nsec += 50000000;
+	if (dl.tv_nsec >= 1000000000) {
+		dl.tv_sec++;
+		dl.tv_nsec -= 1000000000;
+	}
+	errno = 0;
+	check(sem_timedwait(&sem, &dl) == -1 && errno == ETIMEDOUT, "sem_timedwait times out");
+	clock_gettime(CLOCK_REALTIME, &b);
+	check(ns(&b) >= ns(&dl), "sem_timedwait returns after its deadline");
+}
+
+static void test_stat(void)
+{
+	char path[] = "/tmp/test_rt.XXXXXX";
+	struct stat a, b, c;
+	struct timespec now;
+	int fd = mkstemp(path);
+
+	check(fd >= 0 && write(fd, "12345", 5) == 5, "make a file");
+	fchmod(fd, 0640);
+	clock_gettime(CLOCK_REALTIME, &now);
+	check(stat(path, &a) == 0, "stat");
+	check(S_ISREG(a.st_mode) && (a.st_mode & 07777) == 0640, "stat: mode");
+	check(a.st_size == 5 && a.st_nlink == 1, "stat: size and link count");
+	check(a.st_mtim.tv_sec <= now.tv_sec && a.st_mtim.tv_sec > now.tv_sec - 60 &&
+		      a.st_mtim.tv_nsec >= 0 && a.st_mtim.tv_nsec < 1000000000,
+	      "stat: mtime");
+	check(fstat(fd, &b) == 0 && b.st_ino == a.st_ino && b.st_dev == a.st_dev &&
+		      b.st_size == 5 && b.st_mode == a.st_mode,
+	      "fstat: the same file");
+	check(fstatat(AT_FDCWD, path, &c, 0) == 0 && c.st_ino == a.st_ino, "fstatat");
+	check(stat("/dev/null", &a) == 0 && S_ISCHR(a.st_mode) && major(a.st_rdev) == 1 &&
+		      minor(a.st_rdev) == 3,
+	      "stat /dev/null: character device 1:3");
+	errno = 0;
+	check(stat("/nonexistent/test_rt", &a) == -1 && errno == ENOENT, "stat: ENOENT");
+	errno = 0;
+	check(fstat(-1, &a) == -1 && errno == EBADF, "fstat(-1): EBADF");
+	close(fd);
+	unlink(path);
+}
+
+static void test_open(void)
+{
+	char dir[] = "/tmp/test_rt.XXXXXX", path[64];
+	struct stat st;
+	int fd, dfd;
+
+	if (!mkdtemp(dir)) {
+		check(0, "mkdtemp");
+		return;
+	}
+	umask(0);
+	snprintf(path, sizeof path, "%s/f", dir);
+	fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0604);
+	check(fd >= 0 && fstat(fd, &st) == 0 && (st.st_mode & 0777) == 0604, "open: O_CREAT mode");
+	check(fcntl(fd, F_GETFD) == FD_CLOEXEC, "open: O_CLOEXEC");
+	close(fd);
+	errno = 0;
+	check(open(path, O_CREAT | O_EXCL | O_WRONLY, 0600) == -1 && errno == EEXIST,
+	      "open: O_EXCL on an existing file: EEXIST");
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	check(dfd >= 0, "open: a directory");
+	fd = openat(dfd, "f", O_RDONLY | O_CLOEXEC);
+	check(fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode), "openat: relative to a dir");
+	close(fd);
+	fd = openat(dfd, "g", O_CREAT | O_WRONLY | O_CLOEXEC, 0640);
+	check(fd >= 0 && fstat(fd, &st) == 0 && (st.st_mode & 0777) == 0640,
+	      "openat: O_CREAT mode");
+	close(fd);
+	errno = 0;
+	check(openat(dfd, "missing", O_RDONLY) == -1 && errno == ENOENT, "openat: ENOENT");
+	errno = 0;
+	check(open(path, O_RDONLY | O_DIRECTORY) == -1 && errno == ENOTDIR, "open: ENOTDIR");
+	unlinkat(dfd, "f", 0);
+	unlinkat(dfd, "g", 0);
+	close(dfd);
+	rmdir(dir);
+}
+
+int main(void)
+{
+	test_dir();
+	test_clock();
+	test_stat();
+	test_open();
+	printf("test_rt: dir.c (%d entries, fdopendir, errors), clock.c, stat.c, open.c: %s\n",
+	       NFILES, bad ? "FAILED" : "ok");
+	return bad != 0;
+}
