@@ -13,6 +13,7 @@ int insmod_main(int argc, char **argv);
 int rmmod_main(int argc, char **argv);
 int lsmod_main(int argc, char **argv);
 int modinfo_main(int argc, char **argv);
+int scan_main(int argc, char **argv);
 
 /* rmmod.c: kmod's words for a remove_module() outcome (remove.h); returns 0
  * for success, else -1 after saying what went wrong. */

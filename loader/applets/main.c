@@ -24,6 +24,7 @@ static const struct applet applets[] = {
 	{ "rmmod", rmmod_main, "remove modules from the kernel" },
 	{ "lsmod", lsmod_main, "list the loaded modules" },
 	{ "modinfo", modinfo_main, "print a module's information" },
+	{ "scan", scan_main, "print what an initramfs for this machine needs" },
 };
 
 static const struct applet *find(const char *name)
