@@ -1,5 +1,6 @@
 # modload: static musl loader (build/modload) and host packer (build/modpack).
-# `make` builds both; `make check` runs every test; `make demo` boots the test kernel.
+# `make` builds both; `make check` runs every test; `make demo` boots the test kernel;
+# `make install [PREFIX=/usr/local] [DESTDIR=]` installs the image builder.
 
 B        := build
 WARN     := -Wall -Wextra -Werror
@@ -69,4 +70,29 @@ demo: deps all
 clean:
 	rm -rf $(B)
 
-.PHONY: all tools deps check demo clean
+# The image builder and what it puts into images.  modload's applet links
+# stay in PREFIX/lib/modload: in PATH they would shadow the build machine's
+# kmod, and mkinitramfs is installed as modload-mkinitramfs because
+# initramfs-tools' update-initramfs runs `mkinitramfs` from PATH.
+PREFIX  ?= /usr/local
+DESTDIR ?=
+I_BIN   := $(DESTDIR)$(PREFIX)/bin
+I_LIB   := $(DESTDIR)$(PREFIX)/lib/modload
+I_SHARE := $(DESTDIR)$(PREFIX)/share/modload
+I_DOC   := $(DESTDIR)$(PREFIX)/share/doc/modload
+install: all
+	install -d $(I_BIN) $(I_LIB) $(I_SHARE) $(I_DOC)/config
+	install -m 755 $(B)/modload $(B)/modpack $(I_LIB)/
+	for a in modprobe insmod rmmod lsmod modinfo; do ln -sf modload $(I_LIB)/$$a; done
+	ln -sf ../lib/modload/modload $(I_BIN)/modload
+	ln -sf ../lib/modload/modpack $(I_BIN)/modpack
+	install -m 755 initramfs/mkinitramfs $(I_BIN)/modload-mkinitramfs
+	install -m 644 initramfs/init $(I_SHARE)/init
+	install -m 644 README.md $(I_DOC)/
+	install -m 644 config/README.md config/example.conf $(I_DOC)/config/
+
+uninstall:
+	rm -f $(I_BIN)/modload $(I_BIN)/modpack $(I_BIN)/modload-mkinitramfs
+	rm -rf $(I_LIB) $(I_SHARE) $(I_DOC)
+
+.PHONY: all tools deps check demo clean install uninstall
