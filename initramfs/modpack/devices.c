@@ -110,7 +110,7 @@ static void line(const struct pack *p, const struct blob *b, char *key, char *va
 }
 
 int select_devices(const struct pack *p, const struct blob *b, const char *file,
-		   unsigned char *want)
+		   unsigned char *want, unsigned char *left)
 {
 	unsigned char *used = calloc(p->n + 1, 1), *generic = calloc(p->n + 1, 1);
 	struct counts c = { 0 };
@@ -151,8 +151,6 @@ int select_devices(const struct pack *p, const struct blob *b, const char *file,
 	int crypt = pack_find(p, "dm_crypt");
 	crypt = crypt >= 0 && want[crypt];
 	unsigned taken = 0, skipped = 0;
-	char *left = NULL;
-	size_t llen = 0;
 	for (size_t i = 0; i < p->n; i++) {
 		if (!used[i] || p->m[i].builtin)
 			continue;
@@ -162,22 +160,19 @@ int select_devices(const struct pack *p, const struct blob *b, const char *file,
 			taken++;
 		} else {
 			skipped++;
-			append(&left, &llen, p->m[i].name);
+			left[i] = 1;
 		}
 	}
 	if (!c.aliases && !c.root)
 		log_warn("--devices %s: no modalias or root lines (is it `modload scan` output?)",
 			 file);
 	log_info("--devices %s: %u modaliases (%u resolve to modules) and %u loaded modules (%u "
-		 "not in this tree): %u modules for the image, %u more left out (not boot "
-		 "classes); %u from the root's chain%s",
+		 "not in this tree): %u modules for the image, %u used but no boot class; "
+		 "%u from the root's chain%s",
 		 file, c.aliases, c.alias_hits, c.loaded, c.loaded_missing, taken, skipped, c.root,
 		 c.unknown ? " (lines with unknown keys ignored)" : "");
-	if (left)
-		log_info("--devices: used there, not needed to boot, left out:%s", left);
 	if (c.missing)
 		log_info("--devices: loaded there, no such module here:%s", c.missing);
-	free(left);
 out:
 	free(c.missing);
 	if (f)

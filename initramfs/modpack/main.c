@@ -114,6 +114,25 @@ static int write_file(const char *path, const void *data, size_t len)
 	return 0;
 }
 
+/* --devices: name, in one line, the modules the machine uses that the image
+ * does not get (not even as another's dependency). */
+static void report_left_out(const struct pack *p, const unsigned char *want,
+			    const unsigned char *left)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		return;
+	for (size_t i = 0; i < p->n; i++)
+		if (left[i] && !want[i])
+			fprintf(f, " %s", p->m[i].name);
+	if (fclose(f) == 0 && len)
+		log_info("--devices: used there, not needed to boot, left out:%s", text);
+	free(text);
+}
+
 /* A copy of t holding only the wanted modules (shallow: entries are shared). */
 static struct modtree subtree(const struct modtree *t, const struct pack *full,
 			      const unsigned char *want)
@@ -271,14 +290,14 @@ static int run(const struct opts *o)
 			why ? why : strerror(-err));
 		return err;
 	}
-	unsigned char *want = calloc(full.n + 1, 1);
-	if (!want)
+	unsigned char *want = calloc(full.n + 1, 1), *left = calloc(full.n + 1, 1);
+	if (!want || !left)
 		return -ENOMEM;
 	if (o->all)
 		memset(want, 1, full.n);
 	else if (!o->modules && !o->devices)
 		select_default(&full, want);
-	if (o->devices && (err = select_devices(&full, &fb, o->devices, want)) < 0)
+	if (o->devices && (err = select_devices(&full, &fb, o->devices, want, left)) < 0)
 		return err;
 	if (o->modules && (err = select_names(&full, o->modules, want)) < 0)
 		return err;
@@ -286,6 +305,8 @@ static int run(const struct opts *o)
 		if (full.m[i].flags & BM_LOAD)
 			want[i] = 1; /* `load` lines name what the image must carry */
 	select_close(&full, &fb, want);
+	if (o->devices)
+		report_left_out(&full, want, left);
 
 	struct modtree st = subtree(&t, &full, want);
 	if ((err = pack_from_tree(&sel, &st)) < 0)
@@ -306,6 +327,7 @@ static int run(const struct opts *o)
 	pack_free(&full);
 	free(st.mods);
 	free(want);
+	free(left);
 	free(fullblob);
 	modtree_free(&t);
 	config_free(&cfg);
