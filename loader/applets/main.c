@@ -25,6 +25,7 @@ static const struct applet applets[] = {
 	{ "lsmod", lsmod_main, "list the loaded modules" },
 	{ "modinfo", modinfo_main, "print a module's information" },
 	{ "findroot", findroot_main, "print the device a root= spec names" },
+	{ "scan", scan_main, "print what an initramfs for this machine needs" },
 };
 
 static const struct applet *find(const char *name)

@@ -23,6 +23,7 @@ struct walk {
 	void (*fn)(void *, const char *);
 	void *ctx;
 	int dirs;
+	char buf[4096]; /* one device's modalias; the walk reports it before going on */
 };
 
 static ssize_t read_file(int dfd, const char *name, char *buf, size_t len)
@@ -40,31 +41,24 @@ static ssize_t read_file(int dfd, const char *name, char *buf, size_t len)
 	return n;
 }
 
-static void report_modalias(struct walk *w, int dfd)
+int dev_modalias(int dfd, int from, char *buf, size_t cap)
 {
-	char buf[4096];
-	if (read_file(dfd, "modalias", buf, sizeof buf) > 0) {
+	if ((from & DEV_MODALIAS_FILE) && read_file(dfd, "modalias", buf, cap) > 0) {
 		buf[strcspn(buf, "\n")] = '\0';
-		if (buf[0])
-			w->fn(w->ctx, buf);
+		return buf[0] ? 0 : -ENOENT;
 	}
-}
-
-static void report_uevent(struct walk *w, int dfd)
-{
-	char buf[4096];
-
-	if (read_file(dfd, "uevent", buf, sizeof buf) <= 0)
-		return;
+	if (!(from & DEV_MODALIAS_UEVENT) || read_file(dfd, "uevent", buf, cap) <= 0)
+		return -ENOENT;
 	for (char *line = buf, *next; line && *line; line = next) {
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
 		if (!strncmp(line, "MODALIAS=", 9) && line[9]) {
-			w->fn(w->ctx, line + 9);
-			return;
+			memmove(buf, line + 9, strlen(line + 9) + 1);
+			return 0;
 		}
 	}
+	return -ENOENT;
 }
 
 /* Takes ownership of dfd. */
@@ -94,16 +88,16 @@ static void walk(struct walk *w, int dfd, int depth, int virtual)
 			walk(w, sub, depth + 1,
 			     virtual || (depth == 0 && !strcmp(e->d_name, "virtual")));
 	}
-	if (has_modalias)
-		report_modalias(w, dirfd(d));
-	else if (has_uevent && !virtual)
-		report_uevent(w, dirfd(d));
+	if ((has_modalias || (has_uevent && !virtual)) &&
+	    !dev_modalias(dirfd(d), has_modalias ? DEV_MODALIAS_FILE : DEV_MODALIAS_UEVENT, w->buf,
+			  sizeof w->buf))
+		w->fn(w->ctx, w->buf);
 	closedir(d);
 }
 
 int devscan(const char *root, void (*fn)(void *ctx, const char *modalias), void *ctx)
 {
-	struct walk w = { fn, ctx, 0 };
+	struct walk w = { .fn = fn, .ctx = ctx };
 	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	if (fd < 0)

@@ -2,9 +2,18 @@
 #ifndef MODLOAD_DEVSCAN_H
 #define MODLOAD_DEVSCAN_H
 
+#include <stddef.h>
+
 /* Call fn for the MODALIAS= of every uevent file below root (normally
  * /sys/devices): this also finds buses that publish no modalias file.
  * Returns the number of directories visited or a negative errno. */
 int devscan(const char *root, void (*fn)(void *ctx, const char *modalias), void *ctx);
+
+/* The modalias of the device directory dfd into buf (cap bytes, NUL
+ * terminated), from its `modalias` file and/or (if that gave nothing) the
+ * MODALIAS= line of its `uevent` file, as `from` says. Returns 0, or -ENOENT
+ * when it has none. */
+enum { DEV_MODALIAS_FILE = 1, DEV_MODALIAS_UEVENT = 2 };
+int dev_modalias(int dfd, int from, char *buf, size_t cap);
 
 #endif

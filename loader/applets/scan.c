@@ -1,0 +1,306 @@
+/* scan.c: `modload scan`: what an initramfs for this machine needs.
+ *
+ *   modload scan
+ *
+ * Prints facts about the running machine, one per line as "KEY VALUE", for
+ * `mkinitramfs --host-only` here or `mkinitramfs --devices FILE` on another
+ * machine (modpack --devices reads them). Lines starting with '#' are
+ * comments; a reader ignores keys it does not know. Each group is sorted and
+ * has no repeats; the groups come in this order:
+ *
+ *   # modload scan 1: kernel RELEASE MACHINE   the format's version; uname
+ *   root-fs TYPE         filesystem type of "/" (/proc/self/mountinfo)
+ *   root-dev NAME        the block devices under "/": the mounted one and
+ *                        the slaves of dm and md devices, recursively (a
+ *                        partition's disk is on the path below)
+ *   root-modalias ALIAS  the modalias of every device from those block
+ *                        devices up to /sys/devices (the controller, its bus
+ *                        bridges, ...)
+ *   root-module NAME     the module of every driver bound on that path
+ *                        (driver/module), and dm_mod, dm_crypt, md_mod,
+ *                        raid* for a dm or md device
+ *   root-driver NAME     a driver bound on that path that is built in here
+ *                        (no driver/module): may be a module elsewhere
+ *   modalias ALIAS       every device under /sys/devices (the modalias file,
+ *                        or MODALIAS= of uevent where a bus has only that)
+ *   loaded NAME          the modules loaded now (/proc/modules)
+ *
+ * A root that is no block device (rootfs, tmpfs, NFS) gets a comment instead
+ * of root-dev lines; a kernel without /proc/modules gets a comment instead of
+ * loaded lines. Exit 0, 1 when /sys/devices cannot be read, 100 on a usage
+ * error. (tests/unit/run-scan runs it on a made-up /sys and /proc.) */
+#include "applets.h"
+#include "devscan.h"
+#include "fmt.h"
+#include "log.h"
+#include "readfile.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#define MAX_STACK 8 /* dm on md on ...: slaves followed this deep */
+
+/* A sorted set of strings. */
+struct strset {
+	char **v;
+	size_t n, cap;
+};
+
+enum { ROOT_DEV, ROOT_MODALIAS, ROOT_MODULE, ROOT_DRIVER, MODALIAS, LOADED, NSETS };
+static const char *const keys[NSETS] = { "root-dev",	"root-modalias", "root-module",
+					 "root-driver", "modalias",	 "loaded" };
+static struct strset sets[NSETS];
+static int oom;
+
+static void add(int which, const char *s)
+{
+	struct strset *set = &sets[which];
+	size_t lo = 0, hi = set->n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(set->v[mid], s);
+		if (!c)
+			return;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (set->n == set->cap) {
+		size_t cap = set->cap ? set->cap * 2 : 64;
+		char **v = realloc(set->v, cap * sizeof *v);
+		if (!v) {
+			oom = 1;
+			return;
+		}
+		set->v = v;
+		set->cap = cap;
+	}
+	char *copy = strdup(s);
+	if (!copy) {
+		oom = 1;
+		return;
+	}
+	memmove(set->v + lo + 1, set->v + lo, (set->n - lo) * sizeof *set->v);
+	set->v[lo] = copy;
+	set->n++;
+}
+
+static void add_modalias(void *ctx, const char *alias)
+{
+	(void)ctx;
+	add(MODALIAS, alias);
+}
+
+static const char *base(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s ? s + 1 : path;
+}
+
+/* The last component of the symbolic link name (relative to dfd); NULL if
+ * there is none. Points into buf. */
+static const char *link_base(int dfd, const char *name, char *buf, size_t cap)
+{
+	ssize_t n = readlinkat(dfd, name, buf, cap - 1);
+
+	if (n < 0)
+		return NULL;
+	buf[n] = '\0';
+	return base(buf);
+}
+
+/* The first line of the small file name (relative to dfd); -1 if unreadable. */
+static int attr(int dfd, const char *name, char *buf, size_t cap)
+{
+	int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, cap - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return n > 0 ? 0 : -1;
+}
+
+/* The modules a dm or md device needs beyond its slaves' drivers. */
+static void stack_modules(int dev)
+{
+	char v[256];
+
+	if (!attr(dev, "dm/uuid", v, sizeof v)) {
+		add(ROOT_MODULE, "dm_mod");
+		if (!strncmp(v, "CRYPT-", 6))
+			add(ROOT_MODULE, "dm_crypt");
+		else if (!strncmp(v, "mpath-", 6))
+			add(ROOT_MODULE, "dm_multipath");
+	}
+	if (!attr(dev, "md/level", v, sizeof v)) {
+		add(ROOT_MODULE, "md_mod");
+		if (!strcmp(v, "raid4") || !strcmp(v, "raid5") || !strcmp(v, "raid6"))
+			add(ROOT_MODULE, "raid456");
+		else if (v[0])
+			add(ROOT_MODULE, v); /* raid0, raid1, raid10, linear */
+	}
+}
+
+/* The block device dev (its sysfs directory, opened; named name): the
+ * modaliases and drivers of every directory from it up to /sys/devices
+ * (inode top), walked through "..", which sysfs resolves to the real
+ * parent; then the same for its slaves. Closes dev. */
+static void chain(int dev, const char *name, ino_t top, int depth)
+{
+	char buf[PATH_MAX];
+	const char *b;
+	struct stat st;
+	int fd = dev, up = 0;
+	dev_t fs = 0;
+
+	add(ROOT_DEV, name);
+	stack_modules(dev);
+	/* Bounded, and only inside sysfs, whatever the directories say. */
+	while (up++ < 64 && !fstat(fd, &st) && st.st_ino != top && (up == 1 || st.st_dev == fs)) {
+		fs = st.st_dev;
+		if (!dev_modalias(fd, DEV_MODALIAS_FILE | DEV_MODALIAS_UEVENT, buf, sizeof buf))
+			add(ROOT_MODALIAS, buf);
+		if ((b = link_base(fd, "driver/module", buf, sizeof buf)))
+			add(ROOT_MODULE, b);
+		else if ((b = link_base(fd, "driver", buf, sizeof buf)))
+			add(ROOT_DRIVER, b);
+		int parent = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd != dev)
+			close(fd);
+		if ((fd = parent) < 0)
+			break;
+	}
+	if (fd >= 0 && fd != dev)
+		close(fd);
+	int sfd = openat(dev, "slaves", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = sfd >= 0 ? fdopendir(sfd) : NULL;
+	struct dirent *e;
+	while (d && depth < MAX_STACK && (e = readdir(d))) {
+		int s = e->d_name[0] == '.'
+				? -1
+				: openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (s >= 0)
+			chain(s, e->d_name, top, depth + 1);
+	}
+	if (d)
+		closedir(d);
+	close(dev);
+}
+
+/* The next line of text at *cur (NUL-terminated in place), or NULL. */
+static char *next_line(char **cur)
+{
+	char *line = *cur, *end = line + strcspn(line, "\n");
+
+	if (!*line)
+		return NULL;
+	*cur = end + (*end != '\0');
+	*end = '\0';
+	return line;
+}
+
+/* The root: its device from stat("/"), its type and source from the last
+ * line of mountinfo whose mount point is "/". */
+static void root_mount(void)
+{
+	char buf[PATH_MAX], *text, *cur, *line, *f[32];
+	const char *type = NULL, *src = "?", *name;
+	struct stat st;
+	dev_t dev;
+	size_t len;
+
+	if (read_whole_file(AT_FDCWD, "/proc/self/mountinfo", 1u << 22, &text, &len) < 0) {
+		fd_printf(1, "# root: no /proc/self/mountinfo\n");
+		return;
+	}
+	for (cur = text; (line = next_line(&cur));) {
+		int n = 0;
+		for (char *w = strtok(line, " "); w && n < 32; w = strtok(NULL, " "))
+			f[n++] = w;
+		for (int i = 6; n > 4 && !strcmp(f[4], "/") && i + 2 < n; i++)
+			if (!strcmp(f[i], "-")) {
+				type = f[i + 1];
+				src = f[i + 2];
+				break;
+			}
+	}
+	fd_printf(1, "root-fs %s\n", type ? type : "unknown");
+	dev = stat("/", &st) ? 0 : st.st_dev;
+	/* btrfs and others show an anonymous 0:N; the source names the disk. */
+	if (!major(dev) && !stat(src, &st) && S_ISBLK(st.st_mode))
+		dev = st.st_rdev;
+	fmt_snprintf(buf, sizeof buf, "/sys/dev/block/%u:%u", major(dev), minor(dev));
+	int fd = major(dev) ? open(buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	if (fd >= 0 && !stat("/sys/devices", &st) &&
+	    (name = link_base(AT_FDCWD, buf, buf, sizeof buf)))
+		chain(fd, name, st.st_ino, 0);
+	else {
+		if (fd >= 0)
+			close(fd);
+		fd_printf(1, "# root: %s on %s is no block device\n", type ? type : "?", src);
+	}
+	free(text);
+}
+
+static void loaded(void)
+{
+	char *text, *cur, *line;
+	size_t len;
+	int err;
+
+	if ((err = read_whole_file(AT_FDCWD, "/proc/modules", 1u << 24, &text, &len)) < 0) {
+		fd_printf(1, "# loaded: /proc/modules: %s\n", strerror(-err));
+		return;
+	}
+	for (cur = text; (line = next_line(&cur));) {
+		line[strcspn(line, " ")] = '\0';
+		if (*line)
+			add(LOADED, line);
+	}
+	free(text);
+}
+
+int scan_main(int argc, char **argv)
+{
+	struct utsname u;
+	int r;
+
+	log_init("modload scan");
+	if (argc > 1) {
+		int help = !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help");
+		fd_printf(help ? 1 : 2, "usage: modload scan\n"
+					"  print what an initramfs for this machine needs\n");
+		return help ? 0 : EXIT_USAGE;
+	}
+	if (uname(&u) < 0)
+		strcpy(u.release, "?"), strcpy(u.machine, "?");
+	fd_printf(1, "# modload scan 1: kernel %s %s\n", u.release, u.machine);
+	root_mount();
+	if ((r = devscan("/sys/devices", add_modalias, NULL)) < 0) {
+		log_err("/sys/devices: %s", strerror(-r));
+		return 1;
+	}
+	loaded();
+	if (oom) {
+		log_err("out of memory");
+		return EXIT_SYSTEM;
+	}
+	for (int k = 0; k < NSETS; k++)
+		for (size_t i = 0; i < sets[k].n; i++)
+			fd_printf(1, "%s %s\n", keys[k], sets[k].v[i]);
+	return 0;
+}
