@@ -63,18 +63,13 @@ static int oom;
 static void add(int which, const char *s)
 {
 	struct strset *set = &sets[which];
-	size_t lo = 0, hi = set->n;
+	size_t at = 0;
+	int c = 1;
 
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp(set->v[mid], s);
-		if (!c)
-			return;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	while (at < set->n && (c = strcmp(set->v[at], s)) < 0)
+		at++;
+	if (!c)
+		return;
 	if (set->n == set->cap) {
 		size_t cap = set->cap ? set->cap * 2 : 64;
 		char **v = realloc(set->v, cap * sizeof *v);
@@ -90,8 +85,8 @@ static void add(int which, const char *s)
 		oom = 1;
 		return;
 	}
-	memmove(set->v + lo + 1, set->v + lo, (set->n - lo) * sizeof *set->v);
-	set->v[lo] = copy;
+	memmove(set->v + at + 1, set->v + at, (set->n - at) * sizeof *set->v);
+	set->v[at] = copy;
 	set->n++;
 }
 
@@ -122,16 +117,10 @@ static const char *link_base(int dfd, const char *name, char *buf, size_t cap)
 /* The first line of the small file name (relative to dfd); -1 if unreadable. */
 static int attr(int dfd, const char *name, char *buf, size_t cap)
 {
-	int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
+	if (read_small(dfd, name, buf, cap) <= 0)
 		return -1;
-	n = read(fd, buf, cap - 1);
-	close(fd);
-	buf[n > 0 ? n : 0] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
-	return n > 0 ? 0 : -1;
+	return 0;
 }
 
 /* The modules a dm or md device needs beyond its slaves' drivers. */
@@ -201,23 +190,24 @@ static void chain(int dev, const char *name, ino_t top, int depth)
 	close(dev);
 }
 
-/* The next line of text at *cur (NUL-terminated in place), or NULL. */
-static char *next_line(char **cur)
+/* The next word of the text at *cur, delimited by any of sep (cut in place
+ * with a NUL), or NULL at the end. */
+static char *word(char **cur, const char *sep)
 {
-	char *line = *cur, *end = line + strcspn(line, "\n");
+	char *w = *cur + strspn(*cur, sep), *end = w + strcspn(w, sep);
 
-	if (!*line)
+	if (!*w)
 		return NULL;
 	*cur = end + (*end != '\0');
 	*end = '\0';
-	return line;
+	return w;
 }
 
 /* The root: its device from stat("/"), its type and source from the last
  * line of mountinfo whose mount point is "/". */
 static void root_mount(void)
 {
-	char buf[PATH_MAX], *text, *cur, *line, *f[32];
+	char buf[PATH_MAX], *text, *cur, *line, *w;
 	const char *type = NULL, *src = "?", *name;
 	struct stat st;
 	dev_t dev;
@@ -227,16 +217,15 @@ static void root_mount(void)
 		fd_printf(1, "# root: no /proc/self/mountinfo\n");
 		return;
 	}
-	for (cur = text; (line = next_line(&cur));) {
-		int n = 0;
-		for (char *w = strtok(line, " "); w && n < 32; w = strtok(NULL, " "))
-			f[n++] = w;
-		for (int i = 6; n > 4 && !strcmp(f[4], "/") && i + 2 < n; i++)
-			if (!strcmp(f[i], "-")) {
-				type = f[i + 1];
-				src = f[i + 2];
-				break;
-			}
+	/* ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [OPTIONAL...] - TYPE SOURCE ... */
+	for (cur = text; (line = word(&cur, "\n"));) {
+		int i = 0, root = 0;
+		while ((w = word(&line, " ")) && strcmp(w, "-"))
+			root |= i++ == 4 && !strcmp(w, "/");
+		if (root && w && (w = word(&line, " "))) {
+			type = w;
+			src = (w = word(&line, " ")) ? w : "?";
+		}
 	}
 	fd_printf(1, "root-fs %s\n", type ? type : "unknown");
 	dev = stat("/", &st) ? 0 : st.st_dev;
@@ -258,7 +247,7 @@ static void root_mount(void)
 
 static void loaded(void)
 {
-	char *text, *cur, *line;
+	char *text, *cur, *line, *w;
 	size_t len;
 	int err;
 
@@ -266,17 +255,15 @@ static void loaded(void)
 		fd_printf(1, "# loaded: /proc/modules: %s\n", strerror(-err));
 		return;
 	}
-	for (cur = text; (line = next_line(&cur));) {
-		line[strcspn(line, " ")] = '\0';
-		if (*line)
-			add(LOADED, line);
-	}
+	for (cur = text; (line = word(&cur, "\n"));)
+		if ((w = word(&line, " ")))
+			add(LOADED, w);
 	free(text);
 }
 
 int scan_main(int argc, char **argv)
 {
-	struct utsname u;
+	struct utsname u = { 0 };
 	int r;
 
 	log_init("modload scan");
@@ -286,8 +273,7 @@ int scan_main(int argc, char **argv)
 					"  print what an initramfs for this machine needs\n");
 		return help ? 0 : EXIT_USAGE;
 	}
-	if (uname(&u) < 0)
-		strcpy(u.release, "?"), strcpy(u.machine, "?");
+	uname(&u); /* cannot fail; the fields stay empty if it did */
 	fd_printf(1, "# modload scan 1: kernel %s %s\n", u.release, u.machine);
 	root_mount();
 	if ((r = devscan("/sys/devices", add_modalias, NULL)) < 0) {

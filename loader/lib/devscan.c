@@ -9,6 +9,7 @@
  * directories are not followed, so every device is seen once, quickly, and
  * the walk cannot loop. */
 #include "devscan.h"
+#include "readfile.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -26,28 +27,13 @@ struct walk {
 	char buf[4096]; /* one device's modalias; the walk reports it before going on */
 };
 
-static ssize_t read_file(int dfd, const char *name, char *buf, size_t len)
-{
-	int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	do
-		n = read(fd, buf, len - 1);
-	while (n < 0 && errno == EINTR);
-	close(fd);
-	buf[n > 0 ? n : 0] = '\0';
-	return n;
-}
-
 int dev_modalias(int dfd, int from, char *buf, size_t cap)
 {
-	if ((from & DEV_MODALIAS_FILE) && read_file(dfd, "modalias", buf, cap) > 0) {
+	if ((from & DEV_MODALIAS_FILE) && read_small(dfd, "modalias", buf, cap) > 0) {
 		buf[strcspn(buf, "\n")] = '\0';
 		return buf[0] ? 0 : -ENOENT;
 	}
-	if (!(from & DEV_MODALIAS_UEVENT) || read_file(dfd, "uevent", buf, cap) <= 0)
+	if (!(from & DEV_MODALIAS_UEVENT) || read_small(dfd, "uevent", buf, cap) <= 0)
 		return -ENOENT;
 	for (char *line = buf, *next; line && *line; line = next) {
 		next = strchr(line, '\n');
