@@ -30,6 +30,7 @@
  * loaded lines. Exit 0, 1 when /sys/devices cannot be read, 100 on a usage
  * error. (tests/unit/run-scan runs it on a made-up /sys and /proc.) */
 #include "applets.h"
+#include "config.h"
 #include "devscan.h"
 #include "fmt.h"
 #include "log.h"
@@ -48,46 +49,45 @@
 
 #define MAX_STACK 8 /* dm on md on ...: slaves followed this deep */
 
-/* A sorted set of strings. */
-struct strset {
-	char **v;
-	size_t n, cap;
-};
-
 enum { ROOT_DEV, ROOT_MODALIAS, ROOT_MODULE, ROOT_DRIVER, MODALIAS, LOADED, NSETS };
 static const char *const keys[NSETS] = { "root-dev",	"root-modalias", "root-module",
 					 "root-driver", "modalias",	 "loaded" };
-static struct strset sets[NSETS];
-static int oom;
+/* Every fact, sorted: each string starts with its key's number ('0' + k),
+ * so the groups come in the order of keys. */
+static char **facts;
+static size_t nfacts, cap;
+
+static _Noreturn void out_of_memory(void)
+{
+	log_err("out of memory");
+	exit(EXIT_SYSTEM);
+}
 
 static void add(int which, const char *s)
 {
-	struct strset *set = &sets[which];
-	size_t at = 0;
+	size_t n = strlen(s), at = 0;
+	char *f = malloc(n + 2);
 	int c = 1;
 
-	while (at < set->n && (c = strcmp(set->v[at], s)) < 0)
+	if (!f)
+		out_of_memory();
+	f[0] = (char)('0' + which);
+	memcpy(f + 1, s, n + 1);
+	while (at < nfacts && (c = strcmp(facts[at], f)) < 0)
 		at++;
-	if (!c)
-		return;
-	if (set->n == set->cap) {
-		size_t cap = set->cap ? set->cap * 2 : 64;
-		char **v = realloc(set->v, cap * sizeof *v);
-		if (!v) {
-			oom = 1;
-			return;
-		}
-		set->v = v;
-		set->cap = cap;
-	}
-	char *copy = strdup(s);
-	if (!copy) {
-		oom = 1;
+	if (!c) {
+		free(f);
 		return;
 	}
-	memmove(set->v + at + 1, set->v + at, (set->n - at) * sizeof *set->v);
-	set->v[at] = copy;
-	set->n++;
+	if (nfacts == cap) {
+		char **v = realloc(facts, (cap = cap ? cap * 2 : 64) * sizeof *v);
+		if (!v)
+			out_of_memory();
+		facts = v;
+	}
+	memmove(facts + at + 1, facts + at, (nfacts - at) * sizeof *facts);
+	facts[at] = f;
+	nfacts++;
 }
 
 static void add_modalias(void *ctx, const char *alias)
@@ -137,45 +137,27 @@ static void stack_modules(int dev)
 	}
 	if (!attr(dev, "md/level", v, sizeof v)) {
 		add(ROOT_MODULE, "md_mod");
-		if (!strcmp(v, "raid4") || !strcmp(v, "raid5") || !strcmp(v, "raid6"))
+		if (!strncmp(v, "raid", 4) && v[4] >= '4' && v[4] <= '6' && !v[5])
 			add(ROOT_MODULE, "raid456");
 		else if (v[0])
 			add(ROOT_MODULE, v); /* raid0, raid1, raid10, linear */
 	}
 }
 
-/* The block device dev (its sysfs directory, opened; named name): the
- * modaliases and drivers of every directory from it up to /sys/devices
- * (inode top), walked through "..", which sysfs resolves to the real
- * parent; then the same for its slaves. Closes dev. */
-static void chain(int dev, const char *name, ino_t top, int depth)
+/* The block device fd (its sysfs directory, opened; named name): the same
+ * for its slaves, then the modaliases and drivers of every directory from it
+ * up to /sys/devices (inode top), walked through "..", which sysfs resolves
+ * to the real parent. Closes fd. */
+static void chain(int fd, const char *name, ino_t top, int depth)
 {
 	char buf[PATH_MAX];
 	const char *b;
 	struct stat st;
-	int fd = dev, up = 0;
 	dev_t fs = 0;
 
 	add(ROOT_DEV, name);
-	stack_modules(dev);
-	/* Bounded, and only inside sysfs, whatever the directories say. */
-	while (up++ < 64 && !fstat(fd, &st) && st.st_ino != top && (up == 1 || st.st_dev == fs)) {
-		fs = st.st_dev;
-		if (!dev_modalias(fd, DEV_MODALIAS_FILE | DEV_MODALIAS_UEVENT, buf, sizeof buf))
-			add(ROOT_MODALIAS, buf);
-		if ((b = link_base(fd, "driver/module", buf, sizeof buf)))
-			add(ROOT_MODULE, b);
-		else if ((b = link_base(fd, "driver", buf, sizeof buf)))
-			add(ROOT_DRIVER, b);
-		int parent = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd != dev)
-			close(fd);
-		if ((fd = parent) < 0)
-			break;
-	}
-	if (fd >= 0 && fd != dev)
-		close(fd);
-	int sfd = openat(dev, "slaves", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	stack_modules(fd);
+	int sfd = openat(fd, "slaves", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	DIR *d = sfd >= 0 ? fdopendir(sfd) : NULL;
 	struct dirent *e;
 	while (d && depth < MAX_STACK && (e = readdir(d))) {
@@ -187,20 +169,23 @@ static void chain(int dev, const char *name, ino_t top, int depth)
 	}
 	if (d)
 		closedir(d);
-	close(dev);
-}
-
-/* The next word of the text at *cur, delimited by any of sep (cut in place
- * with a NUL), or NULL at the end. */
-static char *word(char **cur, const char *sep)
-{
-	char *w = *cur + strspn(*cur, sep), *end = w + strcspn(w, sep);
-
-	if (!*w)
-		return NULL;
-	*cur = end + (*end != '\0');
-	*end = '\0';
-	return w;
+	/* Bounded, and only inside sysfs, whatever the directories say. */
+	for (int up = 0;
+	     fd >= 0 && up < 64 && !fstat(fd, &st) && st.st_ino != top && (!up || st.st_dev == fs);
+	     up++) {
+		fs = st.st_dev;
+		if (!dev_modalias(fd, DEV_MODALIAS_FILE | DEV_MODALIAS_UEVENT, buf, sizeof buf))
+			add(ROOT_MODALIAS, buf);
+		if ((b = link_base(fd, "driver/module", buf, sizeof buf)))
+			add(ROOT_MODULE, b);
+		else if ((b = link_base(fd, "driver", buf, sizeof buf)))
+			add(ROOT_DRIVER, b);
+		int parent = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		close(fd);
+		fd = parent;
+	}
+	if (fd >= 0)
+		close(fd);
 }
 
 /* The root: its device from stat("/"), its type and source from the last
@@ -218,13 +203,13 @@ static void root_mount(void)
 		return;
 	}
 	/* ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [OPTIONAL...] - TYPE SOURCE ... */
-	for (cur = text; (line = word(&cur, "\n"));) {
+	for (cur = text; (line = text_word(&cur, "\n"));) {
 		int i = 0, root = 0;
-		while ((w = word(&line, " ")) && strcmp(w, "-"))
+		while ((w = text_word(&line, " ")) && strcmp(w, "-"))
 			root |= i++ == 4 && !strcmp(w, "/");
-		if (root && w && (w = word(&line, " "))) {
+		if (root && w && (w = text_word(&line, " "))) {
 			type = w;
-			src = (w = word(&line, " ")) ? w : "?";
+			src = (w = text_word(&line, " ")) ? w : "?";
 		}
 	}
 	fd_printf(1, "root-fs %s\n", type ? type : "unknown");
@@ -255,8 +240,8 @@ static void loaded(void)
 		fd_printf(1, "# loaded: /proc/modules: %s\n", strerror(-err));
 		return;
 	}
-	for (cur = text; (line = word(&cur, "\n"));)
-		if ((w = word(&line, " ")))
+	for (cur = text; (line = text_word(&cur, "\n"));)
+		if ((w = text_word(&line, " ")))
 			add(LOADED, w);
 	free(text);
 }
@@ -281,12 +266,7 @@ int scan_main(int argc, char **argv)
 		return 1;
 	}
 	loaded();
-	if (oom) {
-		log_err("out of memory");
-		return EXIT_SYSTEM;
-	}
-	for (int k = 0; k < NSETS; k++)
-		for (size_t i = 0; i < sets[k].n; i++)
-			fd_printf(1, "%s %s\n", keys[k], sets[k].v[i]);
+	for (size_t i = 0; i < nfacts; i++)
+		fd_printf(1, "%s %s\n", keys[facts[i][0] - '0'], facts[i] + 1);
 	return 0;
 }
