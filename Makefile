@@ -5,6 +5,8 @@
 # (build/ARCH/modload, with its own objects and zstd decoder under build/ARCH/)
 # and the host packer; `make cross` builds both ARM loaders; `make deps
 # ARCH=...` installs the cross toolchain.
+# `make install [PREFIX=/usr/local] [DESTDIR=]` installs the image builder
+# (with the ARM loaders `make cross` built, for --arch images).
 
 B        := build
 WARN     := -Wall -Wextra -Werror
@@ -23,9 +25,10 @@ CROSS    := aarch64-linux-gnu-
 TB       := $(B)/arm64
 # The whole static loader is far below 1 MB: the tiny code model's single-
 # instruction addresses (ADR) save 2 KB, and inline LL/SC atomics (every
-# ARMv8) the outline helpers' 0.2 KB. Should it ever outgrow 1 MB, the link
-# fails with a relocation overflow, not silently.
-ARCH_CFLAGS := -mcmodel=tiny -mno-outline-atomics
+# ARMv8) the outline helpers' 0.2 KB; no frame pointer (AArch64 GCC keeps
+# one by default, x86-64 does not), 1.4 KB. Should it ever outgrow 1 MB, the
+# link fails with a relocation overflow, not silently.
+ARCH_CFLAGS := -mcmodel=tiny -mno-outline-atomics -fomit-frame-pointer
 else ifeq ($(ARCH),armhf)
 MUSLCC   := arm-linux-musleabihf-gcc
 CROSS    := arm-linux-gnueabihf-
@@ -127,4 +130,31 @@ fuzz: deps
 clean:
 	rm -rf $(B)
 
-.PHONY: all cross tools size deps check demo fuzz clean
+# The image builder and what it puts into images.  modload's applet links
+# stay in PREFIX/lib/modload: in PATH they would shadow the build machine's
+# kmod, and mkinitramfs is installed as modload-mkinitramfs because
+# initramfs-tools' update-initramfs runs `mkinitramfs` from PATH.
+PREFIX  ?= /usr/local
+DESTDIR ?=
+I_BIN   := $(DESTDIR)$(PREFIX)/bin
+I_LIB   := $(DESTDIR)$(PREFIX)/lib/modload
+I_SHARE := $(DESTDIR)$(PREFIX)/share/modload
+I_DOC   := $(DESTDIR)$(PREFIX)/share/doc/modload
+install: all
+	install -d $(I_BIN) $(I_LIB) $(I_SHARE) $(I_DOC)/config
+	install -m 755 $(B)/modload $(B)/modpack $(I_LIB)/
+	for a in arm64 armhf; do [ ! -x $(B)/$$a/modload ] || \
+		install -D -m 755 $(B)/$$a/modload $(I_LIB)/$$a/modload; done
+	for a in modprobe insmod rmmod lsmod modinfo; do ln -sf modload $(I_LIB)/$$a; done
+	ln -sf ../lib/modload/modload $(I_BIN)/modload
+	ln -sf ../lib/modload/modpack $(I_BIN)/modpack
+	install -m 755 initramfs/mkinitramfs $(I_BIN)/modload-mkinitramfs
+	install -m 644 initramfs/init $(I_SHARE)/init
+	install -m 644 README.md $(I_DOC)/
+	install -m 644 config/README.md config/example.conf $(I_DOC)/config/
+
+uninstall:
+	rm -f $(I_BIN)/modload $(I_BIN)/modpack $(I_BIN)/modload-mkinitramfs
+	rm -rf $(I_LIB) $(I_SHARE) $(I_DOC)
+
+.PHONY: all cross tools size deps check demo fuzz clean install uninstall

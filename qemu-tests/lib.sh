@@ -24,6 +24,7 @@
 #   need_build              returns 77 (skip) unless build/modload and
 #                           build/modpack exist (MODLOAD_BUILD overrides build/).
 #   log_seconds PATTERN     the uptime a BOOT_LOG line "PATTERN ... at Xs" carries
+#   initrd_cat IMG          the image's cpio archive, whatever its compression
 #
 # Environment:
 #   MODLOAD_CACHE     cache root (default /var/cache/modload); kernels live in
@@ -261,6 +262,18 @@ basic_boot() {
 	boot_vm "$name" "$VMLINUZ" "$INITRD" \
 		"root=/dev/vda rootfstype=ext4 modload.poweroff_on_fail" \
 		-drive "file=$work/root.img,if=virtio,format=raw"
+}
+
+# initrd_cat IMG: the image's cpio archive on stdout, whichever --compress
+# made it (told by the first bytes: zstd, lz4 legacy, gzip, xz, or none).
+initrd_cat() {
+	case "$(od -An -tx1 -N4 "$1" | tr -d ' ')" in
+	28b52ffd) zstd -dcq "$1" ;;
+	02214c18) lz4 -dcq "$1" ;;
+	1f8b*) gzip -dc "$1" ;;
+	fd377a58) xz -dc "$1" ;;
+	*) cat "$1" ;;
+	esac
 }
 
 # log_seconds PREFIX: the first "NNN.NNs" number on the first line of BOOT_LOG

@@ -2,8 +2,12 @@
  * plus the selected modules as .ko.zst, ready to be an image's
  * /lib/modules/KVER.
  *
- *   modpack -m MODDIR -o OUTDIR [--all | --modules LIST] [--config FILE]
- *           [--host-config] [--blob-only] [--level N]
+ *   modpack -m MODDIR -o OUTDIR [--all | --modules LIST | --devices FILE]...
+ *           [--config FILE] [--host-config] [--blob-only] [--level N]
+ *           [--firmware-list FILE]
+ *
+ * --devices and --modules add up; without either (or --all) the generic
+ * default set is taken.
  */
 #include "blob.h"
 #include "buf.h"
@@ -25,19 +29,23 @@
 #include <unistd.h>
 
 struct opts {
-	const char *moddir, *outdir, *modules, *config[16];
+	const char *moddir, *outdir, *modules, *config[16], *devices, *fwlist;
 	int all, blob_only, level, host_conf, nconfig;
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: modpack -m MODDIR -o OUTDIR [--all | --modules a,b,...] [--config FILE]\n"
-		"               [--blob-only] [--level N]\n"
+		"usage: modpack -m MODDIR -o OUTDIR [--all | --modules a,b,... | --devices FILE]\n"
+		"               [--config FILE] [--blob-only] [--level N] [--firmware-list FILE]\n"
 		"  -m, --moddir DIR   the kernel's module tree (…/lib/modules/KVER)\n"
 		"  -o, --out DIR      where to write " BLOB_FILE " and the modules\n"
 		"  --all              every module (default: a generic initramfs set)\n"
 		"  --modules LIST     these modules (and what they need)\n"
+		"  --devices FILE     what a machine's `modload scan` output says it needs\n"
+		"                     (with --modules: both)\n"
+		"  --firmware-list FILE  write \"MODULE FIRMWARE\" for every firmware file\n"
+		"                     the image's modules name (modinfo firmware:)\n"
 		"  --config PATH      build-time configuration compiled into the blob: a file,\n"
 		"                     or a directory's *.conf in name order (may repeat)\n"
 		"  --host-config      also compile in this host's modprobe.d files, read as\n"
@@ -50,10 +58,12 @@ static void usage(FILE *f)
 static int parse_args(int argc, char **argv, struct opts *o)
 {
 	static const struct option lo[] = {
-		{ "moddir", 1, 0, 'm' },  { "out", 1, 0, 'o' },		{ "all", 0, 0, 'a' },
-		{ "modules", 1, 0, 'M' }, { "config", 1, 0, 'C' },	{ "blob-only", 0, 0, 'B' },
-		{ "level", 1, 0, 'L' },	  { "host-config", 0, 0, 'H' }, { "help", 0, 0, 'h' },
-		{ 0, 0, 0, 0 },
+		{ "moddir", 1, 0, 'm' },	{ "out", 1, 0, 'o' },
+		{ "all", 0, 0, 'a' },		{ "modules", 1, 0, 'M' },
+		{ "config", 1, 0, 'C' },	{ "blob-only", 0, 0, 'B' },
+		{ "level", 1, 0, 'L' },		{ "host-config", 0, 0, 'H' },
+		{ "help", 0, 0, 'h' },		{ "devices", 1, 0, 'D' },
+		{ "firmware-list", 1, 0, 'F' }, { 0, 0, 0, 0 },
 	};
 	int c;
 
@@ -75,11 +85,13 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case 'B': o->blob_only = 1; break;
 		case 'L': o->level = atoi(optarg); break;
 		case 'H': o->host_conf = 1; break;
+		case 'D': o->devices = optarg; break;
+		case 'F': o->fwlist = optarg; break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return -EINVAL;
 		}
 	}
-	if (!o->moddir || !o->outdir || optind != argc || (o->all && o->modules)) {
+	if (!o->moddir || !o->outdir || optind != argc || (o->all && (o->modules || o->devices))) {
 		usage(stderr);
 		return -EINVAL;
 	}
@@ -111,6 +123,25 @@ static int write_file(const char *path, const void *data, size_t len)
 	if (close(fd) < 0 || rename(tmp, path) < 0)
 		return -errno;
 	return 0;
+}
+
+/* --devices: name, in one line, the modules the machine uses that the image
+ * does not get (not even as another's dependency). */
+static void report_left_out(const struct pack *p, const unsigned char *want,
+			    const unsigned char *left)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		return;
+	for (size_t i = 0; i < p->n; i++)
+		if (left[i] && !want[i])
+			fprintf(f, " %s", p->m[i].name);
+	if (fclose(f) == 0 && len)
+		log_info("--devices: used there, not needed to boot, left out:%s", text);
+	free(text);
 }
 
 /* A copy of t holding only the wanted modules (shallow: entries are shared). */
@@ -187,6 +218,41 @@ static int emit_blob(const struct opts *o, const struct pack *p)
 		log_err("%s: cannot write: %s", path, strerror(-err));
 	else
 		log_info("%s: %zu modules, %zu bytes", path, p->n, len);
+	return err;
+}
+
+/* --firmware-list: "MODULE FIRMWARE" lines, modules by name, each one's
+ * files in modinfo order (what the kernel's MODULE_FIRMWARE lists: names
+ * relative to /lib/firmware, a few with shell wildcards). */
+static int emit_firmware_list(const char *path, const struct pack *p)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	unsigned n = 0;
+	int err;
+
+	if (!f)
+		return -ENOMEM;
+	for (size_t i = 0; i < p->n; i++) {
+		const char **fw;
+		if (p->m[i].builtin || !p->m[i].src)
+			continue;
+		size_t k = mt_values(p->m[i].src->info, p->m[i].src->ninfo, "firmware", &fw);
+		for (size_t j = 0; j < k; j++, n++)
+			fprintf(f, "%s %s\n", p->m[i].name, fw[j]);
+		free(fw);
+	}
+	if (fclose(f) != 0) {
+		free(text);
+		return -ENOMEM;
+	}
+	err = write_file(path, text, len);
+	free(text);
+	if (err)
+		log_err("%s: cannot write: %s", path, strerror(-err));
+	else
+		log_info("%s: %u firmware names", path, n);
 	return err;
 }
 
@@ -333,16 +399,16 @@ static int run(const struct opts *o)
 			why ? why : strerror(-err));
 		return err;
 	}
-	unsigned char *want = calloc(full.n + 1, 1);
-	if (!want)
+	unsigned char *want = calloc(full.n + 1, 1), *left = calloc(full.n + 1, 1);
+	if (!want || !left)
 		return -ENOMEM;
 	if (o->all)
 		memset(want, 1, full.n);
-	else if (o->modules)
-		err = select_names(&full, o->modules, want);
-	else
+	else if (!o->modules && !o->devices)
 		select_default(&full, want);
-	if (err)
+	if (o->devices && (err = select_devices(&full, &fb, o->devices, want, left)) < 0)
+		return err;
+	if (o->modules && (err = select_names(&full, o->modules, want)) < 0)
 		return err;
 	for (size_t i = 0; i < full.n; i++)
 		if (full.m[i].flags & BM_LOAD)
@@ -353,6 +419,8 @@ static int run(const struct opts *o)
 			want[k] = 1;
 	}
 	select_close(&full, &fb, want);
+	if (o->devices)
+		report_left_out(&full, want, left);
 
 	struct modtree st = subtree(&t, &full, want);
 	if ((err = pack_from_tree(&sel, &st)) < 0)
@@ -369,10 +437,13 @@ static int run(const struct opts *o)
 	err = emit_blob(o, &sel);
 	if (!err)
 		err = emit_where(o, &sel, &cfg);
+	if (!err && o->fwlist)
+		err = emit_firmware_list(o->fwlist, &sel);
 	pack_free(&sel);
 	pack_free(&full);
 	free(st.mods);
 	free(want);
+	free(left);
 	free(fullblob);
 	modtree_free(&t);
 	config_free(&cfg);

@@ -15,6 +15,7 @@
  * without the kernel's "[permanent]"/"[unsafe]" markers, which are not
  * modules. Exit 1 when /proc/modules cannot be read. */
 #include "applets.h"
+#include "config.h"
 #include "fmt.h"
 #include "log.h"
 #include "readfile.h"
@@ -44,9 +45,7 @@ static void print_holder(const char *holder, void *arg)
 /* The users field of /proc/modules ("a,b," or "-"), kmod-style. */
 static void print_proc_users(char *users, char *sep)
 {
-	char *save;
-
-	for (char *u = strtok_r(users, ",", &save); u; u = strtok_r(NULL, ",", &save))
+	for (char *u; (u = text_word(&users, ","));)
 		if (u[0] != '[' && strcmp(u, "-"))
 			print_holder(u, sep);
 }
@@ -54,15 +53,15 @@ static void print_proc_users(char *users, char *sep)
 /* One /proc/modules line; lines that do not parse are skipped. */
 static void print_line(char *line)
 {
-	char *name, *size, *refs, *users, *save, sz[24], rc[24], sep = ' ';
+	char *name, *size, *refs, *users, sz[24], rc[24], sep = ' ';
 	enum sysmod_state st;
 	long v;
 	int err;
 
-	name = strtok_r(line, " \n", &save);
-	size = strtok_r(NULL, " \n", &save);
-	refs = strtok_r(NULL, " \n", &save);
-	users = strtok_r(NULL, " \n", &save);
+	name = text_word(&line, " \n");
+	size = text_word(&line, " \n");
+	refs = text_word(&line, " \n");
+	users = text_word(&line, " \n");
 	if (!name || !size || !refs)
 		return;
 	st = sysmod_state(name);

@@ -26,6 +26,7 @@ static const struct applet applets[] = {
 	{ "modinfo", modinfo_main, "print a module's information" },
 	{ "findroot", findroot_main, "print the device a root= spec names" },
 	{ "status", status_main, "why each device has its driver, or none; failures, taint" },
+	{ "scan", scan_main, "print what an initramfs for this machine needs" },
 };
 
 static const struct applet *find(const char *name)

@@ -45,14 +45,14 @@ static const char *next_word(const char *s, char *w, size_t cap, int *truncated)
  * blank or a quote in it cannot be a module's, and is reported and skipped. */
 static int add_list(struct config *c, char ***v, unsigned *n, const char *key, const char *csv)
 {
-	char buf[MAX_WORD], *save = NULL;
+	char buf[MAX_WORD];
 	size_t len;
 
 	fmt_snprintf(buf, sizeof buf, "%s", csv[0] == '"' ? csv + 1 : csv);
 	len = strlen(buf);
 	if (csv[0] == '"' && len && buf[len - 1] == '"')
 		buf[len - 1] = '\0';
-	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+	for (char *cur = buf, *t; (t = text_word(&cur, ","));) {
 		char norm[ALIAS_MAX];
 		if (strpbrk(t, " \t\n\"")) {
 			log_warn("kernel command line: %s'%.64s%s' is not a module name; ignored",

@@ -201,12 +201,21 @@ static int apply(struct config *c, char **w, int nw, const char *rest, const cha
 	return *why = "unknown keyword", -EINVAL;
 }
 
+char *text_word(char **cur, const char *sep)
+{
+	char *w = *cur + strspn(*cur, sep), *end = w + strcspn(w, sep);
+
+	if (!*w)
+		return NULL;
+	*cur = end + (*end != '\0');
+	*end = '\0';
+	return w;
+}
+
 static int split(char *line, char **w)
 {
 	int n = 0;
-	char *save = NULL;
-	for (char *t = strtok_r(line, " \t\r", &save); t && n < MAX_WORDS;
-	     t = strtok_r(NULL, " \t\r", &save))
+	for (char *t; n < MAX_WORDS && (t = text_word(&line, " \t\r"));)
 		w[n++] = t;
 	return n;
 }

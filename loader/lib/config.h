@@ -103,4 +103,9 @@ int config_has(char *const *list, unsigned n, const char *mod);
 /* The softdeps of the first softdep line whose pattern (a glob) matches mod. */
 const struct cfg_softdep *config_softdep(const struct config *c, const char *mod);
 
+/* The next word of the text at *cur, delimited by any of sep and cut in
+ * place with a NUL (strtok_r's way, without its save pointer); NULL at the
+ * end. For config lines, the command line and /proc files alike. */
+char *text_word(char **cur, const char *sep);
+
 #endif

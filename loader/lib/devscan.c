@@ -10,6 +10,7 @@
  * the walk cannot loop. */
 #include "devscan.h"
 #include "fmt.h"
+#include "readfile.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -27,48 +28,27 @@ struct walk {
 	int dirs;
 	size_t len;	     /* of path */
 	char path[PATH_MAX]; /* the directory being walked */
+	char buf[4096];	     /* one device's modalias; the walk reports it before going on */
 };
 
-static ssize_t read_file(int dfd, const char *name, char *buf, size_t len)
+int dev_modalias(int dfd, int from, char *buf, size_t cap)
 {
-	int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	do
-		n = read(fd, buf, len - 1);
-	while (n < 0 && errno == EINTR);
-	close(fd);
-	buf[n > 0 ? n : 0] = '\0';
-	return n;
-}
-
-static void report_modalias(struct walk *w, int dfd)
-{
-	char buf[4096];
-	if (read_file(dfd, "modalias", buf, sizeof buf) > 0) {
+	if ((from & DEV_MODALIAS_FILE) && read_small(dfd, "modalias", buf, cap) > 0) {
 		buf[strcspn(buf, "\n")] = '\0';
-		if (buf[0])
-			w->fn(w->ctx, buf, w->path);
+		return buf[0] ? 0 : -ENOENT;
 	}
-}
-
-static void report_uevent(struct walk *w, int dfd)
-{
-	char buf[4096];
-
-	if (read_file(dfd, "uevent", buf, sizeof buf) <= 0)
-		return;
+	if (!(from & DEV_MODALIAS_UEVENT) || read_small(dfd, "uevent", buf, cap) <= 0)
+		return -ENOENT;
 	for (char *line = buf, *next; line && *line; line = next) {
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
 		if (!strncmp(line, "MODALIAS=", 9) && line[9]) {
-			w->fn(w->ctx, line + 9, w->path);
-			return;
+			memmove(buf, line + 9, strlen(line + 9) + 1);
+			return 0;
 		}
 	}
+	return -ENOENT;
 }
 
 /* Takes ownership of dfd. */
@@ -105,10 +85,10 @@ static void walk(struct walk *w, int dfd, int depth, int virtual)
 			w->path[w->len = len] = '\0';
 		}
 	}
-	if (has_modalias)
-		report_modalias(w, dirfd(d));
-	else if (has_uevent && !virtual)
-		report_uevent(w, dirfd(d));
+	if ((has_modalias || (has_uevent && !virtual)) &&
+	    !dev_modalias(dirfd(d), has_modalias ? DEV_MODALIAS_FILE : DEV_MODALIAS_UEVENT, w->buf,
+			  sizeof w->buf))
+		w->fn(w->ctx, w->buf, w->path);
 	closedir(d);
 }
 

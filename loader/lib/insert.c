@@ -15,6 +15,7 @@
  * that -ENOENT always means "no such module file". Nothing here prints or
  * exits: every function returns 0 or a negative errno. */
 #include "insert.h"
+#include "readfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -74,19 +75,9 @@ static const char *format_name(enum format fmt)
 static int kernel_decompresses(enum format fmt)
 {
 	char s[16];
-	ssize_t n;
-	int fd;
 
-	fd = open("/sys/module/compression", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (read_small(AT_FDCWD, "/sys/module/compression", s, sizeof s) <= 0)
 		return 0;
-	do
-		n = read(fd, s, sizeof(s) - 1);
-	while (n < 0 && errno == EINTR);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	s[n] = '\0';
 	s[strcspn(s, "\n")] = '\0';
 	return strcmp(s, format_name(fmt)) == 0;
 }

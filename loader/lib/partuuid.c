@@ -4,6 +4,7 @@
  * disk signature and the partition number, "SSSSSSSS-PP". */
 #include "fmt.h"
 #include "num.h"
+#include "readfile.h"
 #include "waitspec.h"
 
 #include <limits.h>
@@ -39,14 +40,9 @@ static unsigned read_uint(const char *path)
 {
 	char buf[16];
 	unsigned v = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
 
-	if (fd >= 0)
-		close(fd);
-	if (n > 0) {
+	if (read_small(AT_FDCWD, path, buf, sizeof buf) > 0) {
 		unsigned long u;
-		buf[n] = '\0';
 		if (parse_ulong(buf, 10, &u, NULL) == 0 && u <= UINT_MAX)
 			v = (unsigned)u;
 	}

@@ -1,4 +1,5 @@
-/* readfile.c: read a whole file, growing the buffer as it comes. */
+/* readfile.c: read a whole file, growing the buffer as it comes, or a small
+ * one into the caller's buffer. */
 #include "readfile.h"
 
 #include <errno.h>
@@ -53,4 +54,19 @@ int read_whole_file(int dirfd, const char *path, size_t max, char **text, size_t
 	*text = buf;
 	*len = n;
 	return 0;
+}
+
+long read_small(int dirfd, const char *path, char *buf, size_t cap)
+{
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	ssize_t n = -1;
+
+	if (fd >= 0) {
+		do
+			n = read(fd, buf, cap - 1);
+		while (n < 0 && errno == EINTR);
+		close(fd);
+	}
+	buf[n > 0 ? n : 0] = '\0';
+	return n < 0 ? -errno : n;
 }

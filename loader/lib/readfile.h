@@ -1,4 +1,4 @@
-/* readfile.h: the one way modload reads a whole file into memory. */
+/* readfile.h: the one way modload reads a file into memory. */
 #ifndef MODLOAD_READFILE_H
 #define MODLOAD_READFILE_H
 
@@ -10,5 +10,10 @@
  * refused with -EFBIG rather than cut. Returns 0 with *text and *len set, or
  * a negative errno (-ENOENT for a missing file); the caller frees *text. */
 int read_whole_file(int dirfd, const char *path, size_t max, char **text, size_t *len);
+
+/* Read at most cap - 1 bytes of the small file at path (relative to dirfd)
+ * into buf, NUL-terminated (empty on failure): a sysfs attribute, a /proc
+ * value. Returns the bytes read, or a negative errno. */
+long read_small(int dirfd, const char *path, char *buf, size_t cap);
 
 #endif

@@ -3,6 +3,7 @@
 
 #include "fmt.h"
 #include "num.h"
+#include "readfile.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -42,21 +43,12 @@ int sysmod_num(const char *name, const char *attr, long *v)
 	char p[320], num[32];
 	unsigned long u;
 	const char *end;
-	ssize_t n;
-	int fd;
+	long n;
 
 	if (path(p, sizeof p, name, attr) < 0)
 		return -ENOENT;
-	fd = open(p, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	do
-		n = read(fd, num, sizeof num - 1);
-	while (n < 0 && errno == EINTR);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	num[n] = '\0';
+	if ((n = read_small(AT_FDCWD, p, num, sizeof num)) < 0)
+		return (int)n;
 	if (parse_ulong(num, 10, &u, &end) || (*end && *end != '\n') || u > (unsigned long)-1 / 2)
 		return -EINVAL;
 	*v = (long)u;
