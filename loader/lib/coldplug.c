@@ -88,15 +88,60 @@ static int want(struct loop *l, const char *name, unsigned mod, unsigned flags)
 	return err;
 }
 
+/* 1 for a device a root file system is usually behind, read from its
+ * modalias (the class the device itself declares, not a driver's name): a
+ * PCI mass storage controller (class 01: IDE, SCSI, SATA, NVMe,
+ * virtio-blk/scsi), a SCSI disk, CD or RBC, a virtio block or SCSI device,
+ * an MMC card, and on device-tree machines the virtio-mmio transport and
+ * MMC/SD, SATA, NVMe and UFS controllers. Not USB: a USB disk is scanned
+ * only after usb-storage's delay_use whatever the order, and putting every
+ * host controller's enumeration first would slow the usual root. */
+static int storage_alias(const char *a)
+{
+	static const char *const kinds[][2] = {
+		{ "pci:", " bc01" },
+		{ "virtio:", " d00000002v d00000008v" },
+		{ "scsi:", " t-0x00 t-0x05 t-0x0e" },
+		{ "mmc:", " block" },
+		{ "of:", " virtio,mmio mmc sdhci sata ahci nvme ufs" },
+	};
+
+	for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
+		size_t plen = strlen(kinds[k][0]);
+		if (strncmp(a, kinds[k][0], plen))
+			continue;
+		for (const char *w = kinds[k][1]; *w++;) { /* each " word" */
+			size_t n = strcspn(w, " ");
+			for (const char *p = a + plen; *p; p++)
+				if (!strncmp(p, w, n))
+					return 1;
+			w += n;
+		}
+	}
+	return 0;
+}
+
 static void want_alias(void *ctx, const char *alias, const char *path)
 {
 	struct loop *l = ctx;
 
 	(void)path;
-	if (first_time(l, alias) && want(l, alias, 0, PLAN_DEVICE) == -ENOENT) {
+	/* A hub: its ports come next. One found by the scan counts from now,
+	 * as nothing tells how long ago it appeared (a pass after another may
+	 * find a hub whose ports are still being enumerated). */
+	if (!strncmp(alias, "usb:", 4) && has_text(alias, "ic09"))
+		l->hub_end = now() + HUB_MS;
+	if (!first_time(l, alias))
+		return;
+	/* While the root is awaited, its chain goes ahead of the rest: with
+	 * a few workers and dozens of drivers found at once, first come, first
+	 * served would leave the root's driver behind every other probe. */
+	l->e.front = l->o->nwait && storage_alias(alias);
+	if (want(l, alias, 0, PLAN_DEVICE) == -ENOENT) {
 		l->nomatch++;
 		report_record(OUT_NOMATCH, alias, "");
 	}
+	l->e.front = 0;
 }
 
 /* Names from the configuration and --load are asked for as modprobe NAME
@@ -149,8 +194,6 @@ static void drain_uevents(struct loop *l, int fd, char *buf)
 		l->last_event = now();
 		if (!ev.modalias || !ev.action || strcmp(ev.action, "add"))
 			continue;
-		if (!strncmp(ev.modalias, "usb:", 4) && has_text(ev.modalias, "ic09"))
-			l->hub_end = l->last_event + HUB_MS; /* a hub: its ports come next */
 		want_alias(l, ev.modalias, NULL);
 	}
 }

@@ -122,6 +122,20 @@ int exec_init(struct exec *e, const struct ml_ctx *c, const struct exec_ops *ops
 	return 0;
 }
 
+/* Lock held. Move queued mod behind the other front entries (their order,
+ * dependencies first, is kept). */
+static void to_front(struct exec *e, unsigned mod)
+{
+	unsigned j = e->nfront;
+
+	while (j < e->nqueue && e->queue[j] != mod)
+		j++;
+	if (j == e->nqueue)
+		return; /* among the front ones already */
+	memmove(e->queue + e->nfront + 1, e->queue + e->nfront, (j - e->nfront) * sizeof *e->queue);
+	e->queue[e->nfront++] = mod;
+}
+
 int exec_add(struct exec *e, const struct plan *p)
 {
 	const struct ml_ctx *c = e->c;
@@ -145,8 +159,11 @@ int exec_add(struct exec *e, const struct plan *p)
 		}
 		if (nd->flags & PN_REQUIRED)
 			m->required = 1;
-		if (handled || m->state != MS_NONE)
+		if (handled || m->state != MS_NONE) {
+			if (e->front && m->state == MS_QUEUED)
+				to_front(e, nd->mod); /* queued for something else first */
 			continue; /* in the table already (or just added: a repeat) */
+		}
 		if (blob_mod(&c->b, nd->mod).flags & BM_BUILTIN) {
 			m->state = MS_LIVE;
 			e->n.builtin++;
@@ -176,6 +193,8 @@ int exec_add(struct exec *e, const struct plan *p)
 		e->npred += nd->npred;
 		m->state = MS_QUEUED;
 		e->queue[e->nqueue++] = nd->mod;
+		if (e->front)
+			to_front(e, nd->mod);
 	}
 	e->n.skipped += p->skipped;
 	flock_broadcast(&e->work);
@@ -221,6 +240,7 @@ static int pick(struct exec *e, unsigned *out)
 			continue;
 		memmove(e->queue + i, e->queue + i + 1, (e->nqueue - i - 1) * sizeof *e->queue);
 		e->nqueue--;
+		e->nfront -= i < e->nfront;
 		if (r > 0) {
 			*out = mod;
 			return 1;

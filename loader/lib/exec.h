@@ -80,6 +80,8 @@ struct exec {
 	struct exec_mod *m; /* per blob module */
 	unsigned *pred, npred, predcap;
 	unsigned *queue, nqueue, loading; /* queued modules, in the order they came */
+	unsigned nfront;		  /* of which the first nfront came with front set */
+	int front;			  /* exec_add: this plan goes ahead of what came without */
 	struct exec_counts n;
 	struct flock_mutex lock; /* guards all of the above once workers run */
 	struct flock_cond work;	 /* broadcast when something changed */
