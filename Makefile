@@ -91,8 +91,9 @@ $(TB)/target/%.o: %.c $(ZSTD_DEC_LIB)
 
 # loader/rt stands in for libc: system headers only (loader/lib has names
 # that would shadow them), and no builtin knowledge of malloc (GCC turns
-# calloc's malloc + memset into a call to calloc: itself).
-RT_CFLAGS := -fno-builtin-malloc -fno-builtin-calloc -fno-builtin-memset
+# calloc's malloc + memset into a call to calloc: itself), nor loops made
+# into calls of memcpy or memset (mem.c's loops would call themselves).
+RT_CFLAGS := -fno-builtin-malloc -fno-builtin-calloc -fno-builtin-memset -fno-tree-loop-distribute-patterns
 $(TB)/target/loader/rt/%.o: loader/rt/%.c
 	@mkdir -p $(dir $@)
 	$(MUSLCC) $(CFLAGS) $(TARGET_CFLAGS) $(RT_CFLAGS) $(WARN) -D_GNU_SOURCE -MMD -MP -c -o $@ $<

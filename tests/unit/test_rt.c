@@ -17,7 +17,11 @@
  * missing path ENOENT, fstat(-1) EBADF. Prints one line; exit 0 when
  * everything held.
  * open.c: O_CREAT's mode taken (umask 0), O_CLOEXEC set, openat relative to
- * a directory descriptor, ENOENT and ENOTDIR. */
+ * a directory descriptor, ENOENT and ENOTDIR.
+ * mem.c: memcpy, memmove (overlapping either way), memset and memchr at
+ * every length 0..80 and every alignment 0..8 of either pointer, against
+ * byte loops written here; the bytes around the destination untouched; on
+ * the ARM targets memcpy is memmove (so mem.c, not musl, is linked). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -239,13 +243,78 @@ static void test_open(void)
 	rmdir(dir);
 }
 
+/* The reference: one byte at a time, through volatile so that the compiler
+ * cannot turn it into a call of the function under test. */
+static void ref_move(unsigned char *d, const unsigned char *s, size_t n, unsigned char *out,
+		     size_t len)
+{
+	volatile unsigned char tmp[256];
+
+	for (size_t i = 0; i < n; i++)
+		tmp[i] = s[i];
+	for (size_t i = 0; i < len; i++)
+		out[i] = i >= (size_t)(d - out) && i < (size_t)(d - out) + n
+				 ? tmp[i - (size_t)(d - out)]
+				 : out[i];
+}
+
+static void fill(unsigned char *b, size_t n, unsigned seed)
+{
+	for (size_t i = 0; i < n; i++)
+		b[i] = (unsigned char)(seed * 31 + i * 7 + 1);
+}
+
+static void test_mem(void)
+{
+	unsigned char buf[256], want[256];
+	int ok = 1;
+
+	for (size_t n = 0; n <= 80; n++)
+		for (size_t a = 0; a <= 8; a++)
+			for (size_t b = 0; b <= 8; b++) {
+				/* disjoint (memcpy), then overlapping both ways (memmove) */
+				size_t d = 100 + a, s[3] = { b, d + b - 4, d - b - 4 + 8 };
+				for (int k = 0; k < 3; k++) {
+					if (s[k] + n > sizeof buf || d + n > sizeof buf)
+						continue;
+					fill(buf, sizeof buf, (unsigned)(n + a + b));
+					memcpy(want, buf, sizeof buf);
+					ref_move(want + d, buf + s[k], n, want, sizeof want);
+					if (k == 0)
+						memcpy(buf + d, buf + s[k], n);
+					else
+						memmove(buf + d, buf + s[k], n);
+					ok &= !memcmp(buf, want, sizeof buf);
+				}
+				fill(buf, sizeof buf, (unsigned)n);
+				memcpy(want, buf, sizeof buf);
+				for (size_t i = 0; i < n; i++)
+					want[d + i] = 0xa5;
+				ok &= memset(buf + d, 0x1a5, n) == buf + d &&
+				      !memcmp(buf, want, sizeof buf);
+				for (size_t i = 0; i < sizeof buf; i++)
+					buf[i] = (unsigned char)(i == d + n / 2 || i == d + n ? 0xc3
+											      : 1);
+				ok &= memchr(buf + d, 0xc3, n) == (n ? buf + d + n / 2 : NULL);
+				ok &= memchr(buf + d, 0x1c3, n / 2) == NULL;
+			}
+	check(ok, "mem.c: memcpy, memmove, memset, memchr as byte loops");
+	check(memmove(buf, buf + 1, 3) == buf && memcpy(want, buf, 1) == want,
+	      "mem.c: the destination returned");
+#ifndef __x86_64__
+	check((void *)memcpy == (void *)memmove, "mem.c linked: memcpy is memmove");
+#endif
+}
+
 int main(void)
 {
+	test_mem();
 	test_dir();
 	test_clock();
 	test_stat();
 	test_open();
-	printf("test_rt: dir.c (%d entries, fdopendir, errors), clock.c, stat.c, open.c: %s\n",
+	printf("test_rt: dir.c (%d entries, fdopendir, errors), clock.c, stat.c, open.c, mem.c: "
+	       "%s\n",
 	       NFILES, bad ? "FAILED" : "ok");
 	return bad != 0;
 }
