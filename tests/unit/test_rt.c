@@ -21,7 +21,10 @@
  * mem.c: memcpy, memmove (overlapping either way), memset and memchr at
  * every length 0..80 and every alignment 0..8 of either pointer, against
  * byte loops written here; the bytes around the destination untouched; on
- * the ARM targets memcpy is memmove (so mem.c, not musl, is linked). */
+ * the ARM targets memcpy is memmove (so mem.c, not musl, is linked).
+ * str.c: strlen, strchr, strchrnul, strspn, strcspn on strings with bytes
+ * above 127 and empty ones, every character and NUL asked for, against
+ * loops written here. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -306,15 +309,60 @@ static void test_mem(void)
 #endif
 }
 
+static size_t ref_span(const char *s, const char *set, int in)
+{
+	size_t n = 0;
+
+	for (; s[n]; n++) {
+		int found = 0;
+		for (const char *p = set; *p; p++)
+			found |= *p == s[n];
+		if (found != in)
+			break;
+	}
+	return n;
+}
+
+static void test_str(void)
+{
+	static const char *const str[] = {
+		"", "a", "virtio:d00000001v00001AF4", "\xe9t\xe9 \xff", "key=value =x", "  \t lead"
+	};
+	static const char *const sets[] = { "", " \t", "=", "\xe9\xff",
+					    "abcdefghijklmnopqrstuvwxyz" };
+	int ok = 1;
+
+	for (size_t i = 0; i < sizeof str / sizeof *str; i++) {
+		const char *s = str[i];
+		size_t len = 0;
+		while (s[len])
+			len++;
+		ok &= strlen(s) == len;
+		for (int c = 0; c < 512; c++) {
+			const char *want = s;
+			while (*want && *want != (char)c)
+				want++;
+			ok &= strchrnul(s, c) == want;
+			ok &= strchr(s, c) == (*want == (char)c ? want : NULL);
+		}
+		for (size_t k = 0; k < sizeof sets / sizeof *sets; k++) {
+			ok &= strspn(s, sets[k]) == ref_span(s, sets[k], 1);
+			ok &= strcspn(s, sets[k]) == ref_span(s, sets[k], 0);
+		}
+	}
+	check(ok, "str.c: strlen, strchr, strchrnul, strspn, strcspn as byte loops");
+}
+
 int main(void)
 {
 	test_mem();
+	test_str();
 	test_dir();
 	test_clock();
 	test_stat();
 	test_open();
-	printf("test_rt: dir.c (%d entries, fdopendir, errors), clock.c, stat.c, open.c, mem.c: "
-	       "%s\n",
+	printf("test_rt: dir.c (%d entries, fdopendir, errors), clock.c, stat.c, open.c, "
+	       "mem.c, str.c: %s\n",
 	       NFILES, bad ? "FAILED" : "ok");
 	return bad != 0;
 }

@@ -1,0 +1,51 @@
+/* str.c: strlen, strchr, strchrnul, strspn and strcspn for the static
+ * loader, a byte at a time.
+ *
+ * Why not musl's: they read a word at a time and strspn/strcspn build a
+ * 256-bit table on the stack, which pays for long strings; the loader's
+ * are names, aliases and configuration words, tens of bytes. musl's five
+ * take about 0.9 KB on arm64 (0.8 KB on x86_64); these about a fifth. */
+#include <string.h>
+
+size_t strlen(const char *s)
+{
+	const char *p = s;
+
+	while (*p)
+		p++;
+	return (size_t)(p - s);
+}
+
+char *strchrnul(const char *s, int c)
+{
+	while (*s && *s != (char)c)
+		s++;
+	return (char *)s;
+}
+
+char *strchr(const char *s, int c)
+{
+	s = strchrnul(s, c);
+	return *s == (char)c ? (char *)s : NULL;
+}
+
+/* The length of s's first run of bytes that are (in 1) or are not (in 0)
+ * in set. */
+static size_t span(const char *s, const char *set, int in)
+{
+	size_t n = 0;
+
+	while (s[n] && (strchrnul(set, s[n])[0] != '\0') == in)
+		n++;
+	return n;
+}
+
+size_t strspn(const char *s, const char *accept)
+{
+	return span(s, accept, 1);
+}
+
+size_t strcspn(const char *s, const char *reject)
+{
+	return span(s, reject, 0);
+}
