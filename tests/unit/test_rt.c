@@ -23,8 +23,9 @@
  * byte loops written here; the bytes around the destination untouched; on
  * the ARM targets memcpy is memmove (so mem.c, not musl, is linked).
  * str.c: strlen, strchr, strchrnul, strspn, strcspn on strings with bytes
- * above 127 and empty ones, every character and NUL asked for, against
- * loops written here. */
+ * above 127 and empty ones, every character and NUL asked for, and
+ * strcasecmp, strncasecmp (n 0..7) on upper-case variants, the signs
+ * against loops written here. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -323,8 +324,29 @@ static size_t ref_span(const char *s, const char *set, int in)
 	return n;
 }
 
+static int sign(int v)
+{
+	return (v > 0) - (v < 0);
+}
+
+static int ref_casecmp(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int l = (unsigned char)a[i], r = (unsigned char)b[i];
+		l += l >= 'A' && l <= 'Z' ? 32 : 0;
+		r += r >= 'A' && r <= 'Z' ? 32 : 0;
+		if (l != r || !l)
+			return sign(l - r);
+	}
+	return 0;
+}
+
 static void test_str(void)
 {
+	static const char *const cases[] = {
+		"",	     "A", "VIRTIO:D00000001V00001af4", "\xc9T\xe9", "KEY=VALUE =X", "key",
+		"  \t LEAD", "["
+	};
 	static const char *const str[] = {
 		"", "a", "virtio:d00000001v00001AF4", "\xe9t\xe9 \xff", "key=value =x", "  \t lead"
 	};
@@ -351,6 +373,16 @@ static void test_str(void)
 		}
 	}
 	check(ok, "str.c: strlen, strchr, strchrnul, strspn, strcspn as byte loops");
+	ok = 1;
+	for (size_t i = 0; i < sizeof str / sizeof *str; i++)
+		for (size_t j = 0; j < sizeof cases / sizeof *cases; j++) {
+			int want = ref_casecmp(str[i], cases[j], (size_t)-1);
+			ok &= sign(strcasecmp(str[i], cases[j])) == want;
+			for (size_t n = 0; n < 8; n++)
+				ok &= sign(strncasecmp(str[i], cases[j], n)) ==
+				      ref_casecmp(str[i], cases[j], n);
+		}
+	check(ok, "str.c: strcasecmp, strncasecmp: ASCII letters folded, bytes unsigned");
 }
 
 int main(void)
