@@ -25,7 +25,9 @@
  * str.c: strlen, strchr, strchrnul, strspn, strcspn on strings with bytes
  * above 127 and empty ones, every character and NUL asked for, and
  * strcasecmp, strncasecmp (n 0..7) on upper-case variants, the signs
- * against loops written here. */
+ * against loops written here.
+ * sock.c: socket and pipe2 with CLOEXEC and NONBLOCK set as asked (and
+ * not when not), data through the pipe, EAFNOSUPPORT and EINVAL. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -33,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <time.h>
@@ -385,8 +388,40 @@ static void test_str(void)
 	check(ok, "str.c: strcasecmp, strncasecmp: ASCII letters folded, bytes unsigned");
 }
 
+/* fd's FD_CLOEXEC and O_NONBLOCK, as 2 and 1 bits. */
+static int fd_flags(int fd)
+{
+	return (fcntl(fd, F_GETFD) == FD_CLOEXEC) << 1 | !!(fcntl(fd, F_GETFL) & O_NONBLOCK);
+}
+
+static void test_sock(void)
+{
+	int s, p[2];
+	char c = 0;
+
+	s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	check(s >= 0 && fd_flags(s) == 3, "socket: SOCK_CLOEXEC | SOCK_NONBLOCK");
+	close(s);
+	s = socket(AF_UNIX, SOCK_DGRAM, 0);
+	check(s >= 0 && fd_flags(s) == 0, "socket: no flags");
+	close(s);
+	errno = 0;
+	check(socket(12345, SOCK_DGRAM, 0) == -1 && errno == EAFNOSUPPORT, "socket: EAFNOSUPPORT");
+	check(pipe2(p, O_CLOEXEC | O_NONBLOCK) == 0 && fd_flags(p[0]) == 3 && fd_flags(p[1]) == 3,
+	      "pipe2: O_CLOEXEC | O_NONBLOCK");
+	check(write(p[1], "x", 1) == 1 && read(p[0], &c, 1) == 1 && c == 'x', "pipe2: data");
+	close(p[0]);
+	close(p[1]);
+	check(pipe2(p, O_CLOEXEC) == 0 && fd_flags(p[0]) == 2, "pipe2: O_CLOEXEC alone");
+	close(p[0]);
+	close(p[1]);
+	errno = 0;
+	check(pipe2(p, O_RDWR | O_APPEND) == -1 && errno == EINVAL, "pipe2: bad flags EINVAL");
+}
+
 int main(void)
 {
+	test_sock();
 	test_mem();
 	test_str();
 	test_dir();
@@ -394,7 +429,7 @@ int main(void)
 	test_stat();
 	test_open();
 	printf("test_rt: dir.c (%d entries, fdopendir, errors), clock.c, stat.c, open.c, "
-	       "mem.c, str.c: %s\n",
+	       "mem.c, str.c, sock.c: %s\n",
 	       NFILES, bad ? "FAILED" : "ok");
 	return bad != 0;
 }
