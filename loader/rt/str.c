@@ -1,5 +1,5 @@
-/* str.c: strlen, strchr, strchrnul, strspn, strcspn, strncasecmp and
- * strcasecmp for the static loader, a byte at a time.
+/* str.c: strlen, strchr, strchrnul, strspn, strcspn, strtok_r,
+ * strncasecmp and strcasecmp for the static loader, a byte at a time.
  *
  * Why not musl's: they read a word at a time and strspn/strcspn build a
  * 256-bit table on the stack, which pays for long strings; the loader's
@@ -55,6 +55,23 @@ size_t strcspn(const char *s, const char *reject)
 static int fold(unsigned char c)
 {
 	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+/* As musl's and POSIX's: separators skipped, the token ended with a NUL,
+ * *save past it (NULL at the end of s). */
+char *strtok_r(char *restrict s, const char *restrict sep, char **restrict save)
+{
+	if (!s && !(s = *save))
+		return NULL;
+	s += strspn(s, sep);
+	if (!*s)
+		return *save = NULL;
+	*save = s + strcspn(s, sep);
+	if (**save)
+		*(*save)++ = '\0';
+	else
+		*save = NULL;
+	return s;
 }
 
 /* Up to n bytes of a and b compared with ASCII letters folded. */

@@ -344,6 +344,28 @@ static int ref_casecmp(const char *a, const char *b, size_t n)
 	return 0;
 }
 
+/* strtok_r over in with separators sep gives the words of want ('|'
+ * between them), then NULL, and NULL again. */
+static int tokens(const char *in, const char *sep, const char *want)
+{
+	char buf[64], *save = NULL, *t, got[64] = "";
+	size_t n = 0;
+
+	snprintf(buf, sizeof buf, "%s", in);
+	for (t = strtok_r(buf, sep, &save); t; t = strtok_r(NULL, sep, &save))
+		n += (size_t)snprintf(got + n, sizeof got - n, "%s%s", n ? "|" : "", t);
+	return !strcmp(got, want) && !strtok_r(NULL, sep, &save);
+}
+
+static void test_strtok(void)
+{
+	int ok = tokens("  a,b,,c  ", " ,", "a|b|c") && tokens("", " ", "") &&
+		 tokens(",,,", ",", "") && tokens("x", ",", "x") && tokens("x,", ",", "x") &&
+		 tokens("options m a=1 b", " \t", "options|m|a=1|b") && tokens("ab", "", "ab");
+
+	check(ok, "str.c: strtok_r");
+}
+
 static void test_str(void)
 {
 	static const char *const cases[] = {
@@ -386,6 +408,7 @@ static void test_str(void)
 				      ref_casecmp(str[i], cases[j], n);
 		}
 	check(ok, "str.c: strcasecmp, strncasecmp: ASCII letters folded, bytes unsigned");
+	test_strtok();
 }
 
 /* fd's FD_CLOEXEC and O_NONBLOCK, as 2 and 1 bits. */
