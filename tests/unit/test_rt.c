@@ -17,7 +17,17 @@
  * missing path ENOENT, fstat(-1) EBADF. Prints one line; exit 0 when
  * everything held.
  * open.c: O_CREAT's mode taken (umask 0), O_CLOEXEC set, openat relative to
- * a directory descriptor, ENOENT and ENOTDIR. */
+ * a directory descriptor, ENOENT and ENOTDIR.
+ * mem.c: memcpy, memmove (overlapping either way), memset and memchr at
+ * every length 0..80 and every alignment 0..8 of either pointer, against
+ * byte loops written here; the bytes around the destination untouched; on
+ * the ARM targets memcpy is memmove (so mem.c, not musl, is linked).
+ * str.c: strlen, strchr, strchrnul, strspn, strcspn on strings with bytes
+ * above 127 and empty ones, every character and NUL asked for, and
+ * strcasecmp, strncasecmp (n 0..7) on upper-case variants, the signs
+ * against loops written here.
+ * sock.c: socket and pipe2 with CLOEXEC and NONBLOCK set as asked (and
+ * not when not), data through the pipe, EAFNOSUPPORT and EINVAL. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <time.h>
@@ -239,13 +250,209 @@ static void test_open(void)
 	rmdir(dir);
 }
 
+/* The reference: one byte at a time, through volatile so that the compiler
+ * cannot turn it into a call of the function under test. */
+static void ref_move(unsigned char *d, const unsigned char *s, size_t n, unsigned char *out,
+		     size_t len)
+{
+	volatile unsigned char tmp[256];
+
+	for (size_t i = 0; i < n; i++)
+		tmp[i] = s[i];
+	for (size_t i = 0; i < len; i++)
+		out[i] = i >= (size_t)(d - out) && i < (size_t)(d - out) + n
+				 ? tmp[i - (size_t)(d - out)]
+				 : out[i];
+}
+
+static void fill(unsigned char *b, size_t n, unsigned seed)
+{
+	for (size_t i = 0; i < n; i++)
+		b[i] = (unsigned char)(seed * 31 + i * 7 + 1);
+}
+
+static void test_mem(void)
+{
+	unsigned char buf[256], want[256];
+	int ok = 1;
+
+	for (size_t n = 0; n <= 80; n++)
+		for (size_t a = 0; a <= 8; a++)
+			for (size_t b = 0; b <= 8; b++) {
+				/* disjoint (memcpy), then overlapping both ways (memmove) */
+				size_t d = 100 + a, s[3] = { b, d + b - 4, d - b - 4 + 8 };
+				for (int k = 0; k < 3; k++) {
+					if (s[k] + n > sizeof buf || d + n > sizeof buf)
+						continue;
+					fill(buf, sizeof buf, (unsigned)(n + a + b));
+					memcpy(want, buf, sizeof buf);
+					ref_move(want + d, buf + s[k], n, want, sizeof want);
+					if (k == 0)
+						memcpy(buf + d, buf + s[k], n);
+					else
+						memmove(buf + d, buf + s[k], n);
+					ok &= !memcmp(buf, want, sizeof buf);
+				}
+				fill(buf, sizeof buf, (unsigned)n);
+				memcpy(want, buf, sizeof buf);
+				for (size_t i = 0; i < n; i++)
+					want[d + i] = 0xa5;
+				ok &= memset(buf + d, 0x1a5, n) == buf + d &&
+				      !memcmp(buf, want, sizeof buf);
+				for (size_t i = 0; i < sizeof buf; i++)
+					buf[i] = (unsigned char)(i == d + n / 2 || i == d + n ? 0xc3
+											      : 1);
+				ok &= memchr(buf + d, 0xc3, n) == (n ? buf + d + n / 2 : NULL);
+				ok &= memchr(buf + d, 0x1c3, n / 2) == NULL;
+			}
+	check(ok, "mem.c: memcpy, memmove, memset, memchr as byte loops");
+	check(memmove(buf, buf + 1, 3) == buf && memcpy(want, buf, 1) == want,
+	      "mem.c: the destination returned");
+#ifndef __x86_64__
+	check((void *)memcpy == (void *)memmove, "mem.c linked: memcpy is memmove");
+#endif
+}
+
+static size_t ref_span(const char *s, const char *set, int in)
+{
+	size_t n = 0;
+
+	for (; s[n]; n++) {
+		int found = 0;
+		for (const char *p = set; *p; p++)
+			found |= *p == s[n];
+		if (found != in)
+			break;
+	}
+	return n;
+}
+
+static int sign(int v)
+{
+	return (v > 0) - (v < 0);
+}
+
+static int ref_casecmp(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int l = (unsigned char)a[i], r = (unsigned char)b[i];
+		l += l >= 'A' && l <= 'Z' ? 32 : 0;
+		r += r >= 'A' && r <= 'Z' ? 32 : 0;
+		if (l != r || !l)
+			return sign(l - r);
+	}
+	return 0;
+}
+
+/* strtok_r over in with separators sep gives the words of want ('|'
+ * between them), then NULL, and NULL again. */
+static int tokens(const char *in, const char *sep, const char *want)
+{
+	char buf[64], *save = NULL, *t, got[64] = "";
+	size_t n = 0;
+
+	snprintf(buf, sizeof buf, "%s", in);
+	for (t = strtok_r(buf, sep, &save); t; t = strtok_r(NULL, sep, &save))
+		n += (size_t)snprintf(got + n, sizeof got - n, "%s%s", n ? "|" : "", t);
+	return !strcmp(got, want) && !strtok_r(NULL, sep, &save);
+}
+
+static void test_strtok(void)
+{
+	int ok = tokens("  a,b,,c  ", " ,", "a|b|c") && tokens("", " ", "") &&
+		 tokens(",,,", ",", "") && tokens("x", ",", "x") && tokens("x,", ",", "x") &&
+		 tokens("options m a=1 b", " \t", "options|m|a=1|b") && tokens("ab", "", "ab");
+
+	check(ok, "str.c: strtok_r");
+}
+
+static void test_str(void)
+{
+	static const char *const cases[] = {
+		"",	     "A", "VIRTIO:D00000001V00001af4", "\xc9T\xe9", "KEY=VALUE =X", "key",
+		"  \t LEAD", "["
+	};
+	static const char *const str[] = {
+		"", "a", "virtio:d00000001v00001AF4", "\xe9t\xe9 \xff", "key=value =x", "  \t lead"
+	};
+	static const char *const sets[] = { "", " \t", "=", "\xe9\xff",
+					    "abcdefghijklmnopqrstuvwxyz" };
+	int ok = 1;
+
+	for (size_t i = 0; i < sizeof str / sizeof *str; i++) {
+		const char *s = str[i];
+		size_t len = 0;
+		while (s[len])
+			len++;
+		ok &= strlen(s) == len;
+		for (int c = 0; c < 512; c++) {
+			const char *want = s;
+			while (*want && *want != (char)c)
+				want++;
+			ok &= strchrnul(s, c) == want;
+			ok &= strchr(s, c) == (*want == (char)c ? want : NULL);
+		}
+		for (size_t k = 0; k < sizeof sets / sizeof *sets; k++) {
+			ok &= strspn(s, sets[k]) == ref_span(s, sets[k], 1);
+			ok &= strcspn(s, sets[k]) == ref_span(s, sets[k], 0);
+		}
+	}
+	check(ok, "str.c: strlen, strchr, strchrnul, strspn, strcspn as byte loops");
+	ok = 1;
+	for (size_t i = 0; i < sizeof str / sizeof *str; i++)
+		for (size_t j = 0; j < sizeof cases / sizeof *cases; j++) {
+			int want = ref_casecmp(str[i], cases[j], (size_t)-1);
+			ok &= sign(strcasecmp(str[i], cases[j])) == want;
+			for (size_t n = 0; n < 8; n++)
+				ok &= sign(strncasecmp(str[i], cases[j], n)) ==
+				      ref_casecmp(str[i], cases[j], n);
+		}
+	check(ok, "str.c: strcasecmp, strncasecmp: ASCII letters folded, bytes unsigned");
+	test_strtok();
+}
+
+/* fd's FD_CLOEXEC and O_NONBLOCK, as 2 and 1 bits. */
+static int fd_flags(int fd)
+{
+	return (fcntl(fd, F_GETFD) == FD_CLOEXEC) << 1 | !!(fcntl(fd, F_GETFL) & O_NONBLOCK);
+}
+
+static void test_sock(void)
+{
+	int s, p[2];
+	char c = 0;
+
+	s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	check(s >= 0 && fd_flags(s) == 3, "socket: SOCK_CLOEXEC | SOCK_NONBLOCK");
+	close(s);
+	s = socket(AF_UNIX, SOCK_DGRAM, 0);
+	check(s >= 0 && fd_flags(s) == 0, "socket: no flags");
+	close(s);
+	errno = 0;
+	check(socket(12345, SOCK_DGRAM, 0) == -1 && errno == EAFNOSUPPORT, "socket: EAFNOSUPPORT");
+	check(pipe2(p, O_CLOEXEC | O_NONBLOCK) == 0 && fd_flags(p[0]) == 3 && fd_flags(p[1]) == 3,
+	      "pipe2: O_CLOEXEC | O_NONBLOCK");
+	check(write(p[1], "x", 1) == 1 && read(p[0], &c, 1) == 1 && c == 'x', "pipe2: data");
+	close(p[0]);
+	close(p[1]);
+	check(pipe2(p, O_CLOEXEC) == 0 && fd_flags(p[0]) == 2, "pipe2: O_CLOEXEC alone");
+	close(p[0]);
+	close(p[1]);
+	errno = 0;
+	check(pipe2(p, O_RDWR | O_APPEND) == -1 && errno == EINVAL, "pipe2: bad flags EINVAL");
+}
+
 int main(void)
 {
+	test_sock();
+	test_mem();
+	test_str();
 	test_dir();
 	test_clock();
 	test_stat();
 	test_open();
-	printf("test_rt: dir.c (%d entries, fdopendir, errors), clock.c, stat.c, open.c: %s\n",
+	printf("test_rt: dir.c (%d entries, fdopendir, errors), clock.c, stat.c, open.c, "
+	       "mem.c, str.c, sock.c: %s\n",
 	       NFILES, bad ? "FAILED" : "ok");
 	return bad != 0;
 }
