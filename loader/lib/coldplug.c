@@ -148,6 +148,9 @@ static void want_alias(void *ctx, const char *alias, const char *path)
  * would be: blacklist stops only what is reached through an alias. */
 static void want_names(struct loop *l, char *const *names, unsigned n, const char *why)
 {
+	/* The root's filesystem (--load) and rd.driver.pre stay ahead of the
+	 * storage drivers that want_alias puts in front. */
+	l->e.front = names == l->o->load || names == l->c->cfg.pre;
 	for (unsigned i = 0; i < n; i++) {
 		if (want(l, names[i], 0, 0) == -ENOENT)
 			log_err("%s: module %s not found in %s", why, names[i], l->c->dir);
@@ -155,6 +158,7 @@ static void want_names(struct loop *l, char *const *names, unsigned n, const cha
 		     k++)
 			l->need[l->nneed++] = l->p.chain[k].mod;
 	}
+	l->e.front = 0;
 }
 
 static void want_flagged(struct loop *l)
