@@ -124,14 +124,16 @@ static int storage_alias(const char *a)
 static void want_alias(void *ctx, const char *alias, const char *path)
 {
 	struct loop *l = ctx;
+	int fresh = first_time(l, alias);
 
-	(void)path;
-	/* A hub: its ports come next. One found by the scan counts from now,
-	 * as nothing tells how long ago it appeared (a pass after another may
-	 * find a hub whose ports are still being enumerated). */
-	if (!strncmp(alias, "usb:", 4) && has_text(alias, "ic09"))
+	/* A hub: its ports come next. Announced (path NULL: a uevent), or
+	 * found by a scan for the first time: from now, as nothing tells how
+	 * long ago it appeared (a pass after another may find a hub whose
+	 * ports are still being enumerated). Not again at each rescan of /sys,
+	 * which would hold the window open for good. */
+	if ((fresh || !path) && !strncmp(alias, "usb:", 4) && has_text(alias, "ic09"))
 		l->hub_end = now() + HUB_MS;
-	if (!first_time(l, alias))
+	if (!fresh)
 		return;
 	/* While the root is awaited, its chain goes ahead of the rest: with
 	 * a few workers and dozens of drivers found at once, first come, first
