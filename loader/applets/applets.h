@@ -14,6 +14,7 @@ int rmmod_main(int argc, char **argv);
 int lsmod_main(int argc, char **argv);
 int modinfo_main(int argc, char **argv);
 int findroot_main(int argc, char **argv);
+int status_main(int argc, char **argv);
 
 /* rmmod.c: kmod's words for a remove_module() outcome (remove.h), logged:
  * rmmod's (remove_report), or those of style (remove_words' RW_* flags:

@@ -3,7 +3,7 @@
  *
  *   modload coldplug [--wait SPEC]... [--load NAME]... [--timeout SECS]
  *                    [--idle MS] [--settle MS] [--jobs N] [--deadline SECS]
- *                    [--root-first]
+ *                    [--root-first] [--record FILE]
  */
 #include "applets.h"
 #include "coldplug.h"
@@ -49,21 +49,29 @@ static void usage(int f)
 		  "  --settle MS     with --wait: also wait for MS without uevents (default 0)\n"
 		  "  --jobs N        modules inserted at the same time (default %d)\n"
 		  "  --deadline SECS say a load hung after SECS, stop waiting for it (default %d)\n"
-		  "  --root-first    return once --wait and --load are there; leave the rest\n",
+		  "  --root-first    return once --wait and --load are there; leave the rest\n"
+		  "  --record FILE   append what became of each module to FILE\n",
 		  COLDPLUG_TIMEOUT, COLDPLUG_IDLE_MS, COLDPLUG_JOBS, COLDPLUG_DEADLINE);
 }
 
 static int parse(int argc, char **argv, struct coldplug_opts *o)
 {
 	static const struct opt_long lo[] = {
-		{ "wait", 1, 'w' }, { "load", 1, 'l' },	    { "timeout", 1, 't' },
-		{ "idle", 1, 'i' }, { "jobs", 1, 'j' },	    { "settle", 1, 's' },
-		{ "help", 0, 'h' }, { "deadline", 1, 'd' }, { "root-first", 0, 'r' },
+		{ "wait", 1, 'w' },
+		{ "load", 1, 'l' },
+		{ "timeout", 1, 't' },
+		{ "idle", 1, 'i' },
+		{ "jobs", 1, 'j' },
+		{ "settle", 1, 's' },
+		{ "help", 0, 'h' },
+		{ "deadline", 1, 'd' },
+		{ "root-first", 0, 'r' },
+		{ "record", 1, 'R' },
 		{ 0, 0, 0 },
 	};
 	int c;
 
-	opt_begin(&args, argc, argv, "w:l:t:i:j:s:d:rh", lo);
+	opt_begin(&args, argc, argv, "w:l:t:i:j:s:d:rR:h", lo);
 	while ((c = opt_next(&args)) != -1) {
 		switch (c) {
 		case 'w':
@@ -87,6 +95,7 @@ static int parse(int argc, char **argv, struct coldplug_opts *o)
 				return -EINVAL;
 			break;
 		case 'r': o->root_first = 1; break;
+		case 'R': o->record = args.arg; break;
 		case 'h':
 			usage(1);
 			fd_flush();

@@ -25,6 +25,7 @@ static const struct applet applets[] = {
 	{ "lsmod", lsmod_main, "list the loaded modules" },
 	{ "modinfo", modinfo_main, "print a module's information" },
 	{ "findroot", findroot_main, "print the device a root= spec names" },
+	{ "status", status_main, "why each device has its driver, or none; failures, taint" },
 };
 
 static const struct applet *find(const char *name)

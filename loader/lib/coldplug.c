@@ -8,6 +8,7 @@
 #include "lookup.h"
 #include "num.h"
 #include "readfile.h"
+#include "report.h"
 #include "uevent.h"
 #include "waitspec.h"
 
@@ -23,6 +24,22 @@
 #define SEEN_SLOTS 8192 /* distinct modaliases remembered; more are still loaded */
 #define MAX_NEED 16	/* --load modules root-first waits for */
 #define HUB_MS 1000	/* a new USB hub's ports are enumerated within this */
+
+/* The guarded child's end of the pipe its parent waits on; -1 otherwise. */
+static int guard_fd = -1;
+
+/* Give the guard its status byte (once): it returns, the boot goes on. */
+static void tell_guard(unsigned char status)
+{
+	if (guard_fd < 0)
+		return;
+	fd_flush();
+	if (write(guard_fd, &status, 1) != 1) {
+		/* the parent is gone or stopped waiting: nothing to tell */
+	}
+	close(guard_fd);
+	guard_fd = -1;
+}
 
 struct loop {
 	const struct coldplug_opts *o;
@@ -71,12 +88,15 @@ static int want(struct loop *l, const char *name, unsigned mod, unsigned flags)
 	return err;
 }
 
-static void want_alias(void *ctx, const char *alias)
+static void want_alias(void *ctx, const char *alias, const char *path)
 {
 	struct loop *l = ctx;
 
-	if (first_time(l, alias) && want(l, alias, 0, PLAN_DEVICE) == -ENOENT)
+	(void)path;
+	if (first_time(l, alias) && want(l, alias, 0, PLAN_DEVICE) == -ENOENT) {
 		l->nomatch++;
+		report_record(OUT_NOMATCH, alias, "");
+	}
 }
 
 /* Names from the configuration and --load are asked for as modprobe NAME
@@ -131,7 +151,7 @@ static void drain_uevents(struct loop *l, int fd, char *buf)
 			continue;
 		if (!strncmp(ev.modalias, "usb:", 4) && has_text(ev.modalias, "ic09"))
 			l->hub_end = l->last_event + HUB_MS; /* a hub: its ports come next */
-		want_alias(l, ev.modalias);
+		want_alias(l, ev.modalias, NULL);
 	}
 }
 
@@ -334,7 +354,11 @@ int coldplug_loop(const struct ml_ctx *c, const struct exec_ops *ops, const stru
 	summary(l, err == -ETIMEDOUT);
 	if (n)
 		*n = l->e.n;
-	if (!exec_stop(&l->e, err == -ETIMEDOUT))
+	if (guard_fd >= 0) { /* the boot goes on now; this process ends after the inserts */
+		tell_guard(err < 0 && err != -ETIMEDOUT);
+		exec_stop(&l->e, EXEC_JOIN);
+		loop_free(l, ufd, notify);
+	} else if (!exec_stop(&l->e, err == -ETIMEDOUT ? EXEC_LEAVE : EXEC_IDLE))
 		loop_free(l, ufd, notify); /* else a worker may still use it */
 	return err;
 }
@@ -345,6 +369,8 @@ int coldplug_run(const struct coldplug_opts *o)
 	char *cmdline;
 	int err;
 
+	if (o->record)
+		report_record_open(o->record);
 	if (ctx_open(&c, o->dir, NULL) < 0)
 		return -ENOENT;
 	if (ctx_check_kernel(&c) < 0) {
@@ -393,12 +419,14 @@ int coldplug_guarded(const struct coldplug_opts *o)
 		return coldplug_run(o) < 0;
 	}
 	if (pid == 0) {
+		/* The status goes to the parent as soon as the loop is done;
+		 * inserts still in flight then finish before this child ends,
+		 * since ending would kill them (coldplug_loop). */
 		unsigned char status;
 		close(pipefd[0]);
+		guard_fd = pipefd[1];
 		status = coldplug_run(o) < 0;
-		fd_flush();
-		if (write(pipefd[1], &status, 1) != 1)
-			_exit(1);
+		tell_guard(status);
 		_exit(status);
 	}
 	close(pipefd[1]);

@@ -39,6 +39,7 @@ struct coldplug_opts {
 	int deadline;	     /* s an insert may take before it is said hung; 0: none */
 	const char *dir;     /* the packed directory; NULL: /lib/modules/`uname -r` */
 	const char *devices; /* the tree scanned; NULL: /sys/devices (tests give their own) */
+	const char *record;  /* --record FILE: what became of each module (report.h) */
 	int isolated;	     /* tests: no uevent socket, /proc/modules not read */
 };
 

@@ -9,10 +9,12 @@
  * directories are not followed, so every device is seen once, quickly, and
  * the walk cannot loop. */
 #include "devscan.h"
+#include "fmt.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -20,9 +22,11 @@
 #define MAX_DEPTH 40
 
 struct walk {
-	void (*fn)(void *, const char *);
+	void (*fn)(void *, const char *, const char *);
 	void *ctx;
 	int dirs;
+	size_t len;	     /* of path */
+	char path[PATH_MAX]; /* the directory being walked */
 };
 
 static ssize_t read_file(int dfd, const char *name, char *buf, size_t len)
@@ -46,7 +50,7 @@ static void report_modalias(struct walk *w, int dfd)
 	if (read_file(dfd, "modalias", buf, sizeof buf) > 0) {
 		buf[strcspn(buf, "\n")] = '\0';
 		if (buf[0])
-			w->fn(w->ctx, buf);
+			w->fn(w->ctx, buf, w->path);
 	}
 }
 
@@ -61,7 +65,7 @@ static void report_uevent(struct walk *w, int dfd)
 		if (next)
 			*next++ = '\0';
 		if (!strncmp(line, "MODALIAS=", 9) && line[9]) {
-			w->fn(w->ctx, line + 9);
+			w->fn(w->ctx, line + 9, w->path);
 			return;
 		}
 	}
@@ -90,9 +94,16 @@ static void walk(struct walk *w, int dfd, int depth, int virtual)
 			continue;
 		int sub = openat(dirfd(d), e->d_name,
 				 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (sub >= 0)
+		size_t len = w->len;
+		if (sub >= 0) {
+			w->len += (size_t)fmt_snprintf(w->path + len, sizeof w->path - len, "/%s",
+						       e->d_name);
+			if (w->len >= sizeof w->path)
+				w->len = sizeof w->path - 1; /* a cut name: never seen in /sys */
 			walk(w, sub, depth + 1,
 			     virtual || (depth == 0 && !strcmp(e->d_name, "virtual")));
+			w->path[w->len = len] = '\0';
+		}
 	}
 	if (has_modalias)
 		report_modalias(w, dirfd(d));
@@ -101,12 +112,19 @@ static void walk(struct walk *w, int dfd, int depth, int virtual)
 	closedir(d);
 }
 
-int devscan(const char *root, void (*fn)(void *ctx, const char *modalias), void *ctx)
+int devscan(const char *root, void (*fn)(void *ctx, const char *modalias, const char *path),
+	    void *ctx)
 {
-	struct walk w = { fn, ctx, 0 };
-	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	static struct walk w; /* one walk at a time: the event loop's, or an applet's */
+	int fd;
 
-	if (fd < 0)
+	w.fn = fn;
+	w.ctx = ctx;
+	w.dirs = 0;
+	w.len = (size_t)fmt_snprintf(w.path, sizeof w.path, "%s", root);
+	if (w.len >= sizeof w.path)
+		return -ENAMETOOLONG;
+	if ((fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return -errno;
 	walk(&w, fd, 0, 0);
 	return w.dirs;

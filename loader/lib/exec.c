@@ -235,9 +235,10 @@ static void record(struct exec *e, unsigned mod, int err)
 {
 	const struct exec_mod *m = &e->m[mod];
 
-	if (err == 0)
+	if (err == 0) {
 		e->n.loaded++;
-	else if (err == -EEXIST)
+		report_record(OUT_LOADED, blob_mod_name(&e->c->b, mod), "");
+	} else if (err == -EEXIST)
 		e->n.already++;
 	else if (!m->required)
 		report(e->c, LOG_I, OUT_SOFTDEP_FAILED, mod, NULL, err);
@@ -443,14 +444,16 @@ void exec_report_pending(struct exec *e)
 	flock_unlock(&e->lock);
 }
 
-int exec_stop(struct exec *e, int force)
+int exec_stop(struct exec *e, int how)
 {
+	int leave;
+
 	flock_lock(&e->lock);
 	e->stop = 1;
-	force |= e->inside != 0;
+	leave = how == EXEC_LEAVE || (how == EXEC_IDLE && e->inside != 0);
 	flock_broadcast(&e->work);
 	flock_unlock(&e->lock);
-	if (force)
+	if (leave)
 		return 1;
 	for (int i = 0; i < e->nworkers; i++)
 		pthread_join(e->tid[i], NULL);

@@ -124,8 +124,12 @@ void exec_scan_loaded(struct exec *e);
 /* Say which modules are still queued or loading (at a timeout). */
 void exec_report_pending(struct exec *e);
 /* Stop the workers and free everything. When a worker is still inside an
- * insert (a hung one, or force: one may be), only tell them to stop, free
- * nothing and return 1: it may be stuck in a module's init for good. */
-int exec_stop(struct exec *e, int force);
+ * insert (a hung one, or how is EXEC_LEAVE: one may be), only tell them to
+ * stop, free nothing and return 1: it may be stuck in a module's init for
+ * good. EXEC_JOIN waits for every insert in flight to return, however long:
+ * for a process that must not end under one (its exit would kill the
+ * insert, and a module's probe can fail on the pending SIGKILL). */
+enum { EXEC_IDLE, EXEC_LEAVE, EXEC_JOIN };
+int exec_stop(struct exec *e, int how);
 
 #endif

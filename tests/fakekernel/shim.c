@@ -39,7 +39,9 @@
  *                                          creates /dev/PATH (on success)
  *              An errno outcome is returned after the delay, without the
  *              module ever being visible; "hang" blocks in init for ever
- *              (the module stays "coming").
+ *              (the module stays "coming"), or rather while FAKE_ROOT exists:
+ *              a coldplug child waits for its inserts in flight before it
+ *              ends, and must not outlive its test.
  *   log        FAKE_ROOT/fake-kernel.log, one O_APPEND write per line:
  *                start NAME T_US           an insert began (any outcome)
  *                end NAME RESULT T_US      ok, or the errno name returned
@@ -48,7 +50,8 @@
  *              of every insert goes, whole, to FAKE_ROOT/fake-kernel.params
  *              as "NAME<TAB>PARAMS" lines.
  *   paths      Absolute paths below /sys, /lib/modules, /etc/modload*,
- *              /etc/modprobe.d, /proc/modules, /proc/cmdline and /dev (but
+ *              /etc/modprobe.d, /proc/modules, /proc/cmdline,
+ *              /proc/sys/kernel/tainted and /dev (but
  *              not /dev/null, /dev/zero, /dev/urandom, /dev/tty, /dev/fd,
  *              ...) are looked up below FAKE_ROOT instead, by open, openat,
  *              fopen, opendir, stat, lstat, fstatat, statx, access,
@@ -331,7 +334,8 @@ static int redirected(const char *p)
 	}
 	return has_prefix(p, "/sys") || has_prefix(p, "/lib/modules") ||
 	       has_prefix(p, "/proc/modules") || has_prefix(p, "/proc/cmdline") ||
-	       has_prefix(p, "/etc/modprobe.d") || !strncmp(p, "/etc/modload", 12);
+	       has_prefix(p, "/proc/sys/kernel/tainted") || has_prefix(p, "/etc/modprobe.d") ||
+	       !strncmp(p, "/etc/modload", 12);
 }
 
 /* The path to use for p: p itself, or buf holding FAKE_ROOT + p. */
@@ -606,6 +610,12 @@ static void rm_tree(const char *path)
 	}
 	rmdir(path);
 	unlink(path);
+}
+
+/* 1 while the test's root is there (not through the redirecting wrappers). */
+static int root_exists(void)
+{
+	return syscall(SYS_faccessat, AT_FDCWD, fk.root, F_OK, 0) == 0;
 }
 
 static long long now_us(void)
@@ -1197,8 +1207,8 @@ static int fake_load(const void *data, size_t len, const char *params, int flags
 		goto out;
 	if (r && r->delay > 0)
 		usleep((useconds_t)(r->delay * 1000));
-	while (r && r->hang)
-		sleep(1000);
+	while (r && r->hang && root_exists())
+		usleep(100000);
 	pthread_mutex_lock(&tlock);
 	fd = lock_table();
 	table_read(&t);
