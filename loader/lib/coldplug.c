@@ -24,6 +24,7 @@
 #define SEEN_SLOTS 8192 /* distinct modaliases remembered; more are still loaded */
 #define MAX_NEED 16	/* --load modules root-first waits for */
 #define HUB_MS 1000	/* a new USB hub's ports are enumerated within this */
+#define HOLD_MS 1000	/* a storage insert this slow no longer holds back the rest */
 
 /* The guarded child's end of the pipe its parent waits on; -1 otherwise. */
 static int guard_fd = -1;
@@ -50,6 +51,8 @@ struct loop {
 	unsigned nseen, nomatch, events;
 	unsigned need[MAX_NEED], nneed;		   /* the --load chains' modules */
 	long long t0, t_root, last_event, hub_end; /* ms of CLOCK_BOOTTIME */
+	long long front_t;			   /* when front_n last changed */
+	unsigned front_n;			   /* storage-chain modules queued or loading */
 	int nomem;				   /* "out of memory" said */
 };
 
@@ -150,9 +153,10 @@ static void want_alias(void *ctx, const char *alias, const char *path)
  * would be: blacklist stops only what is reached through an alias. */
 static void want_names(struct loop *l, char *const *names, unsigned n, const char *why)
 {
-	/* The root's filesystem (--load) and rd.driver.pre stay ahead of the
-	 * storage drivers that want_alias puts in front. */
-	l->e.front = names == l->o->load || names == l->c->cfg.pre;
+	/* Asked for by name (the root's filesystem, rd.driver.pre, load
+	 * lines): ahead of the storage drivers that want_alias puts in front,
+	 * and never held back. */
+	l->e.front = l->o->nwait != 0;
 	for (unsigned i = 0; i < n; i++) {
 		if (want(l, names[i], 0, 0) == -ENOENT)
 			log_err("%s: module %s not found in %s", why, names[i], l->c->dir);
@@ -165,9 +169,11 @@ static void want_names(struct loop *l, char *const *names, unsigned n, const cha
 
 static void want_flagged(struct loop *l)
 {
+	l->e.front = l->o->nwait != 0;
 	for (uint32_t i = 0; i < blob_nmods(&l->c->b); i++)
 		if (blob_mod(&l->c->b, i).flags & BM_LOAD)
 			want(l, NULL, i, 0);
+	l->e.front = 0;
 }
 
 static void rescan(struct loop *l)
@@ -272,6 +278,24 @@ static int scanning(struct loop *l)
 	return busy;
 }
 
+/* Root-first: the storage chain (exec front) is loaded alone, without
+ * the other drivers competing with it, until it has settled: nothing of it
+ * queued or loading for --idle ms (a controller's disks are announced as its
+ * insert returns or soon after), or no change in it for HOLD_MS (a slow
+ * probe, or a root that is not behind a storage driver: a USB disk). */
+static void release_hold(struct loop *l)
+{
+	unsigned n = exec_front_busy(&l->e);
+	long long t = now();
+
+	if (n != l->front_n)
+		l->front_n = n, l->front_t = t;
+	else if (t - l->front_t >= (n ? HOLD_MS : l->o->idle_ms)) {
+		log_dbg("coldplug: storage chain %s, loading the rest", n ? "slow" : "settled");
+		exec_hold(&l->e, 0);
+	}
+}
+
 static int done(struct loop *l)
 {
 	long long quiet = now() - l->last_event;
@@ -300,6 +324,8 @@ static int run_events(struct loop *l, int ufd, int notify_rd, long long deadline
 		if (!l->e.nworkers)
 			exec_run(&l->e); /* no worker could start: insert here */
 		exec_expire(&l->e);
+		if (l->e.hold)
+			release_hold(l);
 		if (done(l))
 			return 0;
 		long long left = deadline - now();
@@ -365,7 +391,8 @@ int coldplug_loop(const struct ml_ctx *c, const struct exec_ops *ops, const stru
 	l->o = o;
 	l->c = c;
 	l->e.deadline_ms = o->deadline * 1000;
-	l->t0 = l->last_event = now();
+	l->t0 = l->last_event = l->front_t = now();
+	l->e.hold = o->root_first && o->nwait;
 	if (!o->isolated)
 		exec_scan_loaded(&l->e);
 	if (!o->isolated && (ufd = uevent_open()) < 0)

@@ -128,6 +128,7 @@ static void to_front(struct exec *e, unsigned mod)
 {
 	unsigned j = e->nfront;
 
+	e->m[mod].front = 1;
 	while (j < e->nqueue && e->queue[j] != mod)
 		j++;
 	if (j == e->nqueue)
@@ -229,11 +230,11 @@ static int readiness(const struct exec *e, unsigned mod, unsigned *culprit)
 	return 1;
 }
 
-/* Lock held. Take the first ready module off the queue; skip those whose
- * dependencies did not load. */
+/* Lock held. Take the first ready module off the queue (off its front part
+ * while hold is set); skip those whose dependencies did not load. */
 static int pick(struct exec *e, unsigned *out)
 {
-	for (unsigned i = 0; i < e->nqueue; i++) {
+	for (unsigned i = 0; i < (e->hold ? e->nfront : e->nqueue); i++) {
 		unsigned mod = e->queue[i], culprit;
 		int r = readiness(e, mod, &culprit);
 		if (r == 0)
@@ -416,6 +417,24 @@ unsigned exec_busy(struct exec *e)
 	unsigned n = e->nqueue + e->loading;
 	flock_unlock(&e->lock);
 	return n;
+}
+
+unsigned exec_front_busy(struct exec *e)
+{
+	flock_lock(&e->lock);
+	unsigned n = e->nfront;
+	for (uint32_t i = 0; i < blob_nmods(&e->c->b); i++)
+		n += e->m[i].front && e->m[i].state == MS_LOADING;
+	flock_unlock(&e->lock);
+	return n;
+}
+
+void exec_hold(struct exec *e, int on)
+{
+	flock_lock(&e->lock);
+	e->hold = on;
+	flock_broadcast(&e->work);
+	flock_unlock(&e->lock);
 }
 
 enum mod_state exec_state(struct exec *e, unsigned mod)

@@ -22,6 +22,10 @@
  * recorded then, and when it loaded, what was skipped is queued again (a
  * slow init, e.g. under emulation, is not a stuck one).
  *
+ * Plans added with exec.front set go ahead of the others in the queue; with
+ * exec.hold set, workers take only those (root-first coldplug: the root's
+ * storage chain alone, until it has settled).
+ *
  * The insert itself goes through exec_ops, so that tests can run the
  * executor without a kernel (exec_kernel is the real one). */
 #ifndef MODLOAD_EXEC_H
@@ -68,6 +72,7 @@ struct exec_counts {
 
 struct exec_mod {
 	unsigned char state, required; /* required: not merely a softdep */
+	unsigned char front;	       /* came with exec.front set (or was moved there) */
 	unsigned pred, npred;	       /* what it waits for, in exec->pred (plan.h's form) */
 	char *opts;		       /* its parameter string */
 	const struct cfg_cmd *cmd;     /* its install command, or NULL */
@@ -82,6 +87,7 @@ struct exec {
 	unsigned *queue, nqueue, loading; /* queued modules, in the order they came */
 	unsigned nfront;		  /* of which the first nfront came with front set */
 	int front;			  /* exec_add: this plan goes ahead of what came without */
+	int hold;			  /* workers take only front entries (exec_hold) */
 	struct exec_counts n;
 	struct flock_mutex lock; /* guards all of the above once workers run */
 	struct flock_cond work;	 /* broadcast when something changed */
@@ -117,6 +123,12 @@ long long exec_now(void);
 void exec_expire(struct exec *e);
 /* Modules queued or loading (not hung). */
 unsigned exec_busy(struct exec *e);
+/* Of those, the ones that came with front set. */
+unsigned exec_front_busy(struct exec *e);
+/* Hold back (on) or let go (0) what did not come with front set: while the
+ * root's chain loads, other inserts would only compete with it for the
+ * CPUs. Set hold directly before exec_start. */
+void exec_hold(struct exec *e, int on);
 enum mod_state exec_state(struct exec *e, unsigned mod);
 /* Whether s contains w (a small strstr). */
 int has_text(const char *s, const char *w);
