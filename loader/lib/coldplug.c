@@ -24,7 +24,6 @@
 #define SEEN_SLOTS 8192 /* distinct modaliases remembered; more are still loaded */
 #define MAX_NEED 16	/* --load modules root-first waits for */
 #define HUB_MS 1000	/* a new USB hub's ports are enumerated within this */
-#define HOLD_MS 1000	/* a storage insert this slow no longer holds back the rest */
 
 /* The guarded child's end of the pipe its parent waits on; -1 otherwise. */
 static int guard_fd = -1;
@@ -51,8 +50,8 @@ struct loop {
 	unsigned nseen, nomatch, events;
 	unsigned need[MAX_NEED], nneed;		   /* the --load chains' modules */
 	long long t0, t_root, last_event, hub_end; /* ms of CLOCK_BOOTTIME */
-	long long front_t;			   /* when front_n last changed */
-	unsigned front_n;			   /* storage-chain modules queued or loading */
+	long long front_t;			   /* the storage chain was last seen busy */
+	unsigned kinds;				   /* of storage the --wait devices can be behind */
 	int nomem;				   /* "out of memory" said */
 };
 
@@ -91,34 +90,65 @@ static int want(struct loop *l, const char *name, unsigned mod, unsigned flags)
 	return err;
 }
 
-/* 1 for a device a root file system is usually behind, read from its
- * modalias (the class the device itself declares, not a driver's name): a
- * PCI mass storage controller (class 01: IDE, SCSI, SATA, NVMe,
- * virtio-blk/scsi), a SCSI disk, CD or RBC, a virtio block or SCSI device,
- * an MMC card, and on device-tree machines the virtio-mmio transport and
- * MMC/SD, SATA, NVMe and UFS controllers. Not USB: a USB disk is scanned
- * only after usb-storage's delay_use whatever the order, and putting every
- * host controller's enumeration first would slow the usual root. */
-static int storage_alias(const char *a)
-{
-	static const char *const kinds[][2] = {
-		{ "pci:", " bc01" },
-		{ "virtio:", " d00000002v d00000008v" },
-		{ "scsi:", " t-0x00 t-0x05 t-0x0e" },
-		{ "mmc:", " block" },
-		{ "of:", " virtio,mmio mmc sdhci sata ahci nvme ufs" },
-	};
+/* The kinds of storage a root can be behind, and which of them a root
+ * named by its kernel name needs: the kernel names disks by their driver's
+ * kind (vdX virtio-blk, nvmeXnY NVMe, mmcblkX MMC/SD, sdX and srX SCSI:
+ * SATA, SCSI HBAs, virtio-scsi, UFS). A UUID=, LABEL= or MAJ:MIN root can
+ * be behind any of them. */
+enum { K_VIRTIO = 1, K_NVME = 2, K_MMC = 4, K_SCSI = 8, K_ANY = 15 };
 
-	for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
-		size_t plen = strlen(kinds[k][0]);
-		if (strncmp(a, kinds[k][0], plen))
-			continue;
-		for (const char *w = kinds[k][1]; *w++;) { /* each " word" */
-			size_t n = strcspn(w, " ");
-			for (const char *p = a + plen; *p; p++)
-				if (!strncmp(p, w, n))
+static unsigned root_kinds(const char *spec)
+{
+	/* Each: 'A' + kinds, then the name's start. */
+	static const char names[] = "Bvd Cnvme Emmcblk Isd Isr ";
+
+	if (!strncmp(spec, "/dev/", 5))
+		spec += 5;
+	for (const char *n = names; *n; n++) {
+		size_t len = strcspn(n + 1, " ");
+		if (!strncmp(spec, n + 1, len))
+			return (unsigned)(*n - 'A');
+		n += len + 1;
+	}
+	return K_ANY;
+}
+
+/* 1 for a device of one of those kinds, read from its modalias (the class
+ * the device itself declares, not a driver's name): a PCI mass storage
+ * controller (class 01: IDE, SCSI, SATA, NVMe, virtio-blk/scsi), any virtio
+ * PCI device (one transport module for all), an SD host controller, a SCSI
+ * disk, CD or RBC, a virtio block or SCSI device, an MMC card, and on
+ * device-tree machines the virtio-mmio transport and MMC/SD, SATA, NVMe and
+ * UFS controllers. Not USB: a USB disk is scanned only after usb-storage's
+ * delay_use whatever the order, and putting every host controller's
+ * enumeration first would slow the usual root. */
+static int storage_alias(const char *a, unsigned kinds)
+{
+	/* A line each: 'A' + kinds, a modalias prefix, then " word"s, any of
+	 * which the rest of the modalias contains. */
+	static const char rows[] = "Ipci: bc01\n"
+				   "Jpci: v00001AF4d\n"
+				   "Cpci: bc01sc08\n"
+				   "Epci: bc08sc05\n"
+				   "Bvirtio: d00000002v\n"
+				   "Ivirtio: d00000008v\n"
+				   "Iscsi: t-0x00 t-0x05 t-0x0e\n"
+				   "Emmc: block\n"
+				   "Jof: virtio,mmio\n"
+				   "Eof: mmc sdhci\n"
+				   "Iof: sata ahci ufs\n"
+				   "Cof: nvme\n";
+
+	for (const char *r = rows; *r; r++) { /* at a line's kinds */
+		unsigned k = (unsigned)(*r++ - 'A');
+		size_t plen = strcspn(r, " ");
+		int mine = (k & kinds) && !strncmp(a, r, plen);
+		for (r += plen; *r == ' ';) {
+			size_t n = strcspn(++r, " \n");
+			for (const char *p = a + plen; mine && *p; p++)
+				if (!strncmp(p, r, n))
 					return 1;
-			w += n;
+			r += n;
 		}
 	}
 	return 0;
@@ -141,7 +171,7 @@ static void want_alias(void *ctx, const char *alias, const char *path)
 	/* While the root is awaited, its chain goes ahead of the rest: with
 	 * a few workers and dozens of drivers found at once, first come, first
 	 * served would leave the root's driver behind every other probe. */
-	l->e.front = l->o->nwait && storage_alias(alias);
+	l->e.front = l->o->nwait && storage_alias(alias, l->kinds);
 	if (want(l, alias, 0, PLAN_DEVICE) == -ENOENT) {
 		l->nomatch++;
 		report_record(OUT_NOMATCH, alias, "");
@@ -279,19 +309,19 @@ static int scanning(struct loop *l)
 }
 
 /* Root-first: the storage chain (exec front) is loaded alone, without
- * the other drivers competing with it, until it has settled: nothing of it
- * queued or loading for --idle ms (a controller's disks are announced as its
- * insert returns or soon after), or no change in it for HOLD_MS (a slow
- * probe, or a root that is not behind a storage driver: a USB disk). */
+ * the other drivers competing with it for the CPUs, until it has settled:
+ * none of it queued or loading for --idle ms (a controller's disks are
+ * announced as its insert returns or soon after). Then the root is not
+ * behind it (a USB disk): the rest goes too. A slow storage insert holds
+ * the rest back until it returns or its deadline makes it hung. */
 static void release_hold(struct loop *l)
 {
-	unsigned n = exec_front_busy(&l->e);
 	long long t = now();
 
-	if (n != l->front_n)
-		l->front_n = n, l->front_t = t;
-	else if (t - l->front_t >= (n ? HOLD_MS : l->o->idle_ms)) {
-		log_dbg("coldplug: storage chain %s, loading the rest", n ? "slow" : "settled");
+	if (exec_front_busy(&l->e))
+		l->front_t = t;
+	else if (t - l->front_t >= l->o->idle_ms) {
+		log_dbg("coldplug: storage chain settled, loading the rest");
 		exec_hold(&l->e, 0);
 	}
 }
@@ -393,6 +423,8 @@ int coldplug_loop(const struct ml_ctx *c, const struct exec_ops *ops, const stru
 	l->e.deadline_ms = o->deadline * 1000;
 	l->t0 = l->last_event = l->front_t = now();
 	l->e.hold = o->root_first && o->nwait;
+	for (int i = 0; i < o->nwait; i++)
+		l->kinds |= root_kinds(o->wait[i]);
 	if (!o->isolated)
 		exec_scan_loaded(&l->e);
 	if (!o->isolated && (ufd = uevent_open()) < 0)
