@@ -52,14 +52,9 @@ static int read_at(int fd, void *buf, size_t n, uint32_t off)
 
 static void uuid_text(const struct fs_kind *k, const unsigned char *u, char *out, size_t len)
 {
-	if (k->uuid_form == UUID_FAT) {
-		fmt_snprintf(out, len, "%02X%02X-%02X%02X", u[3], u[2], u[1], u[0]);
-		return;
-	}
-	fmt_snprintf(out, len,
-		     "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", u[0],
-		     u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12],
-		     u[13], u[14], u[15]);
+	/* FAT: the serial number, a little-endian 32-bit value, "XXXX-XXXX" */
+	fmt_hex_bytes(out, len, u, k->uuid_form == UUID_FAT ? "32-10" : "0123-45-67-89-abcdef",
+		      k->uuid_form == UUID_FAT);
 }
 
 /* The label as ASCII: UTF-16 reduced to its low bytes (non-ASCII becomes
