@@ -56,9 +56,11 @@ STRIP    := $(CROSS)strip
 # -mgeneral-regs-only: the loader has no floating point, and without vector
 # registers a variadic function (fd_printf, log_msg, fmt_snprintf ...) no
 # longer saves them in its prologue, nor are small copies done through them
-# (x86_64 320 bytes, arm64 128). Per object, and at the LTO link for the
-# loader's code: the decoder's objects keep their own (SIMD copies).
-GENREGS := -mgeneral-regs-only
+# (x86_64 320 bytes, arm64 128). -fipa-pta: points-to analysis across
+# functions, at the LTO link (x86_64 128 bytes, arm64 none). Per object, and
+# at the LTO link for the loader's code: the decoder's objects keep their
+# own (SIMD copies).
+GENREGS := -mgeneral-regs-only -fipa-pta
 TARGET_CFLAGS := $(GENREGS) -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables \
 	-fno-pie -flto -ffat-lto-objects -fmerge-all-constants
 TARGET_LDFLAGS := -no-pie -flto=auto $(CFLAGS) $(GENREGS) -fmerge-all-constants -ffunction-sections -fdata-sections -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,-z,norelro \
