@@ -90,11 +90,12 @@ tools:
 	@mk/need-tools "$(MUSLCC)" "$(HOSTCC)" "$(STRIP)" "$(ARCH)"
 $(LOADER_OBJ) $(PACK_OBJ) $(ZSTD_DEC_LIB): | tools
 
-$(TB)/modload: $(LOADER_OBJ) $(ZSTD_DEC_LIB) Makefile
+$(TB)/modload: $(LOADER_OBJ) $(ZSTD_DEC_LIB) Makefile mk/drop-section-headers
 	$(MUSLCC) -static $(TARGET_LDFLAGS) -o $@.unstripped $(LOADER_OBJ) $(ZSTD_DEC_LIB) -lpthread
 	@# The same objects without LTO, for the map that says where bytes come from.
 	@$(MUSLCC) -static $(TARGET_LDFLAGS) -fno-lto -Wl,-Map=$@.map -o $@.nolto $(LOADER_OBJ) $(ZSTD_DEC_LIB) -lpthread
-	$(STRIP) -R .comment -o $@.tmp $@.unstripped && mv -f $@.tmp $@
+	$(STRIP) -R .comment -o $@.tmp $@.unstripped
+	mk/drop-section-headers $@.tmp && mv -f $@.tmp $@
 
 $(TB)/target/%.o: %.c $(ZSTD_DEC_LIB)
 	@mkdir -p $(dir $@)
