@@ -57,13 +57,15 @@ STRIP    := $(CROSS)strip
 # registers a variadic function (fd_printf, log_msg, fmt_snprintf ...) no
 # longer saves them in its prologue, nor are small copies done through them
 # (x86_64 320 bytes, arm64 128). -fipa-pta: points-to analysis across
-# functions, at the LTO link (x86_64 128 bytes, arm64 none). Per object, and
-# at the LTO link for the loader's code: the decoder's objects keep their
-# own (SIMD copies).
-GENREGS := -mgeneral-regs-only -fipa-pta
-TARGET_CFLAGS := $(GENREGS) -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables \
+# functions, at the LTO link (x86_64 128 bytes, arm64 none). No loop-
+# invariant motion (x86_64 128 bytes, arm64 none) and no shrink-wrapping
+# (arm64 64 bytes, x86_64 none): at -Oz both cost more code than they save
+# in the loader's loops and early returns. Per object, and at the LTO link
+# for the loader's code: the decoder's objects keep their own options.
+SIZE_FLAGS := -mgeneral-regs-only -fipa-pta -fno-tree-loop-im -fno-shrink-wrap
+TARGET_CFLAGS := $(SIZE_FLAGS) -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables \
 	-fno-pie -flto -ffat-lto-objects -fmerge-all-constants
-TARGET_LDFLAGS := -no-pie -flto=auto $(CFLAGS) $(GENREGS) -fmerge-all-constants -ffunction-sections -fdata-sections -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,-z,norelro \
+TARGET_LDFLAGS := -no-pie -flto=auto $(CFLAGS) $(SIZE_FLAGS) -fmerge-all-constants -ffunction-sections -fdata-sections -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,-z,norelro \
 	-Wl,--build-id=none -Wl,-z,common-page-size=64 -Wl,--sort-section=alignment
 TARGET_CFLAGS += $(ARCH_CFLAGS)
 TARGET_LDFLAGS += $(ARCH_CFLAGS)
