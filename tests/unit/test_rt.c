@@ -27,10 +27,17 @@
  * strcasecmp, strncasecmp (n 0..7) on upper-case variants, the signs
  * against loops written here.
  * sock.c: socket and pipe2 with CLOEXEC and NONBLOCK set as asked (and
- * not when not), data through the pipe, EAFNOSUPPORT and EINVAL. */
+ * not when not), data through the pipe, EAFNOSUPPORT and EINVAL; recvmsg's
+ * bytes, length and sender over a socket pair, EBADF.
+ * sys.c: poll says "readable" for a pipe with data, times out (0, and 20
+ * ms) on an empty one, waits forever (-1) for data already there;
+ * readlinkat's target and length, ENOENT and EINVAL (not a link).
+ * fork.c: the child runs and its exit status reaches waitpid; the parent
+ * goes on. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <semaphore.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +45,8 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -442,9 +451,75 @@ static void test_sock(void)
 	check(pipe2(p, O_RDWR | O_APPEND) == -1 && errno == EINVAL, "pipe2: bad flags EINVAL");
 }
 
+static void test_recvmsg(void)
+{
+	int sv[2];
+	char buf[16] = "";
+	struct iovec iov = { buf, sizeof buf };
+	struct msghdr msg;
+
+	memset(&msg, 0, sizeof msg);
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	check(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) == 0, "socketpair");
+	check(write(sv[1], "uevent", 6) == 6, "socketpair: write");
+	check(recvmsg(sv[0], &msg, 0) == 6 && !memcmp(buf, "uevent", 6) &&
+		      !(msg.msg_flags & MSG_TRUNC),
+	      "recvmsg: the datagram");
+	close(sv[0]);
+	close(sv[1]);
+	errno = 0;
+	check(recvmsg(-1, &msg, 0) == -1 && errno == EBADF, "recvmsg: EBADF");
+}
+
+static void test_sys(void)
+{
+	int p[2], st = 0;
+	char buf[64];
+	struct timespec t0, t1;
+	struct pollfd pf;
+	pid_t pid;
+
+	check(pipe(p) == 0, "pipe");
+	pf = (struct pollfd){ p[0], POLLIN, 0 };
+	check(poll(&pf, 1, 0) == 0, "poll: empty pipe, timeout 0");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	check(poll(&pf, 1, 20) == 0, "poll: empty pipe, timeout 20 ms");
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	check((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000 >= 19,
+	      "poll: waited its timeout");
+	check(write(p[1], "x", 1) == 1, "pipe: write");
+	check(poll(&pf, 1, -1) == 1 && (pf.revents & POLLIN), "poll: readable, no timeout");
+	close(p[0]);
+	close(p[1]);
+
+	char dir[] = "/tmp/test_rt.XXXXXX";
+	int dfd = mkdtemp(dir) ? open(dir, O_RDONLY | O_DIRECTORY) : -1;
+	check(dfd >= 0 && symlinkat("../some/target", dfd, "link") == 0, "symlinkat");
+	check(readlinkat(dfd, "link", buf, sizeof buf) == 14 && !memcmp(buf, "../some/target", 14),
+	      "readlinkat: the target");
+	errno = 0;
+	check(readlinkat(dfd, "missing", buf, sizeof buf) == -1 && errno == ENOENT,
+	      "readlinkat: ENOENT");
+	errno = 0;
+	check(readlinkat(AT_FDCWD, dir, buf, sizeof buf) == -1 && errno == EINVAL,
+	      "readlinkat: not a link EINVAL");
+	unlinkat(dfd, "link", 0);
+	close(dfd);
+	rmdir(dir);
+
+	pid = fork();
+	if (pid == 0)
+		_exit(42);
+	check(pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 42,
+	      "fork: the child's exit status");
+}
+
 int main(void)
 {
 	test_sock();
+	test_recvmsg();
+	test_sys();
 	test_mem();
 	test_str();
 	test_dir();
@@ -452,7 +527,7 @@ int main(void)
 	test_stat();
 	test_open();
 	printf("test_rt: dir.c (%d entries, fdopendir, errors), clock.c, stat.c, open.c, "
-	       "mem.c, str.c, sock.c: %s\n",
+	       "mem.c, str.c, sock.c, sys.c, fork.c: %s\n",
 	       NFILES, bad ? "FAILED" : "ok");
 	return bad != 0;
 }
