@@ -23,9 +23,9 @@
  * byte loops written here; the bytes around the destination untouched; on
  * the ARM targets memcpy is memmove (so mem.c, not musl, is linked).
  * str.c: strlen, strchr, strchrnul, strspn, strcspn on strings with bytes
- * above 127 and empty ones, every character and NUL asked for, and
- * strcasecmp, strncasecmp (n 0..7) on upper-case variants, the signs
- * against loops written here.
+ * above 127 and empty ones, every character and NUL asked for; strcmp,
+ * strncmp, strcasecmp, strncasecmp (n 0..7) on upper-case variants, the
+ * signs against loops written here.
  * sock.c: socket and pipe2 with CLOEXEC and NONBLOCK set as asked (and
  * not when not), data through the pipe, EAFNOSUPPORT and EINVAL; recvmsg's
  * bytes, length and sender over a socket pair, EBADF.
@@ -341,6 +341,16 @@ static int sign(int v)
 	return (v > 0) - (v < 0);
 }
 
+static int ref_cmp(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int l = (unsigned char)a[i], r = (unsigned char)b[i];
+		if (l != r || !l)
+			return sign(l - r);
+	}
+	return 0;
+}
+
 static int ref_casecmp(const char *a, const char *b, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -417,6 +427,18 @@ static void test_str(void)
 				      ref_casecmp(str[i], cases[j], n);
 		}
 	check(ok, "str.c: strcasecmp, strncasecmp: ASCII letters folded, bytes unsigned");
+	ok = 1;
+	for (size_t i = 0; i < sizeof str / sizeof *str; i++)
+		for (size_t j = 0; j < sizeof cases / sizeof *cases; j++) {
+			ok &= sign(strcmp(str[i], cases[j])) ==
+			      ref_cmp(str[i], cases[j], (size_t)-1);
+			ok &= sign(strcmp(cases[j], str[i])) ==
+			      ref_cmp(cases[j], str[i], (size_t)-1);
+			for (size_t n = 0; n < 8; n++)
+				ok &= sign(strncmp(str[i], cases[j], n)) ==
+				      ref_cmp(str[i], cases[j], n);
+		}
+	check(ok, "str.c: strcmp, strncmp: bytes unsigned, n bytes at most");
 	test_strtok();
 }
 
