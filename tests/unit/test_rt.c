@@ -22,8 +22,9 @@
  * every length 0..80 and every alignment 0..8 of either pointer, against
  * byte loops written here; the bytes around the destination untouched; on
  * the ARM targets memcpy is memmove (so mem.c, not musl, is linked).
- * str.c: strlen, strchr, strchrnul, strspn, strcspn on strings with bytes
- * above 127 and empty ones, every character and NUL asked for; strcmp,
+ * str.c: strlen, strchr, strchrnul, strrchr, strspn, strcspn on strings
+ * with bytes above 127 and empty ones, every character and NUL asked for;
+ * strnlen at every bound, strdup's copy; strcmp,
  * strncmp, strcasecmp, strncasecmp (n 0..7) on upper-case variants, the
  * signs against loops written here.
  * sock.c: socket and pipe2 with CLOEXEC and NONBLOCK set as asked (and
@@ -410,13 +411,23 @@ static void test_str(void)
 				want++;
 			ok &= strchrnul(s, c) == want;
 			ok &= strchr(s, c) == (*want == (char)c ? want : NULL);
+			const char *last = NULL;
+			for (size_t k = 0; k <= len; k++)
+				if (s[k] == (char)c)
+					last = s + k;
+			ok &= strrchr(s, c) == last;
 		}
+		for (size_t n = 0; n < len + 3; n++)
+			ok &= strnlen(s, n) == (n < len ? n : len);
+		char *d = strdup(s);
+		ok &= d && d != s && !memcmp(d, s, len + 1);
+		free(d);
 		for (size_t k = 0; k < sizeof sets / sizeof *sets; k++) {
 			ok &= strspn(s, sets[k]) == ref_span(s, sets[k], 1);
 			ok &= strcspn(s, sets[k]) == ref_span(s, sets[k], 0);
 		}
 	}
-	check(ok, "str.c: strlen, strchr, strchrnul, strspn, strcspn as byte loops");
+	check(ok, "str.c: strlen, strchr, strchrnul, strrchr, strnlen, strdup, strspn, strcspn");
 	ok = 1;
 	for (size_t i = 0; i < sizeof str / sizeof *str; i++)
 		for (size_t j = 0; j < sizeof cases / sizeof *cases; j++) {
