@@ -27,8 +27,10 @@ TB       := $(B)/arm64
 # instruction addresses (ADR) save 2 KB, and inline LL/SC atomics (every
 # ARMv8) the outline helpers' 0.2 KB; no frame pointer (AArch64 GCC keeps
 # one by default, x86-64 does not), 1.4 KB. Should it ever outgrow 1 MB, the
-# link fails with a relocation overflow, not silently.
-ARCH_CFLAGS := -mcmodel=tiny -mno-outline-atomics -fomit-frame-pointer
+# link fails with a relocation overflow, not silently. Jump tables, which
+# the other targets do without (-fno-jump-tables in CFLAGS: x86_64 512
+# bytes), are smaller here (64 bytes).
+ARCH_CFLAGS := -mcmodel=tiny -mno-outline-atomics -fomit-frame-pointer -fjump-tables
 else ifeq ($(ARCH),armhf)
 MUSLCC   := arm-linux-musleabihf-gcc
 CROSS    := arm-linux-gnueabihf-
@@ -53,10 +55,23 @@ STRIP    := $(CROSS)strip
 # generation runs with the link's options, and without them each partition
 # was one .text, so --gc-sections kept dead functions (zstd's dictionary
 # entropy loader, 500 bytes) and data (536 bytes on x86_64, 432 on arm64).
-TARGET_CFLAGS := -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables \
+# -flto-partition=one: the whole program optimised as one unit, not in
+# partitions compiled apart (x86_64 576 bytes, arm64 384; it links since
+# strdup is loader/rt's: musl's, pulled in after LTO, missed malloc).
+# -mgeneral-regs-only: the loader has no floating point, and without vector
+# registers a variadic function (fd_printf, log_msg, fmt_snprintf ...) no
+# longer saves them in its prologue, nor are small copies done through them
+# (x86_64 320 bytes, arm64 128). -fipa-pta: points-to analysis across
+# functions, at the LTO link (x86_64 128 bytes, arm64 none). No loop-
+# invariant motion (x86_64 128 bytes, arm64 none) and no shrink-wrapping
+# (arm64 64 bytes, x86_64 none): at -Oz both cost more code than they save
+# in the loader's loops and early returns. Per object, and at the LTO link
+# for the loader's code: the decoder's objects keep their own options.
+SIZE_FLAGS := -mgeneral-regs-only -fipa-pta -fno-tree-loop-im -fno-shrink-wrap
+TARGET_CFLAGS := $(SIZE_FLAGS) -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables \
 	-fno-pie -flto -ffat-lto-objects -fmerge-all-constants
-TARGET_LDFLAGS := -no-pie -flto=auto $(CFLAGS) -fmerge-all-constants -ffunction-sections -fdata-sections -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,-z,norelro \
-	-Wl,--build-id=none -Wl,-z,common-page-size=64 -Wl,--sort-section=alignment
+TARGET_LDFLAGS := -no-pie -flto=auto $(CFLAGS) $(SIZE_FLAGS) -fmerge-all-constants -ffunction-sections -fdata-sections -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,-z,norelro \
+	-Wl,--build-id=none -Wl,-z,common-page-size=64 -Wl,--sort-section=alignment -flto-partition=one
 TARGET_CFLAGS += $(ARCH_CFLAGS)
 TARGET_LDFLAGS += $(ARCH_CFLAGS)
 HOSTCC   ?= cc
@@ -82,11 +97,12 @@ tools:
 	@mk/need-tools "$(MUSLCC)" "$(HOSTCC)" "$(STRIP)" "$(ARCH)"
 $(LOADER_OBJ) $(PACK_OBJ) $(ZSTD_DEC_LIB): | tools
 
-$(TB)/modload: $(LOADER_OBJ) $(ZSTD_DEC_LIB) Makefile
+$(TB)/modload: $(LOADER_OBJ) $(ZSTD_DEC_LIB) Makefile mk/drop-section-headers
 	$(MUSLCC) -static $(TARGET_LDFLAGS) -o $@.unstripped $(LOADER_OBJ) $(ZSTD_DEC_LIB) -lpthread
 	@# The same objects without LTO, for the map that says where bytes come from.
 	@$(MUSLCC) -static $(TARGET_LDFLAGS) -fno-lto -Wl,-Map=$@.map -o $@.nolto $(LOADER_OBJ) $(ZSTD_DEC_LIB) -lpthread
-	$(STRIP) -R .comment -o $@.tmp $@.unstripped && mv -f $@.tmp $@
+	$(STRIP) -R .comment -o $@.tmp $@.unstripped
+	mk/drop-section-headers $@.tmp && mv -f $@.tmp $@
 
 $(TB)/target/%.o: %.c $(ZSTD_DEC_LIB)
 	@mkdir -p $(dir $@)

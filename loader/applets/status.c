@@ -190,10 +190,12 @@ static void device(void *ctx, const char *alias, const char *path)
 	if (access(link, F_OK) == 0)
 		return;
 	fmt_snprintf(link, sizeof link, "%s/driver", path);
-	if ((n = readlink(link, drv, sizeof drv - 1)) > 0) {
+	/* readlinkat, as scan.c: one of musl's two readlink members */
+	if ((n = readlinkat(AT_FDCWD, link, drv, sizeof drv - 1)) > 0) {
+		const char *base;
 		drv[n] = '\0';
-		fd_printf(1, "%s: driver %s\n", dev,
-			  strrchr(drv, '/') ? strrchr(drv, '/') + 1 : drv);
+		base = strrchr(drv, '/');
+		fd_printf(1, "%s: driver %s\n", dev, base ? base + 1 : drv);
 		return;
 	}
 	hits_init(&h);

@@ -215,25 +215,14 @@ static const char *check_aliases(const struct blob *b)
 	return check_tokens(b);
 }
 
-/* The header, read field by field (little-endian, any alignment). */
+/* The header, read word by word (little-endian, any alignment): every
+ * field after the magic is a 32-bit word, in struct blob_header's order. */
+_Static_assert(sizeof(struct blob_header) == sizeof(((struct blob_header *)0)->word),
+	       "struct blob_header is the header's words, in order");
 static void decode_header(struct blob *b)
 {
-	const uint8_t *p = b->base;
-	struct blob_header *h = &b->h;
-
-	h->version = blob_u32(p + BLOB_H_VERSION);
-	h->size = blob_u32(p + BLOB_H_SIZE);
-	h->checksum = blob_u32(p + BLOB_H_CHECKSUM);
-	h->kver = blob_u32(p + BLOB_H_KVER);
-	h->nmods = blob_u32(p + BLOB_H_NMODS);
-	h->naliases = blob_u32(p + BLOB_H_NALIASES);
-	h->prefix_buckets = blob_u32(p + BLOB_H_PREFIX_BUCKETS);
-	h->gram_buckets = blob_u32(p + BLOB_H_GRAM_BUCKETS);
-	h->max_prefix = blob_u32(p + BLOB_H_MAX_PREFIX);
-	for (int s = 0; s < BLOB_NSEC; s++) {
-		h->sec[s].off = blob_u32(p + BLOB_H_SEC_OFF(s));
-		h->sec[s].len = blob_u32(p + BLOB_H_SEC_LEN(s));
-	}
+	for (unsigned i = 0; i < sizeof b->h.word / 4; i++)
+		b->h.word[i] = blob_u32(b->base + BLOB_H_VERSION + 4 * i);
 }
 
 static int check(struct blob *b, const char **why)

@@ -210,16 +210,22 @@ struct blob_secdesc {
 
 /* The header, decoded (the magic is checked in place, not kept). */
 struct blob_header {
-	uint32_t version;
-	uint32_t size;
-	uint32_t checksum;
-	uint32_t kver;
-	uint32_t nmods;
-	uint32_t naliases;
-	uint32_t prefix_buckets;
-	uint32_t gram_buckets;
-	uint32_t max_prefix;
-	struct blob_secdesc sec[BLOB_NSEC];
+	union {
+		struct {
+			uint32_t version;
+			uint32_t size;
+			uint32_t checksum;
+			uint32_t kver;
+			uint32_t nmods;
+			uint32_t naliases;
+			uint32_t prefix_buckets;
+			uint32_t gram_buckets;
+			uint32_t max_prefix;
+			struct blob_secdesc sec[BLOB_NSEC];
+		};
+		/* the same as the header's words after the magic, in order */
+		uint32_t word[(BLOB_HDR_SIZE - BLOB_H_VERSION) / 4];
+	};
 };
 
 /* Module flags. */

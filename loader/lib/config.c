@@ -6,6 +6,7 @@
 #include "alias.h"
 #include "fmt.h"
 #include "log.h"
+#include "readfile.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -307,60 +308,11 @@ int config_parse(struct config *c, const char *text, size_t len, const char *src
 	return 0;
 }
 
-/* All of fd, at most MAX_FILE bytes, into a malloc'd buffer. st_size is only a
- * hint (0 for /dev/null or a pipe; a file may change while it is read), so
- * read to the end. Returns the length or a negative errno. */
-static ssize_t read_all(int fd, char **out)
-{
-	struct stat st;
-	size_t cap, len = 0;
-	char *buf;
-
-	*out = NULL;
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if (S_ISDIR(st.st_mode))
-		return -EISDIR;
-	if (st.st_size > MAX_FILE)
-		return -EFBIG;
-	cap = (size_t)st.st_size + 1;
-	if (!(buf = malloc(cap)))
-		return -ENOMEM;
-	for (;;) {
-		if (len == cap) {
-			char *nb = cap > MAX_FILE ? NULL : realloc(buf, 2 * cap);
-			if (!nb) {
-				free(buf);
-				return cap > MAX_FILE ? -EFBIG : -ENOMEM;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-		ssize_t n = read(fd, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int err = -errno;
-			free(buf);
-			return err;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	if (len > MAX_FILE) {
-		free(buf);
-		return -EFBIG;
-	}
-	*out = buf;
-	return (ssize_t)len;
-}
-
 int config_parse_file(struct config *c, const char *path)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC), err;
-	char *text;
-	ssize_t n;
+	char *text = NULL;
+	size_t n;
 
 	if (fd < 0) {
 		err = -errno;
@@ -368,9 +320,12 @@ int config_parse_file(struct config *c, const char *path)
 			log_warn("%s: cannot open: %s", path, strerror(-err));
 		return err;
 	}
-	n = read_all(fd, &text);
+	/* At most MAX_FILE bytes; st_size is no guide (0 for a pipe), and a
+	 * directory fails the read with EISDIR. */
+	err = read_whole_fd(fd, MAX_FILE, &text, &n);
 	close(fd);
-	err = n < 0 ? (int)n : config_parse(c, text, (size_t)n, path);
+	if (!err)
+		err = config_parse(c, text, n, path);
 	if (err)
 		log_warn("%s: cannot read: %s", path, strerror(-err));
 	free(text);

@@ -73,10 +73,31 @@ static void pad(struct sink *k, char c, int n)
 
 /* One integer conversion: digits of v (already made non-negative) in base,
  * with sign, zero padding and width. */
+static const char hexdigits[] = "0123456789abcdef0123456789ABCDEF";
+
+void fmt_hex_bytes(char *out, size_t cap, const unsigned char *b, const char *layout, int upper)
+{
+	const char *d = hexdigits + (upper ? 16 : 0);
+	char *end = out + cap - 3;
+
+	for (; *layout && out < end; layout++) {
+		unsigned i = (unsigned)(*layout - '0');
+		if (i > 9)
+			i = (unsigned)(*layout - 'a' + 10);
+		if (i > 15) {
+			*out++ = *layout;
+			continue;
+		}
+		*out++ = d[b[i] >> 4];
+		*out++ = d[b[i] & 15];
+	}
+	*out = '\0';
+}
+
 static void put_int(struct sink *k, uint64_t v, int neg, unsigned base, int upper, int width,
 		    int left, int zero)
 {
-	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+	const char *digits = hexdigits + (upper ? 16 : 0);
 	char tmp[24];
 	int n = 0, len;
 

@@ -37,6 +37,12 @@ int fd_putc(int fd, int c);
  * failure is remembered and returned again, as ferror would). */
 int fd_flush(void);
 
+/* Bytes of b as hex digit pairs, in the order layout gives: each of its
+ * characters '0'-'9', 'a'-'f' is the index of a byte in b, any other is
+ * copied ('-'). "3210-54-76-89-abcdef" writes a GPT GUID. out has room for
+ * every pair and the NUL (cap 40 holds any UUID). */
+void fmt_hex_bytes(char *out, size_t cap, const unsigned char *b, const char *layout, int upper);
+
 /* Write all of s (EINTR retried); 0, or -errno. */
 int write_all(int fd, const void *s, size_t n);
 

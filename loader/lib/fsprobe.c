@@ -19,29 +19,36 @@
 enum uuid_form { UUID_NONE, UUID_16, UUID_FAT };
 enum label_form { LABEL_NONE, LABEL_ASCII, LABEL_UTF16LE };
 
+/* Pointers, then the wider fields first: no padding between them. */
 struct fs_kind {
 	const char *type;
-	uint32_t magic_off;
 	const char *magic;
-	uint8_t magic_len;
+	uint32_t magic_off;
 	uint32_t uuid_off;
-	uint8_t uuid_form;
 	uint32_t label_off;
 	uint16_t label_len; /* bytes on disk */
+	uint8_t magic_len;
+	uint8_t uuid_form;
 	uint8_t label_form;
 };
 
+/* One row: where the magic is and what it is, then the UUID, then the label. */
+#define FS(type, moff, magic, mlen, uoff, uform, loff, llen, lform)     \
+	{                                                               \
+		type, magic, moff, uoff, loff, llen, mlen, uform, lform \
+	}
+
 /* Superblock offsets are absolute, from the start of the device. */
 static const struct fs_kind kinds[] = {
-	{ "ext4", 1024 + 56, "\x53\xef", 2, 1024 + 104, UUID_16, 1024 + 120, 16, LABEL_ASCII },
-	{ "xfs", 0, "XFSB", 4, 32, UUID_16, 108, 12, LABEL_ASCII },
-	{ "btrfs", 65536 + 64, "_BHRfS_M", 8, 65536 + 32, UUID_16, 65536 + 299, 256, LABEL_ASCII },
-	{ "f2fs", 1024, "\x10\x20\xf5\xf2", 4, 1024 + 108, UUID_16, 1024 + 124, 512,
-	  LABEL_UTF16LE },
-	{ "erofs", 1024, "\xe2\xe1\xf5\xe0", 4, 1024 + 48, UUID_16, 1024 + 64, 16, LABEL_ASCII },
-	{ "squashfs", 0, "hsqs", 4, 0, UUID_NONE, 0, 0, LABEL_NONE },
-	{ "vfat", 82, "FAT32   ", 8, 67, UUID_FAT, 71, 11, LABEL_ASCII },
-	{ "vfat", 54, "FAT1", 4, 39, UUID_FAT, 43, 11, LABEL_ASCII },
+	FS("ext4", 1024 + 56, "\x53\xef", 2, 1024 + 104, UUID_16, 1024 + 120, 16, LABEL_ASCII),
+	FS("xfs", 0, "XFSB", 4, 32, UUID_16, 108, 12, LABEL_ASCII),
+	FS("btrfs", 65536 + 64, "_BHRfS_M", 8, 65536 + 32, UUID_16, 65536 + 299, 256, LABEL_ASCII),
+	FS("f2fs", 1024, "\x10\x20\xf5\xf2", 4, 1024 + 108, UUID_16, 1024 + 124, 512,
+	   LABEL_UTF16LE),
+	FS("erofs", 1024, "\xe2\xe1\xf5\xe0", 4, 1024 + 48, UUID_16, 1024 + 64, 16, LABEL_ASCII),
+	FS("squashfs", 0, "hsqs", 4, 0, UUID_NONE, 0, 0, LABEL_NONE),
+	FS("vfat", 82, "FAT32   ", 8, 67, UUID_FAT, 71, 11, LABEL_ASCII),
+	FS("vfat", 54, "FAT1", 4, 39, UUID_FAT, 43, 11, LABEL_ASCII),
 };
 
 static int read_at(int fd, void *buf, size_t n, uint32_t off)
@@ -52,14 +59,9 @@ static int read_at(int fd, void *buf, size_t n, uint32_t off)
 
 static void uuid_text(const struct fs_kind *k, const unsigned char *u, char *out, size_t len)
 {
-	if (k->uuid_form == UUID_FAT) {
-		fmt_snprintf(out, len, "%02X%02X-%02X%02X", u[3], u[2], u[1], u[0]);
-		return;
-	}
-	fmt_snprintf(out, len,
-		     "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", u[0],
-		     u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12],
-		     u[13], u[14], u[15]);
+	/* FAT: the serial number, a little-endian 32-bit value, "XXXX-XXXX" */
+	fmt_hex_bytes(out, len, u, k->uuid_form == UUID_FAT ? "32-10" : "0123-45-67-89-abcdef",
+		      k->uuid_form == UUID_FAT);
 }
 
 /* The label as ASCII: UTF-16 reduced to its low bytes (non-ASCII becomes

@@ -59,9 +59,8 @@ static unsigned sector_size(const char *disk)
 
 static void guid_text(const unsigned char *g, char *out, size_t len)
 {
-	fmt_snprintf(out, len, "%08x-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-		     (unsigned)le(g, 4), (unsigned)le(g + 4, 2), (unsigned)le(g + 6, 2), g[8], g[9],
-		     g[10], g[11], g[12], g[13], g[14], g[15]);
+	/* the first three fields little-endian, the rest as stored */
+	fmt_hex_bytes(out, len, g, "3210-54-76-89-abcdef", 0);
 }
 
 /* The number of the partition of d whose GPT entry has PARTUUID want, or 0. */

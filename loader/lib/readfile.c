@@ -7,15 +7,12 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-int read_whole_file(int dirfd, const char *path, size_t max, char **text, size_t *len)
+int read_whole_fd(int fd, size_t max, char **text, size_t *len)
 {
-	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	size_t cap = 0, n = 0;
 	char *buf = NULL;
 	int err = 0;
 
-	if (fd < 0)
-		return -errno;
 	for (;;) {
 		if (n + 1 >= cap) {
 			size_t ncap = cap ? cap * 2 : 4096;
@@ -43,7 +40,6 @@ int read_whole_file(int dirfd, const char *path, size_t max, char **text, size_t
 			break;
 		n += (size_t)r;
 	}
-	close(fd);
 	if (!err && n > max)
 		err = -EFBIG;
 	if (err) {
@@ -54,6 +50,17 @@ int read_whole_file(int dirfd, const char *path, size_t max, char **text, size_t
 	*text = buf;
 	*len = n;
 	return 0;
+}
+
+int read_whole_file(int dirfd, const char *path, size_t max, char **text, size_t *len)
+{
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY), err;
+
+	if (fd < 0)
+		return -errno;
+	err = read_whole_fd(fd, max, text, len);
+	close(fd);
+	return err;
 }
 
 long read_small(int dirfd, const char *path, char *buf, size_t cap)

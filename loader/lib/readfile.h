@@ -10,6 +10,8 @@
  * refused with -EFBIG rather than cut. Returns 0 with *text and *len set, or
  * a negative errno (-ENOENT for a missing file); the caller frees *text. */
 int read_whole_file(int dirfd, const char *path, size_t max, char **text, size_t *len);
+/* The same for an open file, from where it is to its end (fd stays open). */
+int read_whole_fd(int fd, size_t max, char **text, size_t *len);
 
 /* Read at most cap - 1 bytes of the small file at path (relative to dirfd)
  * into buf, NUL-terminated (empty on failure): a sysfs attribute, a /proc

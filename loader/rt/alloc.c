@@ -26,6 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #define ALLOC_MIN_SHIFT 4
 #define ALLOC_NCLASSES 13 /* 16 B .. 64 KiB */
@@ -173,7 +175,9 @@ void *realloc(void *p, size_t n)
 		return p; /* it fits: keep it (blocks never shrink) */
 	if (h->cls == ALLOC_MAPPED && n <= SIZE_MAX - ALLOC_HDR - 4096) {
 		size_t len = (n + ALLOC_HDR + 4095) & ~(size_t)4095;
-		void *r = mremap(h, h->size, len, MREMAP_MAYMOVE);
+		/* the system call itself: musl's mremap adds a size check
+		 * (len is bounded above) and a lock for MREMAP_FIXED only */
+		void *r = (void *)syscall(SYS_mremap, h, h->size, len, MREMAP_MAYMOVE);
 		if (r == MAP_FAILED) {
 			errno = ENOMEM;
 			return NULL;

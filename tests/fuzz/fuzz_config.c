@@ -3,7 +3,7 @@
  *
  * fuzz-link: loader/lib/config.c loader/lib/config_query.c
  * fuzz-link: loader/lib/alias.c loader/lib/wildmatch.c loader/lib/log.c loader/lib/blob.c
- * fuzz-link: loader/lib/fmt.c
+ * fuzz-link: loader/lib/fmt.c loader/lib/readfile.c
  * fuzz-args: -max_len=20000 -dict=tests/fuzz/config.dict
  *
  * Besides the sanitizers, three checks (config_check.h for the third):

@@ -126,6 +126,23 @@ static void test_fmt(void)
 	CHECK(fmt_snprintf(big, sizeof big, "%s%s", "0123456789", "abc") == 13 &&
 		      !strcmp(big, "0123456"),
 	      "long result");
+	/* fmt_hex_bytes against snprintf's %02x for the layouts fsprobe.c and
+	 * partuuid.c use, and a buffer too small for the whole layout. */
+	unsigned char u[16];
+	char got[40], want[40];
+	for (int i = 0; i < 16; i++)
+		u[i] = (unsigned char)(0x0f * i + 0xa0 * (i & 1));
+	fmt_hex_bytes(got, sizeof got, u, "3210-54-76-89-abcdef", 0);
+	snprintf(want, sizeof want,
+		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", u[3], u[2],
+		 u[1], u[0], u[5], u[4], u[7], u[6], u[8], u[9], u[10], u[11], u[12], u[13], u[14],
+		 u[15]);
+	CHECK(!strcmp(got, want), "fmt_hex_bytes GUID: %s, not %s", got, want);
+	fmt_hex_bytes(got, sizeof got, u, "32-10", 1);
+	snprintf(want, sizeof want, "%02X%02X-%02X%02X", u[3], u[2], u[1], u[0]);
+	CHECK(!strcmp(got, want), "fmt_hex_bytes FAT serial: %s, not %s", got, want);
+	fmt_hex_bytes(got, 6, u, "0123", 0);
+	CHECK(!strcmp(got, "00af"), "fmt_hex_bytes in 6 bytes: %s", got);
 }
 
 /* One generated command line through getopt_long and through opt. */

@@ -22,15 +22,23 @@
  * every length 0..80 and every alignment 0..8 of either pointer, against
  * byte loops written here; the bytes around the destination untouched; on
  * the ARM targets memcpy is memmove (so mem.c, not musl, is linked).
- * str.c: strlen, strchr, strchrnul, strspn, strcspn on strings with bytes
- * above 127 and empty ones, every character and NUL asked for, and
- * strcasecmp, strncasecmp (n 0..7) on upper-case variants, the signs
- * against loops written here.
+ * str.c: strlen, strchr, strchrnul, strrchr, strspn, strcspn on strings
+ * with bytes above 127 and empty ones, every character and NUL asked for;
+ * strnlen at every bound, strdup's copy; strcmp,
+ * strncmp, strcasecmp, strncasecmp (n 0..7) on upper-case variants, the
+ * signs against loops written here.
  * sock.c: socket and pipe2 with CLOEXEC and NONBLOCK set as asked (and
- * not when not), data through the pipe, EAFNOSUPPORT and EINVAL. */
+ * not when not), data through the pipe, EAFNOSUPPORT and EINVAL; recvmsg's
+ * bytes, length and sender over a socket pair, EBADF.
+ * sys.c: poll says "readable" for a pipe with data, times out (0, and 20
+ * ms) on an empty one, waits forever (-1) for data already there;
+ * readlinkat's target and length, ENOENT and EINVAL (not a link).
+ * fork.c: the child runs and its exit status reaches waitpid; the parent
+ * goes on. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <semaphore.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +46,8 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -332,6 +342,16 @@ static int sign(int v)
 	return (v > 0) - (v < 0);
 }
 
+static int ref_cmp(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int l = (unsigned char)a[i], r = (unsigned char)b[i];
+		if (l != r || !l)
+			return sign(l - r);
+	}
+	return 0;
+}
+
 static int ref_casecmp(const char *a, const char *b, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -391,13 +411,23 @@ static void test_str(void)
 				want++;
 			ok &= strchrnul(s, c) == want;
 			ok &= strchr(s, c) == (*want == (char)c ? want : NULL);
+			const char *last = NULL;
+			for (size_t k = 0; k <= len; k++)
+				if (s[k] == (char)c)
+					last = s + k;
+			ok &= strrchr(s, c) == last;
 		}
+		for (size_t n = 0; n < len + 3; n++)
+			ok &= strnlen(s, n) == (n < len ? n : len);
+		char *d = strdup(s);
+		ok &= d && d != s && !memcmp(d, s, len + 1);
+		free(d);
 		for (size_t k = 0; k < sizeof sets / sizeof *sets; k++) {
 			ok &= strspn(s, sets[k]) == ref_span(s, sets[k], 1);
 			ok &= strcspn(s, sets[k]) == ref_span(s, sets[k], 0);
 		}
 	}
-	check(ok, "str.c: strlen, strchr, strchrnul, strspn, strcspn as byte loops");
+	check(ok, "str.c: strlen, strchr, strchrnul, strrchr, strnlen, strdup, strspn, strcspn");
 	ok = 1;
 	for (size_t i = 0; i < sizeof str / sizeof *str; i++)
 		for (size_t j = 0; j < sizeof cases / sizeof *cases; j++) {
@@ -408,6 +438,18 @@ static void test_str(void)
 				      ref_casecmp(str[i], cases[j], n);
 		}
 	check(ok, "str.c: strcasecmp, strncasecmp: ASCII letters folded, bytes unsigned");
+	ok = 1;
+	for (size_t i = 0; i < sizeof str / sizeof *str; i++)
+		for (size_t j = 0; j < sizeof cases / sizeof *cases; j++) {
+			ok &= sign(strcmp(str[i], cases[j])) ==
+			      ref_cmp(str[i], cases[j], (size_t)-1);
+			ok &= sign(strcmp(cases[j], str[i])) ==
+			      ref_cmp(cases[j], str[i], (size_t)-1);
+			for (size_t n = 0; n < 8; n++)
+				ok &= sign(strncmp(str[i], cases[j], n)) ==
+				      ref_cmp(str[i], cases[j], n);
+		}
+	check(ok, "str.c: strcmp, strncmp: bytes unsigned, n bytes at most");
 	test_strtok();
 }
 
@@ -442,9 +484,75 @@ static void test_sock(void)
 	check(pipe2(p, O_RDWR | O_APPEND) == -1 && errno == EINVAL, "pipe2: bad flags EINVAL");
 }
 
+static void test_recvmsg(void)
+{
+	int sv[2];
+	char buf[16] = "";
+	struct iovec iov = { buf, sizeof buf };
+	struct msghdr msg;
+
+	memset(&msg, 0, sizeof msg);
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	check(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) == 0, "socketpair");
+	check(write(sv[1], "uevent", 6) == 6, "socketpair: write");
+	check(recvmsg(sv[0], &msg, 0) == 6 && !memcmp(buf, "uevent", 6) &&
+		      !(msg.msg_flags & MSG_TRUNC),
+	      "recvmsg: the datagram");
+	close(sv[0]);
+	close(sv[1]);
+	errno = 0;
+	check(recvmsg(-1, &msg, 0) == -1 && errno == EBADF, "recvmsg: EBADF");
+}
+
+static void test_sys(void)
+{
+	int p[2], st = 0;
+	char buf[64];
+	struct timespec t0, t1;
+	struct pollfd pf;
+	pid_t pid;
+
+	check(pipe(p) == 0, "pipe");
+	pf = (struct pollfd){ p[0], POLLIN, 0 };
+	check(poll(&pf, 1, 0) == 0, "poll: empty pipe, timeout 0");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	check(poll(&pf, 1, 20) == 0, "poll: empty pipe, timeout 20 ms");
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	check((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000 >= 19,
+	      "poll: waited its timeout");
+	check(write(p[1], "x", 1) == 1, "pipe: write");
+	check(poll(&pf, 1, -1) == 1 && (pf.revents & POLLIN), "poll: readable, no timeout");
+	close(p[0]);
+	close(p[1]);
+
+	char dir[] = "/tmp/test_rt.XXXXXX";
+	int dfd = mkdtemp(dir) ? open(dir, O_RDONLY | O_DIRECTORY) : -1;
+	check(dfd >= 0 && symlinkat("../some/target", dfd, "link") == 0, "symlinkat");
+	check(readlinkat(dfd, "link", buf, sizeof buf) == 14 && !memcmp(buf, "../some/target", 14),
+	      "readlinkat: the target");
+	errno = 0;
+	check(readlinkat(dfd, "missing", buf, sizeof buf) == -1 && errno == ENOENT,
+	      "readlinkat: ENOENT");
+	errno = 0;
+	check(readlinkat(AT_FDCWD, dir, buf, sizeof buf) == -1 && errno == EINVAL,
+	      "readlinkat: not a link EINVAL");
+	unlinkat(dfd, "link", 0);
+	close(dfd);
+	rmdir(dir);
+
+	pid = fork();
+	if (pid == 0)
+		_exit(42);
+	check(pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 42,
+	      "fork: the child's exit status");
+}
+
 int main(void)
 {
 	test_sock();
+	test_recvmsg();
+	test_sys();
 	test_mem();
 	test_str();
 	test_dir();
@@ -452,7 +560,7 @@ int main(void)
 	test_stat();
 	test_open();
 	printf("test_rt: dir.c (%d entries, fdopendir, errors), clock.c, stat.c, open.c, "
-	       "mem.c, str.c, sock.c: %s\n",
+	       "mem.c, str.c, sock.c, sys.c, fork.c: %s\n",
 	       NFILES, bad ? "FAILED" : "ok");
 	return bad != 0;
 }
