@@ -373,17 +373,14 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-/* One more worker; pthread_create's error (it does not set errno). */
+/* One more worker; pthread_create's error (it does not set errno). musl's
+ * default thread stack (128 KiB) is ample: a worker's deepest path, an
+ * insert, keeps well under 16 KiB on it (paths, the log line). */
 static int spawn(struct exec *e)
 {
-	pthread_attr_t attr;
-	int err;
+	int err = pthread_create(&e->tid[e->nworkers], NULL, worker, e);
 
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, 256 << 10); /* kernel_insert keeps ~12 KiB of paths */
-	err = pthread_create(&e->tid[e->nworkers], &attr, worker, e);
 	e->nworkers += !err;
-	pthread_attr_destroy(&attr);
 	return err;
 }
 
