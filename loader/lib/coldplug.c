@@ -138,10 +138,13 @@ static void want_alias(void *ctx, const char *alias, const char *path)
 	/* While the root is awaited, its chain goes ahead of the rest: with
 	 * a few workers and dozens of drivers found at once, first come, first
 	 * served would leave the root's driver behind every other probe. In a
-	 * complete pass too: an HBA's bus scan (sym53c8xx: ~3 s) is what such
-	 * a pass waits for longest, and the kernel adds the disks of later
-	 * async SCSI scans only after it. */
-	l->e.front = (l->o->nwait || !l->o->root_first) && storage_alias(alias);
+	 * complete pass, storage and USB host controllers: the pass waits for
+	 * what waits longest, an HBA's bus scan (sym53c8xx: ~3 s; the kernel
+	 * adds the disks of later async SCSI scans only after it) and USB
+	 * (enumeration, then usb-storage's delay_use), best begun first. */
+	l->e.front = l->o->root_first ? l->o->nwait && storage_alias(alias)
+				      : storage_alias(alias) || (!strncmp(alias, "pci:", 4) &&
+								 has_text(alias, "bc0Csc03"));
 	if (want(l, alias, 0, PLAN_DEVICE) == -ENOENT) {
 		l->nomatch++;
 		report_record(OUT_NOMATCH, alias, "");
