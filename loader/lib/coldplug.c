@@ -235,10 +235,24 @@ static int has_entry(const char *dir, const char *prefix, char *name, size_t cap
 	return found;
 }
 
+/* 1 when the SCSI target directory t (.../targetH:C:T) has a LUN H:C:T:L
+ * bound to a driver (sd's probe, which makes the disk's node, is over). */
+static int lun_bound(const char *t, char *name, size_t cap)
+{
+	char lun[40];
+
+	fmt_snprintf(lun, sizeof lun, "%s:", strrchr(t, '/') + 7);
+	if (!has_entry(t, lun, name, cap))
+		return 0;
+	fmt_snprintf(name + strlen(name), cap - strlen(name), "/driver");
+	return access(name, F_OK) == 0;
+}
+
 /* 1 while a bus is known to be still finding devices, though no load is
  * in flight and no uevent came for a while: a USB hub appeared less than
  * HUB_MS ago (its ports are being enumerated); a usb-storage interface has
- * no SCSI target yet (it scans delay_use seconds after binding; given up
+ * no SCSI target with a LUN bound to a driver yet (it scans delay_use
+ * seconds after binding, then sd probes; given up
  * delay_use + 3 s after the last uevent); an asynchronous SCSI scan runs
  * (the kernel thread scsi_scan_N exists). */
 static int scanning(struct loop *l)
@@ -260,7 +274,7 @@ static int scanning(struct loop *l)
 		if (strchr(de->d_name, ':') && now() - l->last_event < 1000LL * (delay + 3)) {
 			fmt_snprintf(a, sizeof a, "%s/%s", us, de->d_name);
 			busy = !has_entry(a, "host", b, sizeof b) ||
-			       !has_entry(b, "target", a, sizeof a);
+			       !has_entry(b, "target", a, sizeof a) || !lun_bound(a, b, sizeof b);
 		}
 	if (d)
 		closedir(d);
