@@ -49,6 +49,8 @@
  *              ends, and must not outlive its test.
  *   log        FAKE_ROOT/fake-kernel.log, one O_APPEND write per line:
  *                start NAME T_US           an insert began (any outcome)
+ *                live NAME T_US            its init returned (/sys says live;
+ *                                          the call returns after, see tail)
  *                end NAME RESULT T_US      ok, or the errno name returned
  *                rm NAME RESULT T_US       delete_module
  *              T_US is CLOCK_MONOTONIC in microseconds. The parameter string
@@ -1227,6 +1229,7 @@ static int fake_load(const void *data, size_t len, const char *params, int flags
 	struct mod *m = table_find(&t, name);
 	if (m)
 		snprintf(m->state, sizeof m->state, "live");
+	fk_log("live %s %lld\n", name, now_us()); /* before anyone can see it */
 	table_write(&t, m);
 	table_free(&t);
 	get_close()(fd);
