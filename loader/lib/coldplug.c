@@ -94,8 +94,8 @@ static int want(struct loop *l, const char *name, unsigned mod, unsigned flags)
  * named by its kernel name needs: the kernel names disks by their driver's
  * kind (vdX virtio-blk, nvmeXnY NVMe, mmcblkX MMC/SD, sdX and srX SCSI:
  * SATA, SCSI HBAs, virtio-scsi, UFS). A UUID=, LABEL= or MAJ:MIN root can
- * be behind any of them. */
-enum { K_VIRTIO = 1, K_NVME = 2, K_MMC = 4, K_SCSI = 8, K_ANY = 15 };
+ * be behind any of them (K_ANY). */
+enum { K_VIRTIO = 1, K_NVME = 2, K_MMC = 4, K_SCSI = 8, K_ANY = 15, K_USB = 16 };
 
 static unsigned root_kinds(const char *spec)
 {
@@ -119,9 +119,10 @@ static unsigned root_kinds(const char *spec)
  * PCI device (one transport module for all), an SD host controller, a SCSI
  * disk, CD or RBC, a virtio block or SCSI device, an MMC card, and on
  * device-tree machines the virtio-mmio transport and MMC/SD, SATA, NVMe and
- * UFS controllers. Not USB: a USB disk is scanned only after usb-storage's
- * delay_use whatever the order, and putting every host controller's
- * enumeration first would slow the usual root. */
+ * UFS controllers; K_USB: a USB host controller (PCI class 0c03), for a
+ * complete pass only. Not for the root: a USB disk is scanned only after
+ * usb-storage's delay_use whatever the order, and putting every host
+ * controller's enumeration first would slow the usual root. */
 static int storage_alias(const char *a, unsigned kinds)
 {
 	/* A line each: 'A' + kinds, a modalias prefix, then " word"s, any of
@@ -130,6 +131,7 @@ static int storage_alias(const char *a, unsigned kinds)
 				   "Jpci: v00001AF4d\n"
 				   "Cpci: bc01sc08\n"
 				   "Epci: bc08sc05\n"
+				   "Qpci: bc0Csc03\n"
 				   "Bvirtio: d00000002v\n"
 				   "Ivirtio: d00000008v\n"
 				   "Iscsi: t-0x00 t-0x05 t-0x0e\n"
@@ -170,8 +172,12 @@ static void want_alias(void *ctx, const char *alias, const char *path)
 		return;
 	/* While the root is awaited, its chain goes ahead of the rest: with
 	 * a few workers and dozens of drivers found at once, first come, first
-	 * served would leave the root's driver behind every other probe. */
-	l->e.front = l->o->nwait && storage_alias(alias, l->kinds);
+	 * served would leave the root's driver behind every other probe. In a
+	 * complete pass, storage and USB host controllers: the pass waits for
+	 * what waits longest, an HBA's bus scan (sym53c8xx: ~3 s; the kernel
+	 * adds the disks of later async SCSI scans only after it) and USB
+	 * (enumeration, then usb-storage's delay_use), best begun first. */
+	l->e.front = storage_alias(alias, l->kinds);
 	if (want(l, alias, 0, PLAN_DEVICE) == -ENOENT) {
 		l->nomatch++;
 		report_record(OUT_NOMATCH, alias, "");
@@ -265,10 +271,24 @@ static int has_entry(const char *dir, const char *prefix, char *name, size_t cap
 	return found;
 }
 
+/* 1 when the SCSI target directory t (.../targetH:C:T) has a LUN H:C:T:L
+ * bound to a driver (sd's probe, which makes the disk's node, is over). */
+static int lun_bound(const char *t, char *name, size_t cap)
+{
+	char lun[40];
+
+	fmt_snprintf(lun, sizeof lun, "%s:", strrchr(t, '/') + 7);
+	if (!has_entry(t, lun, name, cap))
+		return 0;
+	fmt_snprintf(name + strlen(name), cap - strlen(name), "/driver");
+	return access(name, F_OK) == 0;
+}
+
 /* 1 while a bus is known to be still finding devices, though no load is
  * in flight and no uevent came for a while: a USB hub appeared less than
  * HUB_MS ago (its ports are being enumerated); a usb-storage interface has
- * no SCSI target yet (it scans delay_use seconds after binding; given up
+ * no SCSI target with a LUN bound to a driver yet (it scans delay_use
+ * seconds after binding, then sd probes; given up
  * delay_use + 3 s after the last uevent); an asynchronous SCSI scan runs
  * (the kernel thread scsi_scan_N exists). */
 static int scanning(struct loop *l)
@@ -290,7 +310,7 @@ static int scanning(struct loop *l)
 		if (strchr(de->d_name, ':') && now() - l->last_event < 1000LL * (delay + 3)) {
 			fmt_snprintf(a, sizeof a, "%s/%s", us, de->d_name);
 			busy = !has_entry(a, "host", b, sizeof b) ||
-			       !has_entry(b, "target", a, sizeof a);
+			       !has_entry(b, "target", a, sizeof a) || !lun_bound(a, b, sizeof b);
 		}
 	if (d)
 		closedir(d);
@@ -423,8 +443,10 @@ int coldplug_loop(const struct ml_ctx *c, const struct exec_ops *ops, const stru
 	l->e.deadline_ms = o->deadline * 1000;
 	l->t0 = l->last_event = l->front_t = now();
 	l->e.hold = o->root_first && o->nwait;
-	for (int i = 0; i < o->nwait; i++)
+	for (int i = 0; i < o->nwait; i++) /* root-first without --wait: no front */
 		l->kinds |= root_kinds(o->wait[i]);
+	if (!o->root_first)
+		l->kinds = K_ANY | K_USB;
 	if (!o->isolated)
 		exec_scan_loaded(&l->e);
 	if (!o->isolated && (ufd = uevent_open()) < 0)

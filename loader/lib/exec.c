@@ -221,7 +221,7 @@ static int readiness(const struct exec *e, unsigned mod, unsigned *culprit)
 
 	for (unsigned i = 0; i < m->npred; i++) {
 		unsigned p = e->pred[m->pred + i] >> 1, hard = e->pred[m->pred + i] & PRED_HARD;
-		int s = e->m[p].state;
+		int s = e->m[p].early ? MS_LIVE : e->m[p].state;
 		if (s == MS_QUEUED || s == MS_LOADING)
 			return 0;
 		if (hard && s != MS_LIVE)
@@ -289,7 +289,8 @@ static int hold_full(const struct exec *e)
 	long long t = exec_now();
 
 	for (uint32_t i = 0; e->hold && i < blob_nmods(&e->c->b); i++)
-		if (e->m[i].state == MS_LOADING && t - e->m[i].start < HOLD_SLOW_MS)
+		if (e->m[i].state == MS_LOADING && !e->m[i].early &&
+		    t - e->m[i].start < HOLD_SLOW_MS)
 			return 1;
 	return 0;
 }
@@ -300,8 +301,9 @@ static int step(struct exec *e, struct insert_buf *buf)
 	unsigned mod;
 	int err;
 
-	if (hold_full(e) || !pick(e, &mod))
-		return 0;
+	if (hold_full(e) || (e->jobs && e->inside - e->parked >= (unsigned)e->jobs) ||
+	    !pick(e, &mod))
+		return 0; /* --jobs inserts that are not parked run already */
 	e->m[mod].state = MS_LOADING;
 	e->m[mod].start = exec_now();
 	e->loading++;
@@ -319,6 +321,8 @@ static int step(struct exec *e, struct insert_buf *buf)
 	}
 	flock_lock(&e->lock);
 	e->inside--;
+	e->parked -= e->m[mod].early || e->m[mod].state == MS_HUNG;
+	e->m[mod].early = 0;
 	if (e->m[mod].state == MS_HUNG) { /* said and counted: only its outcome changes */
 		report(e->c, LOG_N, OUT_LATE, mod, NULL, err);
 		settle(e, mod, err == 0 || err == -EEXIST ? MS_LIVE : MS_FAILED);
@@ -384,7 +388,7 @@ static int spawn(struct exec *e)
 	return err;
 }
 
-#define SPARE_WORKERS 8 /* to replace hung ones */
+#define SPARE_WORKERS 24 /* to replace hung ones and those live but not returned */
 
 int exec_start(struct exec *e, int n, int notify_fd)
 {
@@ -394,6 +398,7 @@ int exec_start(struct exec *e, int n, int notify_fd)
 	if (n <= 0 || !(e->tid = calloc((size_t)n + SPARE_WORKERS, sizeof *e->tid)))
 		return n <= 0 ? -EINVAL : -ENOMEM;
 	e->maxworkers = n + SPARE_WORKERS;
+	e->jobs = n;
 	while (e->nworkers < n && !err)
 		err = spawn(e);
 	if (err && e->nworkers)
@@ -408,20 +413,45 @@ long long exec_now(void)
 	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
+/* Lock held. 1 when mod is live in the kernel: its init returned, though
+ * its init_module call may not have (see exec.h). Only for the kernel's
+ * inserts: a test's exec_ops is not described by this system's /sys. */
+static int live_in_kernel(const struct exec *e, unsigned mod)
+{
+	char p[96], s[8];
+
+	if (e->ops.insert != kernel_insert)
+		return 0;
+	fmt_snprintf(p, sizeof p, "/sys/module/%s/initstate", blob_mod_name(&e->c->b, mod));
+	return read_small(AT_FDCWD, p, s, sizeof s) >= 4 && !strncmp(s, "live", 4);
+}
+
 void exec_expire(struct exec *e)
 {
 	long long t = exec_now();
 
 	flock_lock(&e->lock);
-	for (uint32_t i = 0; e->deadline_ms && e->loading && i < blob_nmods(&e->c->b); i++)
-		if (e->m[i].state == MS_LOADING && t - e->m[i].start >= e->deadline_ms) {
-			report(e->c, LOG_E, OUT_HUNG, i, NULL, (int)(t - e->m[i].start));
+	for (uint32_t i = 0; e->loading && i < blob_nmods(&e->c->b); i++) {
+		struct exec_mod *m = &e->m[i];
+		if (m->state != MS_LOADING)
+			continue;
+		if (!m->early && !m->cmd && live_in_kernel(e, i)) {
+			e->parked++;
+			m->early = 1;
+			m->start = t; /* what it waits for gets a deadline of its own */
+			flock_broadcast(&e->work);
+		} else if (e->deadline_ms && t - m->start >= e->deadline_ms) {
+			report(e->c, LOG_E, OUT_HUNG, i, NULL, (int)(t - m->start));
+			e->parked += !m->early;
 			e->loading--;
 			e->n.hung++;
 			settle(e, i, MS_HUNG);
-			if (e->nworkers && e->nworkers < e->maxworkers)
-				spawn(e); /* in its place; without, the others go on */
-		}
+		} else
+			continue;
+		if (e->nworkers && e->nworkers < e->maxworkers &&
+		    (unsigned)e->nworkers < (unsigned)e->jobs + e->parked)
+			spawn(e); /* in its place; without, the others go on */
+	}
 	if (e->hold && e->loading)
 		flock_broadcast(&e->work); /* one may have become slow: see hold_full */
 	flock_unlock(&e->lock);
@@ -456,7 +486,7 @@ void exec_hold(struct exec *e, int on)
 enum mod_state exec_state(struct exec *e, unsigned mod)
 {
 	flock_lock(&e->lock);
-	enum mod_state s = (enum mod_state)e->m[mod].state;
+	enum mod_state s = (enum mod_state)(e->m[mod].early ? MS_LIVE : e->m[mod].state);
 	flock_unlock(&e->lock);
 	return s;
 }

@@ -26,6 +26,17 @@
  * exec.hold set, workers take only those (root-first coldplug: the root's
  * storage chain alone, until it has settled).
  *
+ * The kernel's init_module returns only when all async work is done, other
+ * modules' too (do_init_module's async_synchronize_full): a library whose
+ * init took a millisecond waits there as long as a SCSI HBA's bus scan
+ * runs (sym53c8xx: ~3 s). exec_expire sees such a module live in
+ * /sys/module/NAME/initstate: from then on its dependants may go, its
+ * worker is parked (a spare one takes its place: at most n inserts of
+ * exec_start's n are not parked), and exec_state calls it live, while
+ * exec_busy still counts it until the call returns (the scan it waits for
+ * may still bring devices); its deadline starts again. A hung insert is
+ * parked too.
+ *
  * The insert itself goes through exec_ops, so that tests can run the
  * executor without a kernel (exec_kernel is the real one). */
 #ifndef MODLOAD_EXEC_H
@@ -73,6 +84,7 @@ struct exec_counts {
 struct exec_mod {
 	unsigned char state, required; /* required: not merely a softdep */
 	unsigned char front;	       /* came with exec.front set (or was moved there) */
+	unsigned char early;	       /* loading, but live in the kernel already */
 	unsigned pred, npred;	       /* what it waits for, in exec->pred (plan.h's form) */
 	char *opts;		       /* its parameter string */
 	const struct cfg_cmd *cmd;     /* its install command, or NULL */
@@ -94,6 +106,8 @@ struct exec {
 	pthread_t *tid;
 	int nworkers, maxworkers, stop;
 	unsigned inside;       /* workers inside an insert, hung ones included */
+	unsigned parked;       /* of which hung, or live but not returned */
+	int jobs;	       /* inserts at a time, parked ones not counted; 0: any */
 	int deadline_ms;       /* 0: none */
 	int notify_fd;	       /* gets a byte after each module settles, or -1 */
 	struct insert_buf buf; /* for exec_run */

@@ -354,6 +354,8 @@ def check(argv, out=sys.stdout):
                 events.append(("start", w[1], None))
             elif w and w[0] == "end":
                 events.append(("end", w[1], w[2]))
+            elif w and w[0] == "live":  # live in the kernel: as good as returned
+                events.append(("end", w[1], "ok"))
     starts, ends = {}, {}
     for idx, (k, n, res) in enumerate(events):
         if k == "start":

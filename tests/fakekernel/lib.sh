@@ -170,10 +170,11 @@ expect_not_started() {
 	return 0
 }
 
-# expect_before A B: A's insert ended before B's began.
+# expect_before A B: A was live (or its insert ended) before B's began.
 expect_before() {
 	local a b
-	a=$(fk_line end "$1")
+	a=$(fk_line live "$1")
+	[ "$a" = 0 ] && a=$(fk_line end "$1")
 	b=$(fk_line start "$2")
 	if [ "$a" = 0 ] || [ "$b" = 0 ] || [ "$a" -gt "$b" ]; then
 		fail "$1 should have been live before $2 was inserted (log lines: end $1 @$a, start $2 @$b)"

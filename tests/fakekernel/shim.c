@@ -32,6 +32,10 @@
  *                                          made, the device appears (sysfs
  *                                          dir + uevent message)
  *                NAME WORD...              per module: ok | hang | delay MS |
+ *                                          tail MS (live, then the call
+ *                                          returns MS ms later, as the kernel's
+ *                                          init_module waits for all async
+ *                                          work, other modules' scans too) |
  *                                          an errno name (EEXIST, ENOENT,
  *                                          ENOEXEC, EKEYREJECTED, ...) |
  *                                          spawns DEVPATH ALIAS (on success a
@@ -45,6 +49,8 @@
  *              ends, and must not outlive its test.
  *   log        FAKE_ROOT/fake-kernel.log, one O_APPEND write per line:
  *                start NAME T_US           an insert began (any outcome)
+ *                live NAME T_US            its init returned (/sys says live;
+ *                                          the call returns after, see tail)
  *                end NAME RESULT T_US      ok, or the errno name returned
  *                rm NAME RESULT T_US       delete_module
  *              T_US is CLOCK_MONOTONIC in microseconds. The parameter string
@@ -142,6 +148,7 @@ struct rule {
 	int err;      /* errno to return, 0 for success */
 	int hang;     /* block in init for ever */
 	long delay;   /* ms, before the outcome */
+	long tail;    /* ms between going live and returning */
 	char *spawns; /* "DEVPATH ALIAS" lines, '\n'-separated, or NULL */
 	char *creates;
 };
@@ -239,9 +246,11 @@ static void conf_line(char *line)
 		if (!r)
 			return;
 		while ((a = strtok_r(NULL, " \t\n", &save))) {
-			int arity = !strcmp(a, "delay") || !strcmp(a, "creates") ? 1
-				    : !strcmp(a, "spawns")			 ? 2
-										 : 0;
+			int arity =
+				!strcmp(a, "delay") || !strcmp(a, "tail") || !strcmp(a, "creates")
+					? 1
+				: !strcmp(a, "spawns") ? 2
+						       : 0;
 			char *x = arity ? strtok_r(NULL, " \t\n", &save) : NULL;
 			char *y = arity == 2 && x ? strtok_r(NULL, " \t\n", &save) : NULL;
 			if (arity && (!x || (arity == 2 && !y)))
@@ -253,6 +262,8 @@ static void conf_line(char *line)
 				r->hang = 1;
 			else if (!strcmp(a, "delay"))
 				r->delay = atol(x);
+			else if (!strcmp(a, "tail"))
+				r->tail = atol(x);
 			else if (!strcmp(a, "creates"))
 				append(&r->creates, x, "\n");
 			else if (!strcmp(a, "spawns")) {
@@ -1218,11 +1229,14 @@ static int fake_load(const void *data, size_t len, const char *params, int flags
 	struct mod *m = table_find(&t, name);
 	if (m)
 		snprintf(m->state, sizeof m->state, "live");
+	fk_log("live %s %lld\n", name, now_us()); /* before anyone can see it */
 	table_write(&t, m);
 	table_free(&t);
 	get_close()(fd);
 	pthread_mutex_unlock(&tlock);
 	side_effects(r);
+	if (r && r->tail > 0)
+		usleep((useconds_t)(r->tail * 1000));
 out:
 	fk_log("end %s %s %lld\n", name, ename(-err), now_us());
 	image_free(&im);
