@@ -103,8 +103,8 @@ struct exec {
 	struct exec_counts n;
 	struct flock_mutex lock; /* guards all of the above once workers run */
 	struct flock_cond work;	 /* broadcast when something changed */
-	pthread_t *tid;
 	int nworkers, maxworkers, stop;
+	int alive;	       /* workers not out of their loop yet */
 	unsigned inside;       /* workers inside an insert, hung ones included */
 	unsigned parked;       /* of which hung, or live but not returned */
 	int jobs;	       /* inserts at a time, parked ones not counted; 0: any */
