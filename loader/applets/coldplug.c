@@ -56,19 +56,16 @@ static void usage(int f)
 
 static int parse(int argc, char **argv, struct coldplug_opts *o)
 {
-	static const struct opt_long lo[] = {
-		{ "wait", 1, 'w' },
-		{ "load", 1, 'l' },
-		{ "timeout", 1, 't' },
-		{ "idle", 1, 'i' },
-		{ "jobs", 1, 'j' },
-		{ "settle", 1, 's' },
-		{ "help", 0, 'h' },
-		{ "deadline", 1, 'd' },
-		{ "root-first", 0, 'r' },
-		{ "record", 1, 'R' },
-		{ 0, 0, 0 },
-	};
+	static const char lo[] = "w:wait\0"
+				 "l:load\0"
+				 "t:timeout\0"
+				 "i:idle\0"
+				 "j:jobs\0"
+				 "s:settle\0"
+				 "h help\0"
+				 "d:deadline\0"
+				 "r root-first\0"
+				 "R:record\0";
 	int c;
 
 	opt_begin(&args, argc, argv, "w:l:t:i:j:s:d:rR:h", lo);

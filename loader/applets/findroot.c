@@ -26,7 +26,8 @@ static void usage(int fd)
 
 int findroot_main(int argc, char **argv)
 {
-	static const struct opt_long lo[] = { { "type", 0, 't' }, { "help", 0, 'h' }, { 0, 0, 0 } };
+	static const char lo[] = "t type\0"
+				 "h help\0";
 	char dev[256];
 	int c, type = 0, r;
 

@@ -37,10 +37,7 @@ static void usage(int f)
 /* 0 and args.ind at FILE, 1 to exit 0 (help), -1 on a usage error. */
 static int parse(int argc, char **argv)
 {
-	static const struct opt_long lo[] = {
-		{ "help", 0, 'h' },
-		{ 0, 0, 0 },
-	};
+	static const char lo[] = "h help\0";
 	int c;
 
 	opt_begin(&args, argc, argv, "+psfh", lo);

@@ -103,21 +103,18 @@ static void usage(int f)
 
 static int parse(int argc, char **argv, struct mi_opts *o)
 {
-	static const struct opt_long lo[] = {
-		{ "author", 0, 'a' },
-		{ "description", 0, 'd' },
-		{ "license", 0, 'l' },
-		{ "parameters", 0, 'p' },
-		{ "filename", 0, 'n' },
-		{ "null", 0, '0' },
-		{ "modname", 0, 'm' },
-		{ "field", 1, 'F' },
-		{ "set-version", 1, 'k' },
-		{ "basedir", 1, 'b' },
-		{ "dir", 1, 'D' },
-		{ "help", 0, 'h' },
-		{ 0, 0, 0 },
-	};
+	static const char lo[] = "a author\0"
+				 "d description\0"
+				 "l license\0"
+				 "p parameters\0"
+				 "n filename\0"
+				 "0 null\0"
+				 "m modname\0"
+				 "F:field\0"
+				 "k:set-version\0"
+				 "b:basedir\0"
+				 "D:dir\0"
+				 "h help\0";
 	int c;
 
 	memset(o, 0, sizeof *o);

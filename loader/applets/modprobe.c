@@ -38,16 +38,21 @@ static void usage(int f)
 
 static int parse(int argc, char **argv, struct mp_opts *o)
 {
-	static const struct opt_long lo[] = {
-		{ "all", 0, 'a' },	     { "quiet", 0, 'q' },
-		{ "verbose", 0, 'v' },	     { "dry-run", 0, 'n' },
-		{ "use-blacklist", 0, 'b' }, { "resolve-alias", 0, 'R' },
-		{ "show-depends", 0, 'D' },  { "dirname", 1, 'd' },
-		{ "set-version", 1, 'S' },   { "remove", 0, 'r' },
-		{ "config", 1, 'C' },	     { "ignore-install", 0, 'i' },
-		{ "ignore-remove", 0, 'i' }, { "showconfig", 0, 'c' },
-		{ "help", 0, 'h' },	     { 0, 0, 0 },
-	};
+	static const char lo[] = "a all\0"
+				 "q quiet\0"
+				 "v verbose\0"
+				 "n dry-run\0"
+				 "b use-blacklist\0"
+				 "R resolve-alias\0"
+				 "D show-depends\0"
+				 "d:dirname\0"
+				 "S:set-version\0"
+				 "r remove\0"
+				 "C:config\0"
+				 "i ignore-install\0"
+				 "i ignore-remove\0"
+				 "c showconfig\0"
+				 "h help\0";
 	int c;
 
 	memset(o, 0, sizeof *o);

@@ -10,14 +10,27 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const struct opt_long *find_long(const struct opt *o, const char *name, size_t n)
+/* An entry's name (past its letter and ' ' or ':'), and whether it takes an
+ * argument. */
+static const char *long_name(const char *l)
 {
-	const struct opt_long *hit = NULL;
+	return l + 2;
+}
 
-	for (const struct opt_long *l = o->longs; l && l->name; l++) {
-		if (strncmp(l->name, name, n))
+static int long_arg(const char *l)
+{
+	return l && l[1] == ':';
+}
+
+static const char *find_long(const struct opt *o, const char *name, size_t n)
+{
+	const char *hit = NULL;
+
+	for (const char *l = o->longs; l && *l; l = long_name(l) + strlen(long_name(l)) + 1) {
+		const char *ln = long_name(l);
+		if (strncmp(ln, name, n))
 			continue;
-		if (!l->name[n])
+		if (!ln[n])
 			return l; /* exact */
 		if (hit)
 			return NULL; /* ambiguous prefix: treated as unknown */
@@ -31,9 +44,8 @@ static int wants_next(const struct opt *o, const char *w)
 {
 	if (w[1] == '-') {
 		const char *eq = strchr(w + 2, '=');
-		const struct opt_long *l =
-			find_long(o, w + 2, eq ? (size_t)(eq - w - 2) : strlen(w + 2));
-		return l && l->has_arg && !eq;
+		const char *l = find_long(o, w + 2, eq ? (size_t)(eq - w - 2) : strlen(w + 2));
+		return long_arg(l) && !eq;
 	}
 	for (const char *c = w + 1; *c; c++) {
 		const char *s = strchr(o->shorts, *c);
@@ -77,8 +89,7 @@ static void permute(struct opt *o)
 	}
 }
 
-void opt_begin(struct opt *o, int argc, char **argv, const char *shorts,
-	       const struct opt_long *longs)
+void opt_begin(struct opt *o, int argc, char **argv, const char *shorts, const char *longs)
 {
 	memset(o, 0, sizeof *o);
 	o->argc = argc;
@@ -109,29 +120,30 @@ static const char *prog(const struct opt *o)
 static int long_option(struct opt *o, char *w)
 {
 	char *eq = strchr(w, '=');
-	const struct opt_long *l = find_long(o, w, eq ? (size_t)(eq - w) : strlen(w));
+	const char *l = find_long(o, w, eq ? (size_t)(eq - w) : strlen(w));
 
 	o->ind++;
 	if (!l) {
 		fd_printf(2, "%s: unrecognized option '--%s'\n", prog(o), w);
 		return '?';
 	}
-	if (!l->has_arg) {
+	if (!long_arg(l)) {
 		if (eq) {
-			fd_printf(2, "%s: option '--%s' takes no argument\n", prog(o), l->name);
+			fd_printf(2, "%s: option '--%s' takes no argument\n", prog(o),
+				  long_name(l));
 			return '?';
 		}
-		return l->val;
+		return *l;
 	}
 	if (eq)
 		o->arg = eq + 1;
 	else if (o->ind <= o->nopts)
 		o->arg = o->argv[o->ind++];
 	else {
-		fd_printf(2, "%s: option '--%s' requires an argument\n", prog(o), l->name);
+		fd_printf(2, "%s: option '--%s' requires an argument\n", prog(o), long_name(l));
 		return '?';
 	}
-	return l->val;
+	return *l;
 }
 
 int opt_next(struct opt *o)

@@ -122,10 +122,10 @@ static int remove_one(const char *arg, int force)
 
 int rmmod_main(int argc, char **argv)
 {
-	static const struct opt_long lo[] = {
-		{ "force", 0, 'f' }, { "verbose", 0, 'v' }, { "syslog", 0, 's' },
-		{ "help", 0, 'h' },  { 0, 0, 0 },
-	};
+	static const char lo[] = "f force\0"
+				 "v verbose\0"
+				 "s syslog\0"
+				 "h help\0";
 	int c, force = 0, failed = 0;
 
 	log_init("rmmod");

@@ -293,9 +293,9 @@ static void taint(void)
 
 int status_main(int argc, char **argv)
 {
-	static const struct opt_long lo[] = {
-		{ "record", 1, 'r' }, { "aliases", 1, 'a' }, { "verbose", 0, 'v' }, { 0, 0, 0 }
-	};
+	static const char lo[] = "r:record\0"
+				 "a:aliases\0"
+				 "v verbose\0";
 	static struct opt args;
 	static struct st s;
 	const char *record = "/run/modload/record", *aliases = NULL;

@@ -152,9 +152,11 @@ static void cmp_opts(int argc, char **argv, const char *shorts)
 		{ "all", 0, 0, 'a' },	 { "quiet", 0, 0, 'q' },       { "dirname", 1, 0, 'd' },
 		{ "config", 1, 0, 'C' }, { "set-version", 1, 0, 'S' }, { 0, 0, 0, 0 }
 	};
-	static const struct opt_long olong[] = { { "all", 0, 'a' },	    { "quiet", 0, 'q' },
-						 { "dirname", 1, 'd' },	    { "config", 1, 'C' },
-						 { "set-version", 1, 'S' }, { 0, 0, 0 } };
+	static const char olong[] = "a all\0"
+				    "q quiet\0"
+				    "d:dirname\0"
+				    "C:config\0"
+				    "S:set-version\0";
 	char want[2048] = "", got[2048] = "", *gv[32], *ov[32];
 	size_t wl = 0, gl = 0;
 	struct opt o;
