@@ -5,23 +5,33 @@
  * is what makes remembering only the last '*' enough. */
 #include "wildmatch.h"
 
-#include <ctype.h>
 #include <string.h>
+
+/* The classes' names, in the order of class_bits' bits. */
+static const char class_names[] = "alnum\0alpha\0digit\0lower\0upper\0space\0"
+				  "xdigit\0punct\0blank\0cntrl\0graph\0print\0";
+
+/* Which classes c is in: the C locale's, ASCII only (a byte from 128 on is
+ * in none), as musl's ctype functions say for every locale. Bits instead of
+ * a table of those functions: 12 members of libc and a table of pointers. */
+static unsigned class_bits(unsigned c)
+{
+	unsigned up = c - 'A' < 26, low = c - 'a' < 26, dig = c - '0' < 10;
+	unsigned alnum = up | low | dig, graph = c - 33 < 94, blank = c == ' ' || c == '\t';
+
+	return alnum | (up | low) << 1 | dig << 2 | low << 3 | up << 4 |
+	       (blank | (c - '\n' < 4)) << 5 | (dig | ((c | 32) - 'a' < 6)) << 6 |
+	       (graph & !alnum) << 7 | blank << 8 | (c < 32 || c == 127) << 9 | graph << 10 |
+	       (graph | (c == ' ')) << 11;
+}
 
 static int in_class(const char *name, size_t len, unsigned char c)
 {
-	static const struct {
-		const char *name;
-		int (*test)(int);
-	} classes[] = {
-		{ "alnum", isalnum },	{ "alpha", isalpha }, { "digit", isdigit },
-		{ "lower", islower },	{ "upper", isupper }, { "space", isspace },
-		{ "xdigit", isxdigit }, { "punct", ispunct }, { "blank", isblank },
-		{ "cntrl", iscntrl },	{ "graph", isgraph }, { "print", isprint },
-	};
-	for (size_t i = 0; i < sizeof classes / sizeof *classes; i++)
-		if (strlen(classes[i].name) == len && !memcmp(classes[i].name, name, len))
-			return classes[i].test(c) != 0;
+	const char *n = class_names;
+
+	for (unsigned i = 0; *n; i++, n += strlen(n) + 1)
+		if (strlen(n) == len && !memcmp(n, name, len))
+			return class_bits(c) >> i & 1;
 	return 0;
 }
 

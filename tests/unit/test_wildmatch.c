@@ -6,6 +6,7 @@
  * glibc's answer for them depends on what follows. */
 #include "wildmatch.h"
 
+#include <ctype.h>
 #include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,36 @@ static void random_text(char *out, int len, const char *alphabet)
 	for (int i = 0; i < len; i++)
 		out[i] = alphabet[(size_t)rand() % n];
 	out[len] = '\0';
+}
+
+/* Every byte in every class against the C library's ctype (C locale):
+ * wildmatch computes the classes itself. */
+static void check_classes(void)
+{
+	static const struct {
+		const char *name;
+		int (*test)(int);
+	} classes[] = {
+		{ "alnum", isalnum },	{ "alpha", isalpha }, { "digit", isdigit },
+		{ "lower", islower },	{ "upper", isupper }, { "space", isspace },
+		{ "xdigit", isxdigit }, { "punct", ispunct }, { "blank", isblank },
+		{ "cntrl", iscntrl },	{ "graph", isgraph }, { "print", isprint },
+	};
+	char p[16], s[2] = "";
+
+	for (size_t i = 0; i < sizeof classes / sizeof *classes; i++)
+		for (int c = 1; c < 256; c++) {
+			int want = classes[i].test(c) != 0, got;
+			snprintf(p, sizeof p, "[[:%s:]]", classes[i].name);
+			s[0] = (char)c;
+			got = wildmatch(p, s);
+			checks++;
+			if (got != want) {
+				printf("FAIL: class %s, byte %d: ctype %d, wildmatch %d\n",
+				       classes[i].name, c, want, got);
+				failures++;
+			}
+		}
 }
 
 int main(void)
@@ -64,6 +95,7 @@ int main(void)
 
 	for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
 		check(fixed[i][0], fixed[i][1]);
+	check_classes();
 	srand(20261125);
 	for (int i = 0; i < 400000; i++) {
 		random_text(p, rand() % 9, "ab*?[]!^-\\:");
