@@ -9,30 +9,30 @@
 
 const char *applet_dir;
 
+/* text: the name, a NUL, then what it does (one string: a pointer fewer). */
 struct applet {
-	const char *name;
 	int (*main)(int, char **);
-	const char *what;
+	const char *text;
 };
 
 static const struct applet applets[] = {
-	{ "modprobe", modprobe_main, "load modules with dependencies, by name or alias" },
-	{ "coldplug", coldplug_main, "load drivers for every device under /sys" },
-	{ "resolve", resolve_main, "print the modules an alias resolves to" },
-	{ "deps", deps_main, "print the load plan of a module" },
-	{ "insmod", insmod_main, "insert one module file" },
-	{ "rmmod", rmmod_main, "remove modules from the kernel" },
-	{ "lsmod", lsmod_main, "list the loaded modules" },
-	{ "modinfo", modinfo_main, "print a module's information" },
-	{ "findroot", findroot_main, "print the device a root= spec names" },
-	{ "status", status_main, "why each device has its driver, or none; failures, taint" },
-	{ "scan", scan_main, "print what an initramfs for this machine needs" },
+	{ modprobe_main, "modprobe\0load modules with dependencies, by name or alias" },
+	{ coldplug_main, "coldplug\0load drivers for every device under /sys" },
+	{ resolve_main, "resolve\0print the modules an alias resolves to" },
+	{ deps_main, "deps\0print the load plan of a module" },
+	{ insmod_main, "insmod\0insert one module file" },
+	{ rmmod_main, "rmmod\0remove modules from the kernel" },
+	{ lsmod_main, "lsmod\0list the loaded modules" },
+	{ modinfo_main, "modinfo\0print a module's information" },
+	{ findroot_main, "findroot\0print the device a root= spec names" },
+	{ status_main, "status\0why each device has its driver, or none; failures, taint" },
+	{ scan_main, "scan\0print what an initramfs for this machine needs" },
 };
 
 static const struct applet *find(const char *name)
 {
 	for (size_t i = 0; i < sizeof applets / sizeof *applets; i++)
-		if (!strcmp(applets[i].name, name))
+		if (!strcmp(applets[i].text, name))
 			return &applets[i];
 	return NULL;
 }
@@ -43,7 +43,8 @@ static int usage(int f)
 		     "  -d DIR  packed module directory (default /lib/modules/$(uname -r))\n"
 		     "commands:\n");
 	for (size_t i = 0; i < sizeof applets / sizeof *applets; i++)
-		fd_printf(f, "  %-9s %s\n", applets[i].name, applets[i].what);
+		fd_printf(f, "  %-9s %s\n", applets[i].text,
+			  applets[i].text + strlen(applets[i].text) + 1);
 	return f == 1 ? 0 : EXIT_USAGE;
 }
 

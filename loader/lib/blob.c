@@ -423,7 +423,7 @@ const char *blob_slist_item(const struct blob *b, uint32_t off, uint32_t i)
 	return blob_str(b, blob_u32(l + off + 2 + 4 * i));
 }
 
-static const char *const mod_ext[] = { ".ko.zst", ".ko", ".ko.xz", ".ko.gz" };
+static const char mod_ext[][8] = { ".ko.zst", ".ko", ".ko.xz", ".ko.gz" };
 
 /* STR offset off into *s: -EBADMSG when it is outside STR. */
 static int str_at(const struct blob *b, uint32_t off, const char **s)

@@ -47,7 +47,7 @@ struct der {
 	const unsigned char *p, *end;
 };
 
-static const char *const id_types[] = { "PGP", "X509", "PKCS#7" };
+static const char id_types[][7] = { "PGP", "X509", "PKCS#7" };
 
 /* kmod's hash names, in the order of the header's hash byte, and their OIDs. */
 static const struct {

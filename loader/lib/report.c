@@ -15,11 +15,10 @@
 static int record_fd = -1;
 static unsigned record_len;
 
-/* What the record calls each outcome (report.h's order). */
-static const char *const record_kind[] = {
-	"failed",  "softdep-failed", "skipped", "forbidden", "forbidden", "blacklisted",
-	"pending", "pending",	     "hung",	"late",	     "nomatch",	  "loaded",
-};
+/* What the record calls each outcome, in report.h's order, one after the
+ * other (one string instead of a table of pointers). */
+static const char record_kind[] = "failed\0softdep-failed\0skipped\0forbidden\0forbidden\0"
+				  "blacklisted\0pending\0pending\0hung\0late\0nomatch\0loaded";
 
 const char *report_path_strerror(int err)
 {
@@ -45,12 +44,15 @@ void report_record_open(const char *path)
 
 void report_record(enum outcome what, const char *name, const char *msg)
 {
+	const char *kind = record_kind;
 	char line[600];
 	int n;
 
 	if (record_fd < 0 || record_len > RECORD_MAX)
 		return;
-	n = fmt_snprintf(line, sizeof line, "%s %s %s\n", record_kind[what], name, msg);
+	for (unsigned i = 0; i < (unsigned)what; i++)
+		kind += strlen(kind) + 1;
+	n = fmt_snprintf(line, sizeof line, "%s %s %s\n", kind, name, msg);
 	if (n > (int)sizeof line - 1)
 		n = (int)sizeof line - 1, line[n - 1] = '\n';
 	record_len += (unsigned)n;
