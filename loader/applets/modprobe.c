@@ -20,9 +20,27 @@
 /* The command line, as opt.h parses it. */
 static struct opt args;
 
+/* modprobe's own switches, above ctx.h's CTX_* bits (those go to c.flags). */
+enum {
+	MP_ALL = 1 << 8,
+	MP_QUIET = 1 << 9,
+	MP_RESOLVE = 1 << 10,
+	MP_SHOW = 1 << 11,
+	MP_REMOVE = 1 << 12,
+	MP_CONFIG = 1 << 13, /* -c */
+	MP_CTX = MP_ALL - 1
+};
+
+/* The options without an argument, and the bits each sets (a table, not a
+ * case each). */
+static const char switches[] = "aqvnbRDric";
+static const unsigned short switch_bits[] = {
+	MP_ALL,	    MP_QUIET | CTX_QUIET, CTX_VERBOSE, CTX_DRY_RUN, CTX_BLACKLIST,
+	MP_RESOLVE, MP_SHOW | CTX_SHOW,	  MP_REMOVE,   CTX_NO_CMD,  MP_CONFIG,
+};
+
 struct mp_opts {
-	int all, quiet, resolve, show, remove, config_show;
-	unsigned flags;
+	unsigned flags; /* CTX_* and MP_* */
 	const char *root, *kver, *config[8];
 	int nconfig;
 };
@@ -58,32 +76,18 @@ static int parse(int argc, char **argv, struct mp_opts *o)
 	memset(o, 0, sizeof *o);
 	opt_begin(&args, argc, argv, "aqvnbRDd:S:rC:ihc", lo);
 	while ((c = opt_next(&args)) != -1) {
+		const char *sw = c ? strchr(switches, c) : NULL;
+		if (sw) {
+			o->flags |= switch_bits[sw - switches];
+			continue;
+		}
 		switch (c) {
-		case 'a': o->all = 1; break;
-		case 'q':
-			o->quiet = 1;
-			o->flags |= CTX_QUIET;
-			break;
-		case 'v':
-			o->flags |= CTX_VERBOSE;
-			log_set_level(LOG_I);
-			break;
-		case 'n': o->flags |= CTX_DRY_RUN; break;
-		case 'b': o->flags |= CTX_BLACKLIST; break;
-		case 'R': o->resolve = 1; break;
-		case 'D':
-			o->show = 1;
-			o->flags |= CTX_SHOW;
-			break;
 		case 'd': o->root = args.arg; break;
 		case 'S': o->kver = args.arg; break;
-		case 'r': o->remove = 1; break;
 		case 'C':
 			if (o->nconfig < 8)
 				o->config[o->nconfig++] = args.arg;
 			break;
-		case 'i': o->flags |= CTX_NO_CMD; break;
-		case 'c': o->config_show = 1; break;
 		case 'h':
 			usage(1);
 			fd_flush();
@@ -91,7 +95,9 @@ static int parse(int argc, char **argv, struct mp_opts *o)
 		default: usage(2); return -EINVAL;
 		}
 	}
-	if (args.ind >= argc && !o->config_show) {
+	if (o->flags & CTX_VERBOSE)
+		log_set_level(LOG_I);
+	if (args.ind >= argc && !(o->flags & MP_CONFIG)) {
 		usage(2);
 		return -EINVAL;
 	}
@@ -106,7 +112,7 @@ static void pick_log(const struct mp_opts *o)
 	struct stat st, null;
 	if (fstat(2, &st) < 0 || (stat("/dev/null", &null) == 0 && st.st_rdev == null.st_rdev))
 		log_use_kmsg(KMSG_ALL);
-	else if (!o->resolve && !o->show && !o->config_show && !(o->flags & CTX_DRY_RUN))
+	else if (!(o->flags & (MP_RESOLVE | MP_SHOW | MP_CONFIG | CTX_DRY_RUN)))
 		log_use_kmsg(KMSG_ERRORS);
 }
 
@@ -235,8 +241,8 @@ static int load(struct ml_ctx *c, struct plan *p, struct exec *e, const char *na
 static int one(struct ml_ctx *c, struct plan *p, struct exec *e, const struct mp_opts *o,
 	       const char *name, const char *params)
 {
-	int err = o->resolve ? show_resolve(c, name) : load(c, p, e, name, params);
-	if (err == -ENOENT && !o->quiet)
+	int err = o->flags & MP_RESOLVE ? show_resolve(c, name) : load(c, p, e, name, params);
+	if (err == -ENOENT && !(o->flags & MP_QUIET))
 		log_err("FATAL: Module %s not found in directory %s", name, c->dir);
 	if (err == -ENOMEM)
 		log_err("%s: out of memory", name);
@@ -280,7 +286,7 @@ static int remove_chain(struct ml_ctx *c, const struct mp_opts *o, const char *n
 	if (n <= 0) {
 		if (n == -ENOMEM)
 			log_err("%s: %s", name, strerror(ENOMEM));
-		else if (!o->quiet)
+		else if (!(o->flags & MP_QUIET))
 			log_err("FATAL: Module %s not found.", name);
 		hits_free(&hl);
 		return -1;
@@ -300,10 +306,11 @@ static int remove_chain(struct ml_ctx *c, const struct mp_opts *o, const char *n
 		enum remove_result r = h[i].kind == HIT_BUILTIN
 					       ? RM_BUILTIN
 					       : remove_module(h[i].name, 0, who, sizeof who, &err);
-		if (r != RM_OK) {      /* as kmod: then its dependencies stay */
-			if (!o->quiet) /* modprobe -r: "not loaded" is no failure, and unsaid */
-				remove_report_style(RW_MODPROBE | (o->all ? RW_ALL : 0), h[i].name,
-						    name, r, who, err);
+		if (r != RM_OK) { /* as kmod: then its dependencies stay */
+			/* modprobe -r: "not loaded" is no failure, and unsaid */
+			if (!(o->flags & MP_QUIET))
+				remove_report_style(RW_MODPROBE | (o->flags & MP_ALL ? RW_ALL : 0),
+						    h[i].name, name, r, who, err);
 			status |= -(r != RM_NOT_LOADED);
 			continue;
 		}
@@ -328,20 +335,20 @@ int modprobe_main(int argc, char **argv)
 	pick_log(&o);
 	if (open_dir(&c, &o) < 0)
 		return 1;
-	if (!o.resolve && !o.show && !o.config_show && !o.remove && !(o.flags & CTX_DRY_RUN) &&
+	if (!(o.flags & (MP_RESOLVE | MP_SHOW | MP_CONFIG | MP_REMOVE | CTX_DRY_RUN)) &&
 	    ctx_check_kernel(&c) < 0) {
 		ctx_close(&c);
 		return 1;
 	}
-	c.flags = o.flags;
+	c.flags = o.flags & MP_CTX;
 	for (int i = 0; i < o.nconfig; i++)
 		ctx_configure(&c, o.config[i], NULL);
-	if (!o.resolve && !o.show) {
+	if (!(o.flags & (MP_RESOLVE | MP_SHOW))) {
 		char *cmdline = ctx_proc_cmdline();
 		ctx_configure(&c, o.nconfig ? NULL : RUNTIME_CONFIG, cmdline ? cmdline : "");
 		free(cmdline);
 	}
-	if (o.config_show) {
+	if (o.flags & MP_CONFIG) {
 		show_config(&c);
 		ctx_close(&c);
 		return 0;
@@ -351,14 +358,14 @@ int modprobe_main(int argc, char **argv)
 		ctx_close(&c);
 		return EXIT_SYSTEM;
 	}
-	if (!o.resolve && !o.show)
+	if (!(o.flags & (MP_RESOLVE | MP_SHOW)))
 		exec_scan_loaded(
 			&e); /* -R and --show-depends ignore what is loaded, as kmod's do */
-	if (o.remove) {
-		for (int i = args.ind; i < argc && (o.all || i == args.ind); i++)
+	if (o.flags & MP_REMOVE) {
+		for (int i = args.ind; i < argc && (o.flags & MP_ALL || i == args.ind); i++)
 			if (remove_chain(&c, &o, argv[i]) < 0)
 				status = 1;
-	} else if (o.all || o.resolve) {
+	} else if (o.flags & (MP_ALL | MP_RESOLVE)) {
 		for (int i = args.ind; i < argc; i++)
 			if (one(&c, &p, &e, &o, argv[i], NULL) < 0)
 				status = 1;
