@@ -19,6 +19,8 @@
 #include <unistd.h>
 
 #define MAX_LINE 8192
+#define TEXT_(x) #x
+#define TEXT(x) TEXT_(x)	     /* a macro's value as a string literal */
 #define MAX_FILE (1 << 20)	     /* a configuration file's size limit */
 #define MAX_WORDS (MAX_LINE / 2 + 1) /* a full line of one-letter words */
 #define KEY_SHOWN 64		     /* bytes of a bad line's first word in its warning */
@@ -292,11 +294,9 @@ int config_parse(struct config *c, const char *text, size_t len, const char *src
 		}
 		line[used] = '\0';
 		if (too_long || nul) {
-			if (too_long)
-				log_warn("%s:%u: line longer than %d bytes; ignored", src, start,
-					 MAX_LINE);
-			else
-				log_warn("%s:%u: line contains a NUL byte; ignored", src, start);
+			log_warn("%s:%u: line %s; ignored", src, start,
+				 too_long ? "longer than " TEXT(MAX_LINE) " bytes"
+					  : "contains a NUL byte");
 			c->warnings++;
 		} else if (do_line(c, line, src, start) < 0)
 			return -ENOMEM;
