@@ -9,7 +9,6 @@
 
 #include <limits.h>
 
-#include <ctype.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -97,11 +96,11 @@ static unsigned mbr_find(const unsigned char *mbr, const char *want)
 	if (strlen(want) != 11 || want[8] != '-')
 		return 0;
 	fmt_snprintf(sig, sizeof sig, "%08x", (unsigned)le(mbr + 440, 4));
-	if (strncasecmp(sig, want, 8) || !isxdigit((unsigned char)want[9]) ||
-	    !isxdigit((unsigned char)want[10]))
-		return 0; /* two hex digits, not "-5", " 5" or "+5" */
 	unsigned long n;
-	return parse_ulong(want + 9, 16, &n, NULL) == 0 ? (unsigned)n : 0;
+	const char *end;
+	if (strncasecmp(sig, want, 8) || parse_ulong(want + 9, 16, &n, &end) || end != want + 11)
+		return 0; /* two hex digits, not "-5", " 5" or "+5" */
+	return (unsigned)n;
 }
 
 /* As the kernel decides (block/partitions): no table without the MBR's

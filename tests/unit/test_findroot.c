@@ -6,10 +6,37 @@
  *   test_findroot specs            checks which root= forms are accepted */
 #include "findroot.h"
 #include "fsprobe.h"
+#include "waitspec.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+
+/* An MBR disk's PARTUUID "SSSSSSSS-PP": the signature in either case, then
+ * exactly two hex digits (no sign, blank or 0x). */
+static int mbr_partuuids(void)
+{
+	static const struct {
+		const char *want;
+		unsigned part;
+	} t[] = { { "0b6f12ab-02", 2 },	 { "0B6F12AB-0a", 10 }, { "0b6f12ab-FF", 255 },
+		  { "0b6f12ab--5", 0 },	 { "0b6f12ab- 5", 0 },	{ "0b6f12ab-+5", 0 },
+		  { "0b6f12ab-0x", 0 },	 { "0b6f12ab-x5", 0 },	{ "0b6f12ab-5", 0 },
+		  { "0b6f12ab-005", 0 }, { "0b6f12ac-02", 0 },	{ "0b6f12ab-5x", 0 },
+		  { "0b6f12ab-5 ", 0 } };
+	static unsigned char img[512] = { [440] = 0xab, 0x12, 0x6f, 0x0b, [510] = 0x55, 0xaa };
+	int failed = 0;
+
+	for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+		unsigned got = partuuid_find_mem(img, sizeof img, 512, t[i].want);
+		if (got != t[i].part) {
+			printf("FAIL: PARTUUID=%s: partition %u, want %u\n", t[i].want, got,
+			       t[i].part);
+			failed = 1;
+		}
+	}
+	return failed;
+}
 
 static int specs(void)
 {
@@ -30,6 +57,7 @@ static int specs(void)
 			printf("FAIL: '%s' accepted\n", bad[i]);
 			failed = 1;
 		}
+	failed |= mbr_partuuids();
 	printf("specs: %s\n", failed ? "FAIL" : "ok");
 	return failed;
 }
