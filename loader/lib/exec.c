@@ -6,6 +6,7 @@
 #include "log.h"
 #include "readfile.h"
 #include "report.h"
+#include "sysmod.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -431,12 +432,7 @@ long long exec_now(void)
  * inserts: a test's exec_ops is not described by this system's /sys. */
 static int live_in_kernel(const struct exec *e, unsigned mod)
 {
-	char p[96], s[8];
-
-	if (e->ops.insert != kernel_insert)
-		return 0;
-	fmt_snprintf(p, sizeof p, "/sys/module/%s/initstate", blob_mod_name(&e->c->b, mod));
-	return read_small(AT_FDCWD, p, s, sizeof s) >= 4 && !strncmp(s, "live", 4);
+	return e->ops.insert == kernel_insert && sysmod_live(blob_mod_name(&e->c->b, mod));
 }
 
 void exec_expire(struct exec *e)

@@ -38,6 +38,14 @@ enum sysmod_state sysmod_state(const char *name)
 	return SYSMOD_LOADED;
 }
 
+int sysmod_live(const char *name)
+{
+	char p[320], s[8];
+
+	return path(p, sizeof p, name, "initstate") == 0 &&
+	       read_small(AT_FDCWD, p, s, sizeof s) >= 4 && !strncmp(s, "live", 4);
+}
+
 int sysmod_num(const char *name, const char *attr, long *v)
 {
 	char p[320], num[32];

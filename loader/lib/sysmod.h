@@ -12,6 +12,10 @@ enum sysmod_state {
 
 enum sysmod_state sysmod_state(const char *name);
 
+/* 1 when /sys/module/NAME/initstate says "live" (its init has returned,
+ * whether or not the insert that ran it has), else 0. */
+int sysmod_live(const char *name);
+
 /* /sys/module/NAME/ATTR ("refcnt", "coresize") as a number: 0, or a
  * negative errno (-ENOENT when it is missing, -EINVAL when it is not a
  * number). */
