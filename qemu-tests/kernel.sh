@@ -14,6 +14,11 @@
 #                  MODLOAD_KERNEL_PKG_ARM64 / _ARMHF for the others)
 #   kernel_flavour ARCH  the flavour Debian builds for ARCH (amd64, arm64,
 #                  armmp): the metapackage is linux-image-FLAVOUR
+#   second_kernel_pkg  the newest linux-image-VERSION-amd64 apt knows other
+#                  than kernel_pkg's (generic flavour: not cloud or rt, not
+#                  -dbg or -unsigned, not a meta-package such as
+#                  linux-image-6.12-amd64); empty when there is none
+#                  (tests/diff-kmod-kernels, qemu-tests/boot-kernels)
 MODLOAD_CACHE=${MODLOAD_CACHE:-/var/cache/modload}
 export MODLOAD_CACHE
 
@@ -94,4 +99,12 @@ fetch_kernel() {
 		return 1
 	fi
 	export KVER VMLINUZ MODDIR KARCH
+}
+
+second_kernel_pkg() {
+	sk_def=""
+	sk_def=$(kernel_pkg amd64)
+	apt-cache pkgnames linux-image- 2>/dev/null |
+		grep -E '^linux-image-[0-9]+\.[0-9]+[.0-9]*[-+][^ ]*-amd64$' |
+		grep -Ev -e '-(cloud|rt)-amd64$' | grep -vxF "${sk_def:-none}" | sort -V | tail -n 1
 }

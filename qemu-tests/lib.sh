@@ -23,6 +23,11 @@
 #                           on virtio-blk); boot_vm's result.
 #   need_build              returns 77 (skip) unless build/modload and
 #                           build/modpack exist (MODLOAD_BUILD overrides build/).
+#   kernel_builtin NAME     0 when MODDIR's modules.builtin lists module NAME
+#                           ('-' and '_' alike): built into the kernel under
+#                           test, so it never shows in /proc/modules
+#   kernel_has NAME...      0 when the kernel under test has every module
+#                           NAME, as a file (modules.order) or built in
 #   log_seconds PATTERN     the uptime a BOOT_LOG line "PATTERN ... at Xs" carries
 #   initrd_cat IMG          the image's cpio archive, whatever its compression
 #
@@ -262,6 +267,21 @@ basic_boot() {
 	boot_vm "$name" "$VMLINUZ" "$INITRD" \
 		"root=/dev/vda rootfstype=ext4 modload.poweroff_on_fail" \
 		-drive "file=$work/root.img,if=virtio,format=raw"
+}
+
+kernel_builtin() {
+	[ -f "$MODDIR/modules.builtin" ] &&
+		sed 's,.*/,,; s,\.ko$,,; s,-,_,g' "$MODDIR/modules.builtin" | grep -qxF "${1//-/_}"
+}
+
+kernel_has() {
+	local m
+	for m in "$@"; do
+		kernel_builtin "$m" && continue
+		[ -f "$MODDIR/modules.order" ] &&
+			sed 's,.*/,,; s,\.ko$,,; s,-,_,g' "$MODDIR/modules.order" | grep -qxF "${m//-/_}" ||
+			return 1
+	done
 }
 
 # initrd_cat IMG: the image's cpio archive on stdout, whichever --compress

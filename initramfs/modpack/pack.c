@@ -78,6 +78,27 @@ static void direct_deps(struct pack *p, struct pmod *m)
 	free(vals);
 }
 
+/* After sorting: a module file and built-in code of the same name (6.12's
+ * drivers/misc/c2port/core.ko and the parameters of a built-in "core") are
+ * one name to kmod, whose modules.dep lookup finds the file first; a
+ * depends= names the file too. Keep the file, drop the built-in entry. */
+static void drop_shadowed_builtins(struct pack *p)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < p->n; i++) {
+		const struct pmod *m = &p->m[i];
+		int twin = (i > 0 && !strcmp(p->m[i - 1].name, m->name)) ||
+			   (i + 1 < p->n && !strcmp(p->m[i + 1].name, m->name));
+		if (twin && m->builtin) {
+			log_warn("module %s is both built in and a file; using the file", m->name);
+			continue;
+		}
+		p->m[k++] = *m;
+	}
+	p->n = k;
+}
+
 int pack_from_tree(struct pack *p, const struct modtree *t)
 {
 	memset(p, 0, sizeof *p);
@@ -98,12 +119,14 @@ int pack_from_tree(struct pack *p, const struct modtree *t)
 		m->order = t->builtins[i].order;
 		m->builtin = 1;
 		m->bsrc = &t->builtins[i];
+		/* kmod knows a built-in name from modules.builtin only; code
+		 * with records in modules.builtin.modinfo alone ("workqueue",
+		 * "debugfs") is found through its aliases, never by name. */
+		if (!t->builtins[i].in_builtin_list)
+			m->flags |= BM_NONAME;
 	}
 	qsort(p->m, p->n, sizeof *p->m, by_name);
-	for (size_t i = 0; i + 1 < p->n; i++)
-		if (!strcmp(p->m[i].name, p->m[i + 1].name))
-			log_warn("module %s is both built in and a file; using the file",
-				 p->m[i].name);
+	drop_shadowed_builtins(p);
 	for (size_t i = 0; i < p->n; i++) {
 		struct pmod *m = &p->m[i];
 		const char **vals;

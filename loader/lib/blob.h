@@ -236,7 +236,8 @@ enum {
 	BM_BLACKLIST = 1 << 3, /* config: no loads through an alias */
 	BM_FORBID = 1 << 4,    /* config: never loaded, even by name */
 	BM_LOAD = 1 << 5,      /* config: load at boot */
-	BM_SOFTDEP_CFG = 1 << 6
+	BM_SOFTDEP_CFG = 1 << 6,
+	BM_NONAME = 1 << 7 /* built in, known by its aliases only, not by name */
 };
 
 /* A MOD record, decoded (layout above). */

@@ -68,18 +68,24 @@ static int from_blob_config(const struct blob *b, const char *s, struct hits *ou
 	return 0;
 }
 
-/* Module aliases; only when no loadable module matches, built-in ones. */
-static int from_aliases(const struct blob *b, const char *s, struct hits *out)
+/* Module aliases; when no loadable module matches, the built-in module
+ * named s (builtin, or -1); when there is none, aliases of built-in ones. */
+static int from_aliases(const struct blob *b, const char *s, int builtin, struct hits *out)
 {
 	struct modlist idx;
 	int err;
 
 	modlist_init(&idx);
 	err = alias_match(b, s, &idx);
-	for (int pass = 0; err >= 0 && pass < 2 && out->n == 0; pass++)
+	for (int pass = 0; err >= 0 && pass < 2 && out->n == 0; pass++) {
+		if (pass && builtin >= 0) {
+			err = add(out, b, builtin, NULL, 0);
+			break;
+		}
 		for (unsigned i = 0; err >= 0 && i < idx.n; i++)
 			if (!(blob_mod(b, idx.v[i]).flags & BM_BUILTIN) == !pass)
 				err = add(out, b, (int)idx.v[i], NULL, 1);
+	}
 	modlist_free(&idx);
 	return err < 0 ? err : 0;
 }
@@ -95,12 +101,12 @@ static int resolve(const struct blob *b, const struct alias_list *extra, const c
 	if (err < 0 || out->n > 0)
 		return err;
 	int mod = blob_find_mod(b, s);
-	if (mod >= 0 && !(blob_mod(b, (uint32_t)mod).flags & BM_BUILTIN))
+	unsigned flags = blob_mod(b, (uint32_t)mod).flags; /* 0 when mod is -1 */
+	if (flags & BM_NONAME)
+		mod = -1;
+	else if (mod >= 0 && !(flags & BM_BUILTIN))
 		return add(out, b, mod, NULL, 0);
-	err = from_aliases(b, s, out);
-	if (err < 0 || out->n > 0)
-		return err;
-	return mod >= 0 ? add(out, b, mod, NULL, 0) : 0;
+	return from_aliases(b, s, mod, out);
 }
 
 int lookup(const struct blob *b, const struct alias_list *extra, const char *name, struct hits *out)
