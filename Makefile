@@ -29,10 +29,11 @@ TB       := $(B)/arm64
 # one by default, x86-64 does not), 1.4 KB. Should it ever outgrow 1 MB, the
 # link fails with a relocation overflow, not silently. Jump tables, which
 # the other targets do without (-fno-jump-tables in CFLAGS: x86_64 512
-# bytes), are smaller here (64 bytes). No RTL forward propagation: 256
-# bytes here (armhf 216, x86_64 none).
+# bytes), are smaller here (64 bytes). No RTL forward propagation (256
+# bytes here, armhf 216, x86_64 none) and no reassociation of expressions
+# (64 bytes here, x86_64 grows 32).
 ARCH_CFLAGS := -mcmodel=tiny -mno-outline-atomics -fomit-frame-pointer -fjump-tables \
-	-fno-forward-propagate
+	-fno-forward-propagate -fno-tree-reassoc
 else ifeq ($(ARCH),armhf)
 MUSLCC   := arm-linux-musleabihf-gcc
 CROSS    := arm-linux-gnueabihf-
