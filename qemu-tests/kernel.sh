@@ -18,7 +18,8 @@
 #                  than kernel_pkg's (generic flavour: not cloud or rt, not
 #                  -dbg or -unsigned, not a meta-package such as
 #                  linux-image-6.12-amd64); empty when there is none
-#                  (tests/diff-kmod-kernels, qemu-tests/boot-kernels)
+#                  after one `apt-get update` (tests/diff-kmod-kernels,
+#                  qemu-tests/boot-kernels)
 MODLOAD_CACHE=${MODLOAD_CACHE:-/var/cache/modload}
 export MODLOAD_CACHE
 
@@ -102,9 +103,15 @@ fetch_kernel() {
 }
 
 second_kernel_pkg() {
-	sk_def=""
+	sk_def="" sk=""
 	sk_def=$(kernel_pkg amd64)
-	apt-cache pkgnames linux-image- 2>/dev/null |
-		grep -E '^linux-image-[0-9]+\.[0-9]+[.0-9]*[-+][^ ]*-amd64$' |
-		grep -Ev -e '-(cloud|rt)-amd64$' | grep -vxF "${sk_def:-none}" | sort -V | tail -n 1
+	for sk_try in 1 2; do
+		sk=$(apt-cache pkgnames linux-image- 2>/dev/null |
+			grep -E '^linux-image-[0-9]+\.[0-9]+[.0-9]*[-+][^ ]*-amd64$' |
+			grep -Ev -e '-(cloud|rt)-amd64$' | grep -vxF "${sk_def:-none}" | sort -V | tail -n 1)
+		[ -n "$sk" ] || [ "$sk_try" = 2 ] && break
+		# No package lists yet: fetch them once, ask again (as fetch_kernel).
+		apt-get update -qq >/dev/null 2>&1 || true
+	done
+	echo "$sk"
 }

@@ -269,18 +269,19 @@ basic_boot() {
 		-drive "file=$work/root.img,if=virtio,format=raw"
 }
 
-kernel_builtin() {
-	[ -f "$MODDIR/modules.builtin" ] &&
-		sed 's,.*/,,; s,\.ko$,,; s,-,_,g' "$MODDIR/modules.builtin" | grep -qxF "${1//-/_}"
+# kernel_lists FILE NAME: MODDIR/FILE (modules.builtin, modules.order) names
+# module NAME ('-' and '_' alike).
+kernel_lists() {
+	[ -f "$MODDIR/$1" ] &&
+		sed 's,.*/,,; s,\.ko$,,; s,-,_,g' "$MODDIR/$1" | grep -qxF "${2//-/_}"
 }
+
+kernel_builtin() { kernel_lists modules.builtin "$1"; }
 
 kernel_has() {
 	local m
 	for m in "$@"; do
-		kernel_builtin "$m" && continue
-		[ -f "$MODDIR/modules.order" ] &&
-			sed 's,.*/,,; s,\.ko$,,; s,-,_,g' "$MODDIR/modules.order" | grep -qxF "${m//-/_}" ||
-			return 1
+		kernel_lists modules.builtin "$m" || kernel_lists modules.order "$m" || return 1
 	done
 }
 
