@@ -251,38 +251,82 @@ static const char *find_piece(const char *lo, const char *end, const char *piece
 	return NULL;
 }
 
-/* wildmatch() for a pattern whose only special character is '*', faster:
- * the first piece must start s, the last must end it (unless the pattern
- * ends in '*'), and the pieces between are found leftmost, in order, which
- * is enough for '*'-only patterns. Most aliases are of this kind, and this
- * is linear where a general matcher backtracks. */
+/* wildmatch() for a pattern that starts with '*' and has no other special
+ * character than '*' (kmod_hits calls it at the first wildcard of such a
+ * pattern), faster: the pieces between the stars are found leftmost, in
+ * order, which is enough for '*'-only patterns, and the last must end s.
+ * Most aliases are of this kind, and this is linear where a general matcher
+ * backtracks. */
 static int star_match(const char *pat, const char *s, size_t slen)
 {
-	const char *star = strchr(pat, '*'), *end = s + slen, *lo;
+	const char *star, *end = s + slen, *lo = s;
 	size_t n;
 
-	if (!star)
-		return strcmp(pat, s) == 0;
-	n = (size_t)(star - pat);
-	if (n > slen || memcmp(pat, s, n) != 0)
-		return 0;
-	lo = s + n;
-	pat = star + 1;
-	while ((star = strchr(pat, '*'))) {
+	while ((star = strchr(++pat, '*'))) { /* pat is at a star: skip it */
 		n = (size_t)(star - pat);
 		const char *at = n ? find_piece(lo, end, pat, n) : lo;
 		if (!at)
 			return 0;
 		lo = at + n;
-		pat = star + 1;
+		pat = star;
 	}
 	n = strlen(pat); /* the last piece must end s, after what was matched */
 	return (size_t)(end - lo) >= n && memcmp(end - n, pat, n) == 0;
 }
 
-static int matches(const struct cursor *c, const char *s, size_t slen)
+/* Whether kmod's index of pattern id's kind (it keeps module and built-in
+ * aliases in two tries) branches at byte d of the pattern p: at the root, or
+ * where another pattern shares exactly p's first d bytes. The patterns are
+ * sorted, so the ones sharing d bytes or more are p's neighbours: look both
+ * ways until one shares fewer. */
+static int trie_branches(const struct blob *b, unsigned id, unsigned mod, const char *p, size_t d)
 {
-	return c->fnm ? wildmatch(c->buf, s) : star_match(c->buf, s, slen);
+	static struct cursor k;
+	unsigned builtin = blob_mod(b, mod).flags & BM_BUILTIN;
+
+	k.b = b;
+	k.p = NULL;
+	if (d == 0)
+		return 1;
+	for (int step = -1; step <= 1; step += 2)
+		for (unsigned j = id + (unsigned)step; j < b->h.naliases; j += (unsigned)step) {
+			size_t l = 0;
+			if (cursor_seek(&k, j) < 0)
+				break;
+			while (p[l] && p[l] == k.buf[l])
+				l++;
+			if (l < d)
+				break;
+			if (l == d && (blob_mod(b, k.mod).flags & BM_BUILTIN) == builtin)
+				return 1;
+		}
+	return 0;
+}
+
+/* How many times kmod reports pattern c (number id) for s. Its index walk
+ * follows s byte by byte down the trie of patterns; at each wildcard it
+ * fnmatches the rest of the pattern against the rest of s, and it goes on
+ * past that wildcard only when s holds the same byte there and the trie
+ * branches there (else the wildcard sits inside a trie node, where the walk
+ * stops); a walk reaching the pattern's end with s reports it once more. A
+ * string without '*', '?' or '[' gets 1 or 0: whether the pattern matches.
+ * One that holds them can get the same module twice, as from kmod. */
+static unsigned kmod_hits(const struct matcher *m, const struct cursor *c, unsigned id)
+{
+	const char *p = c->buf, *s = m->s;
+	unsigned n = 0;
+
+	for (size_t i = 0;; i++) {
+		if (p[i] == '*' || p[i] == '?' || p[i] == '[') {
+			n += (unsigned)(c->fnm ? wildmatch(p + i, s + i)
+					       : star_match(p + i, s + i, m->len - i));
+			if (s[i] != p[i] || !trie_branches(c->b, id, c->mod, p, i))
+				return n;
+		} else if (s[i] != p[i])
+			return n;
+		else if (!p[i])
+			return n + 1;
+	}
 }
 
 /* The patterns a lookup will try, gathered before any is decoded. */
@@ -328,10 +372,13 @@ static int try_candidates(struct matcher *m, const struct candidates *v, int all
 
 	c.b = m->b;
 	c.p = NULL;
-	for (unsigned k = 0; k < n; k++)
-		if (cursor_seek(&c, all ? k : v->id[k]) >= 0 && matches(&c, m->s, m->len) &&
-		    add_match(m, c.mod) < 0)
-			return -ENOMEM;
+	for (unsigned k = 0; k < n; k++) {
+		unsigned id = all ? k : v->id[k];
+		for (unsigned hits = cursor_seek(&c, id) >= 0 ? kmod_hits(m, &c, id) : 0; hits;
+		     hits--)
+			if (add_match(m, c.mod) < 0)
+				return -ENOMEM;
+	}
 	return 0;
 }
 
