@@ -299,14 +299,12 @@ static struct symref *put_symbols(const struct pack *p, struct buf *out, const s
 	qsort(v, n, sizeof *v, symref_by_mod);
 	*last = n ? &v[n - 1] : NULL;
 	for (size_t i = 0; i < n; i++) {
-		const char *prev = "";
+		size_t keep = 0, len = strlen(v[i].name);
 		if (i == 0 || v[i].mod != v[i - 1].mod)
 			buf_u16(out, (uint16_t)v[i].mod);
-		else
-			prev = v[i - 1].name;
-		size_t keep = 0, len = strlen(v[i].name);
-		while (keep < 254 && prev[keep] == v[i].name[keep])
-			keep++; /* stops at prev's end: names differ */
+		else /* stops at the previous name's end at the latest: names differ */
+			while (keep < 254 && v[i - 1].name[keep] == v[i].name[keep])
+				keep++;
 		buf_u8(out, (uint8_t)keep);
 		buf_put(out, v[i].name + keep, len - keep - 1);
 		buf_u8(out, (uint8_t)(v[i].name[len - 1] | 0x80));
