@@ -221,11 +221,8 @@ static void sift(unsigned *v, unsigned i, unsigned n)
 	}
 }
 
-/* Keys to module numbers, in key order. */
-static void sort_matches(struct modlist *l)
+static void heap_sort(unsigned *v, unsigned n)
 {
-	unsigned *v = l->v, n = l->n;
-
 	for (unsigned i = n / 2; i-- > 0;)
 		sift(v, i, n);
 	for (unsigned k = n; k-- > 1;) {
@@ -234,8 +231,14 @@ static void sort_matches(struct modlist *l)
 		v[k] = t;
 		sift(v, 0, k);
 	}
-	for (unsigned i = 0; i < n; i++)
-		v[i] &= 0xffff;
+}
+
+/* Keys to module numbers, in key order. */
+static void sort_matches(struct modlist *l)
+{
+	heap_sort(l->v, l->n);
+	for (unsigned i = 0; i < l->n; i++)
+		l->v[i] &= 0xffff;
 }
 
 /* Leftmost place of piece (n > 0 bytes) in [lo, end), or NULL. Pieces are
@@ -333,7 +336,7 @@ static unsigned kmod_hits(const struct matcher *m, const struct cursor *c, unsig
 #define MAX_CANDIDATES 1024
 
 struct candidates {
-	uint16_t id[MAX_CANDIDATES];
+	unsigned id[MAX_CANDIDATES];
 	unsigned n;
 	int overflow;
 };
@@ -343,20 +346,15 @@ static void add_candidate(struct candidates *v, unsigned id)
 	if (v->n == MAX_CANDIDATES)
 		v->overflow = 1;
 	else
-		v->id[v->n++] = (uint16_t)id;
+		v->id[v->n++] = id;
 }
 
 /* In alias order, each once: a pattern can be reached from several windows. */
 static void sort_unique(struct candidates *v)
 {
 	unsigned k = 0;
-	for (unsigned i = 1; i < v->n; i++) { /* insertion sort: lists are short */
-		uint16_t x = v->id[i];
-		unsigned j = i;
-		for (; j > 0 && v->id[j - 1] > x; j--)
-			v->id[j] = v->id[j - 1];
-		v->id[j] = x;
-	}
+
+	heap_sort(v->id, v->n);
 	for (unsigned i = 0; i < v->n; i++)
 		if (k == 0 || v->id[k - 1] != v->id[i])
 			v->id[k++] = v->id[i];
