@@ -277,32 +277,38 @@ static int star_match(const char *pat, const char *s, size_t slen)
 	return (size_t)(end - lo) >= n && memcmp(end - n, pat, n) == 0;
 }
 
+static size_t common_prefix(const char *a, const char *b)
+{
+	size_t n = 0;
+	while (a[n] && a[n] == b[n])
+		n++;
+	return n;
+}
+
 /* Whether kmod's index of pattern id's kind (it keeps module and built-in
  * aliases in two tries) branches at byte d of the pattern p: at the root, or
  * where another pattern shares exactly p's first d bytes. The patterns are
- * sorted, so the ones sharing d bytes or more are p's neighbours: look both
- * ways until one shares fewer. */
+ * sorted, so the ones sharing d bytes or more are a run around p: go back
+ * a block at a time (a block's first pattern is stored whole) to before the
+ * run, then through it in order. */
 static int trie_branches(const struct blob *b, unsigned id, unsigned mod, const char *p, size_t d)
 {
 	static struct cursor k;
-	unsigned builtin = blob_mod(b, mod).flags & BM_BUILTIN;
+	unsigned builtin = blob_mod(b, mod).flags & BM_BUILTIN, j = id - id % BLOB_ABLOCK;
 
 	k.b = b;
 	k.p = NULL;
 	if (d == 0)
 		return 1;
-	for (int step = -1; step <= 1; step += 2)
-		for (unsigned j = id + (unsigned)step; j < b->h.naliases; j += (unsigned)step) {
-			size_t l = 0;
-			if (cursor_seek(&k, j) < 0)
-				break;
-			while (p[l] && p[l] == k.buf[l])
-				l++;
-			if (l < d)
-				break;
-			if (l == d && (blob_mod(b, k.mod).flags & BM_BUILTIN) == builtin)
-				return 1;
-		}
+	while (j >= BLOB_ABLOCK && cursor_seek(&k, j) >= 0 && common_prefix(p, k.buf) >= d)
+		j -= BLOB_ABLOCK;
+	for (; j < b->h.naliases && cursor_seek(&k, j) >= 0; j++) {
+		size_t l = common_prefix(p, k.buf);
+		if (l < d && j > id)
+			break; /* past the run */
+		if (l == d && (blob_mod(b, k.mod).flags & BM_BUILTIN) == builtin)
+			return 1; /* not p itself: p is longer than d */
+	}
 	return 0;
 }
 
