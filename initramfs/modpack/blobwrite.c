@@ -226,6 +226,94 @@ static void free_pairs(struct apair *pairs, size_t n)
 	free(pairs);
 }
 
+struct symref {
+	const char *name;
+	unsigned mod, order;
+};
+
+/* By name, then modules.order position, then module number. */
+static int symref_by_name(const void *a, const void *b)
+{
+	const struct symref *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	if (c)
+		return c;
+	if (x->order != y->order)
+		return x->order < y->order ? -1 : 1;
+	return x->mod < y->mod ? -1 : x->mod > y->mod;
+}
+
+/* By module, then name. */
+static int symref_by_mod(const void *a, const void *b)
+{
+	const struct symref *x = a, *y = b;
+
+	return x->mod != y->mod ? (x->mod < y->mod ? -1 : 1) : strcmp(x->name, y->name);
+}
+
+/* What SYMBOLS can hold: 1 to 4095 bytes, each 0x01..0x7f (the top bit
+ * ends a name). Exported C identifiers always are. */
+static int symbol_fits(const char *name)
+{
+	size_t n = 0;
+	for (; name[n]; n++)
+		if ((unsigned char)name[n] >= 0x80)
+			return 0;
+	return n > 0 && n <= BLOB_MAX_PATTERN;
+}
+
+/* SYMBOLS (blob.h): every module's exports, by module. A symbol two modules
+ * export goes to the later one in modules.order (those not listed after the
+ * others), as depmod's symbol table keeps the last one added. Sets *last to
+ * an entry written (NULL for none), which read_back looks up: the last one,
+ * so that the lookup walks the whole section. Returns the entries, for the
+ * caller to free after that. */
+static struct symref *put_symbols(const struct pack *p, struct buf *out, const struct symref **last)
+{
+	struct symref *v;
+	size_t n = 0, k = 0;
+
+	for (size_t i = 0; i < p->n; i++)
+		n += p->m[i].src ? p->m[i].src->nexports : 0;
+	v = xrealloc(NULL, (n ? n : 1) * sizeof *v);
+	for (size_t i = 0; i < p->n; i++)
+		for (size_t e = 0; p->m[i].src && e < p->m[i].src->nexports; e++) {
+			const char *name = p->m[i].src->exports[e];
+			if (symbol_fits(name))
+				v[k++] = (struct symref){ name, (unsigned)i, p->m[i].order };
+			else
+				fprintf(stderr,
+					"modpack: warning: %s: exported symbol '%.60s' "
+					"cannot be stored (empty, too long or not ASCII), "
+					"skipped\n",
+					p->m[i].name, name);
+		}
+	n = k;
+	qsort(v, n, sizeof *v, symref_by_name);
+	k = 0;
+	for (size_t i = 0; i < n; i++) /* the later exporter has it */
+		if (i + 1 == n || strcmp(v[i].name, v[i + 1].name))
+			v[k++] = v[i];
+	n = k;
+	qsort(v, n, sizeof *v, symref_by_mod);
+	*last = n ? &v[n - 1] : NULL;
+	for (size_t i = 0; i < n; i++) {
+		size_t keep = 0, len = strlen(v[i].name);
+		if (i == 0 || v[i].mod != v[i - 1].mod)
+			buf_u16(out, (uint16_t)v[i].mod);
+		else /* stops at the previous name's end at the latest: names differ */
+			while (keep < 254 && v[i - 1].name[keep] == v[i].name[keep])
+				keep++;
+		buf_u8(out, (uint8_t)keep);
+		buf_put(out, v[i].name + keep, len - keep - 1);
+		buf_u8(out, (uint8_t)(v[i].name[len - 1] | 0x80));
+		if (i + 1 == n || v[i + 1].mod != v[i].mod)
+			buf_u8(out, 0xff);
+	}
+	return v;
+}
+
 static void put_section(struct buf *out, struct blob_header *h, int s, const struct buf *b)
 {
 	buf_align(out, 4);
@@ -267,7 +355,7 @@ static void put_header(struct buf *file, const struct blob_header *h)
  * every (alias, module) pair? Catches what the bounds cannot, such as a name
  * cut short by a fixed buffer. Returns NULL or what differs. */
 static const char *read_back(const struct blob *b, const struct pack *p, const struct apair *pairs,
-			     size_t npairs)
+			     size_t npairs, const struct symref *last)
 {
 	static char what[256];
 	char buf[ALIAS_MAX];
@@ -289,6 +377,10 @@ static const char *read_back(const struct blob *b, const struct pack *p, const s
 			snprintf(what, sizeof what, "alias %.200s", pairs[i].pat);
 			return what;
 		}
+	if (last && blob_find_symbol(b, last->name) != (int)last->mod) {
+		snprintf(what, sizeof what, "symbol %.200s", last->name);
+		return what;
+	}
 	return NULL;
 }
 
@@ -296,7 +388,7 @@ static const char *read_back(const struct blob *b, const struct pack *p, const s
  * own checks run on the result, and it must read back what went in, so a
  * writer bug fails the build instead of a boot. */
 static int validate(struct buf file, const struct pack *p, const struct apair *pairs, size_t npairs,
-		    uint8_t **out, size_t *len)
+		    const struct symref *last, uint8_t **out, size_t *len)
 {
 	struct blob b;
 	const char *why, *differs = NULL;
@@ -305,7 +397,7 @@ static int validate(struct buf file, const struct pack *p, const struct apair *p
 	if (err < 0)
 		fprintf(stderr, "modpack: internal error: the blob written does not validate: %s\n",
 			why ? why : strerror(-err));
-	else if ((differs = read_back(&b, p, pairs, npairs))) {
+	else if ((differs = read_back(&b, p, pairs, npairs, last))) {
 		fprintf(stderr, "modpack: internal error: the blob written does not read back %s\n",
 			differs);
 		err = -EBADMSG;
@@ -324,7 +416,10 @@ int pack_write_blob(const struct pack *p, uint8_t **out, size_t *len)
 	struct writer w;
 	struct alias_tables at;
 	struct apair *pairs;
-	struct buf file = { 0, 0, 0 }, cfg = { 0, 0, 0 }, opts = { 0, 0, 0 }, cmds = { 0, 0, 0 };
+	struct buf file = { 0, 0, 0 }, cfg = { 0, 0, 0 }, opts = { 0, 0, 0 }, cmds = { 0, 0, 0 },
+		   syms = { 0, 0, 0 };
+	const struct symref *last_sym;
+	struct symref *symv;
 	struct blob_header h;
 	size_t npairs;
 	int err;
@@ -386,6 +481,8 @@ int pack_write_blob(const struct pack *p, uint8_t **out, size_t *len)
 	put_section(&file, &h, SEC_CFGALIAS, &cfg);
 	put_section(&file, &h, SEC_CFGOPTS, &opts);
 	put_section(&file, &h, SEC_CFGCMDS, &cmds);
+	symv = put_symbols(p, &syms, &last_sym);
+	put_section(&file, &h, SEC_SYMBOLS, &syms);
 	put_header(&file, &h);
 
 	alias_tables_free(&at);
@@ -397,12 +494,14 @@ int pack_write_blob(const struct pack *p, uint8_t **out, size_t *len)
 	buf_free(&cfg);
 	buf_free(&opts);
 	buf_free(&cmds);
+	buf_free(&syms);
 	free(w.str.slot);
 	buf_free(&w.str.b);
 	for (size_t i = 0; i < w.ndirs; i++)
 		free(w.dirnames[i]);
 	free(w.dirnames);
-	err = validate(file, p, pairs, npairs, out, len);
+	err = validate(file, p, pairs, npairs, last_sym, out, len);
+	free(symv);
 	free_pairs(pairs, npairs);
 	return err;
 }

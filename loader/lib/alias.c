@@ -221,11 +221,8 @@ static void sift(unsigned *v, unsigned i, unsigned n)
 	}
 }
 
-/* Keys to module numbers, in key order. */
-static void sort_matches(struct modlist *l)
+static void heap_sort(unsigned *v, unsigned n)
 {
-	unsigned *v = l->v, n = l->n;
-
 	for (unsigned i = n / 2; i-- > 0;)
 		sift(v, i, n);
 	for (unsigned k = n; k-- > 1;) {
@@ -234,8 +231,14 @@ static void sort_matches(struct modlist *l)
 		v[k] = t;
 		sift(v, 0, k);
 	}
-	for (unsigned i = 0; i < n; i++)
-		v[i] &= 0xffff;
+}
+
+/* Keys to module numbers, in key order. */
+static void sort_matches(struct modlist *l)
+{
+	heap_sort(l->v, l->n);
+	for (unsigned i = 0; i < l->n; i++)
+		l->v[i] &= 0xffff;
 }
 
 /* Leftmost place of piece (n > 0 bytes) in [lo, end), or NULL. Pieces are
@@ -251,45 +254,95 @@ static const char *find_piece(const char *lo, const char *end, const char *piece
 	return NULL;
 }
 
-/* wildmatch() for a pattern whose only special character is '*', faster:
- * the first piece must start s, the last must end it (unless the pattern
- * ends in '*'), and the pieces between are found leftmost, in order, which
- * is enough for '*'-only patterns. Most aliases are of this kind, and this
- * is linear where a general matcher backtracks. */
+/* wildmatch() for a pattern that starts with '*' and has no other special
+ * character than '*' (kmod_hits calls it at the first wildcard of such a
+ * pattern), faster: the pieces between the stars are found leftmost, in
+ * order, which is enough for '*'-only patterns, and the last must end s.
+ * Most aliases are of this kind, and this is linear where a general matcher
+ * backtracks. */
 static int star_match(const char *pat, const char *s, size_t slen)
 {
-	const char *star = strchr(pat, '*'), *end = s + slen, *lo;
+	const char *star, *end = s + slen, *lo = s;
 	size_t n;
 
-	if (!star)
-		return strcmp(pat, s) == 0;
-	n = (size_t)(star - pat);
-	if (n > slen || memcmp(pat, s, n) != 0)
-		return 0;
-	lo = s + n;
-	pat = star + 1;
-	while ((star = strchr(pat, '*'))) {
+	while ((star = strchr(++pat, '*'))) { /* pat is at a star: skip it */
 		n = (size_t)(star - pat);
 		const char *at = n ? find_piece(lo, end, pat, n) : lo;
 		if (!at)
 			return 0;
 		lo = at + n;
-		pat = star + 1;
+		pat = star;
 	}
 	n = strlen(pat); /* the last piece must end s, after what was matched */
 	return (size_t)(end - lo) >= n && memcmp(end - n, pat, n) == 0;
 }
 
-static int matches(const struct cursor *c, const char *s, size_t slen)
+static size_t common_prefix(const char *a, const char *b)
 {
-	return c->fnm ? wildmatch(c->buf, s) : star_match(c->buf, s, slen);
+	size_t n = 0;
+	while (a[n] && a[n] == b[n])
+		n++;
+	return n;
+}
+
+/* Whether kmod's index of pattern id's kind (it keeps module and built-in
+ * aliases in two tries) branches at byte d of the pattern p: at the root, or
+ * where another pattern shares exactly p's first d bytes. The patterns are
+ * sorted, so the ones sharing d bytes or more are a run around p: go back
+ * a block at a time (a block's first pattern is stored whole) to before the
+ * run, then through it in order. */
+static int trie_branches(const struct blob *b, unsigned id, unsigned mod, const char *p, size_t d)
+{
+	static struct cursor k;
+	unsigned builtin = blob_mod(b, mod).flags & BM_BUILTIN, j = id - id % BLOB_ABLOCK;
+
+	k.b = b;
+	k.p = NULL;
+	if (d == 0)
+		return 1;
+	while (j >= BLOB_ABLOCK && cursor_seek(&k, j) >= 0 && common_prefix(p, k.buf) >= d)
+		j -= BLOB_ABLOCK;
+	for (; j < b->h.naliases && cursor_seek(&k, j) >= 0; j++) {
+		size_t l = common_prefix(p, k.buf);
+		if (l < d && j > id)
+			break; /* past the run */
+		if (l == d && (blob_mod(b, k.mod).flags & BM_BUILTIN) == builtin)
+			return 1; /* not p itself: p is longer than d */
+	}
+	return 0;
+}
+
+/* How many times kmod reports pattern c (number id) for s. Its index walk
+ * follows s byte by byte down the trie of patterns; at each wildcard it
+ * fnmatches the rest of the pattern against the rest of s, and it goes on
+ * past that wildcard only when s holds the same byte there and the trie
+ * branches there (else the wildcard sits inside a trie node, where the walk
+ * stops); a walk reaching the pattern's end with s reports it once more. A
+ * string without '*', '?' or '[' gets 1 or 0: whether the pattern matches.
+ * One that holds them can get the same module twice, as from kmod. */
+static unsigned kmod_hits(const struct matcher *m, const struct cursor *c, unsigned id)
+{
+	const char *p = c->buf, *s = m->s;
+	unsigned n = 0;
+
+	for (size_t i = 0;; i++) {
+		if (p[i] == '*' || p[i] == '?' || p[i] == '[') {
+			n += (unsigned)(c->fnm ? wildmatch(p + i, s + i)
+					       : star_match(p + i, s + i, m->len - i));
+			if (s[i] != p[i] || !trie_branches(c->b, id, c->mod, p, i))
+				return n;
+		} else if (s[i] != p[i])
+			return n;
+		else if (!p[i])
+			return n + 1;
+	}
 }
 
 /* The patterns a lookup will try, gathered before any is decoded. */
 #define MAX_CANDIDATES 1024
 
 struct candidates {
-	uint16_t id[MAX_CANDIDATES];
+	unsigned id[MAX_CANDIDATES];
 	unsigned n;
 	int overflow;
 };
@@ -299,20 +352,15 @@ static void add_candidate(struct candidates *v, unsigned id)
 	if (v->n == MAX_CANDIDATES)
 		v->overflow = 1;
 	else
-		v->id[v->n++] = (uint16_t)id;
+		v->id[v->n++] = id;
 }
 
 /* In alias order, each once: a pattern can be reached from several windows. */
 static void sort_unique(struct candidates *v)
 {
 	unsigned k = 0;
-	for (unsigned i = 1; i < v->n; i++) { /* insertion sort: lists are short */
-		uint16_t x = v->id[i];
-		unsigned j = i;
-		for (; j > 0 && v->id[j - 1] > x; j--)
-			v->id[j] = v->id[j - 1];
-		v->id[j] = x;
-	}
+
+	heap_sort(v->id, v->n);
 	for (unsigned i = 0; i < v->n; i++)
 		if (k == 0 || v->id[k - 1] != v->id[i])
 			v->id[k++] = v->id[i];
@@ -328,10 +376,13 @@ static int try_candidates(struct matcher *m, const struct candidates *v, int all
 
 	c.b = m->b;
 	c.p = NULL;
-	for (unsigned k = 0; k < n; k++)
-		if (cursor_seek(&c, all ? k : v->id[k]) >= 0 && matches(&c, m->s, m->len) &&
-		    add_match(m, c.mod) < 0)
-			return -ENOMEM;
+	for (unsigned k = 0; k < n; k++) {
+		unsigned id = all ? k : v->id[k];
+		for (unsigned hits = cursor_seek(&c, id) >= 0 ? kmod_hits(m, &c, id) : 0; hits;
+		     hits--)
+			if (add_match(m, c.mod) < 0)
+				return -ENOMEM;
+	}
 	return 0;
 }
 

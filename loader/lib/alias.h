@@ -3,7 +3,8 @@
  * A lookup finds every (pattern, module) pair whose pattern matches the
  * string with fnmatch(3) semantics, ordered like kmod orders them: by the
  * module's modules.order position. A module matched through two patterns is
- * reported twice, as kmod does. */
+ * reported twice, as kmod does; so is one whose pattern a string holding
+ * '*', '?' or '[' itself matches more than once in kmod's index walk. */
 #ifndef MODLOAD_ALIAS_H
 #define MODLOAD_ALIAS_H
 

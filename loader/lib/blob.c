@@ -363,6 +363,37 @@ int blob_find_mod(const struct blob *b, const char *name)
 	return -1;
 }
 
+/* A linear walk: only symbol: requests (rare, from a few drivers) come here,
+ * and front coding keeps the section small. An entry running past the
+ * section, or sharing more than the name before it has, ends the walk (a
+ * corrupt section finds nothing). */
+int blob_find_symbol(const struct blob *b, const char *name)
+{
+	static char cur[256 + BLOB_MAX_PATTERN];
+	uint32_t len;
+	const uint8_t *p = blob_sec(b, SEC_SYMBOLS, &len), *end = p + len;
+
+	while (end - p > 2) {
+		unsigned mod = blob_u16(p);
+		size_t have = 0;
+		for (p += 2; p < end && *p != 0xff;) {
+			size_t k = *p++;
+			if (k > have)
+				return -1;
+			do {
+				if (p == end || k > BLOB_MAX_PATTERN + 254)
+					return -1;
+				cur[k++] = (char)(*p & 0x7f);
+			} while (!(*p++ & 0x80));
+			cur[have = k] = '\0';
+			if (!strcmp(cur, name))
+				return mod < b->h.nmods ? (int)mod : -1;
+		}
+		p++;
+	}
+	return -1;
+}
+
 const uint8_t *blob_list(const struct blob *b, uint32_t units, uint32_t *n)
 {
 	uint32_t len, off = 2 * units;

@@ -8,7 +8,7 @@
  * x86_64 reads the same on a big-endian or 32-bit target. The structs below
  * are the decoded, native forms.
  *
- * Header (BLOB_HDR_SIZE = 164 bytes; offsets BLOB_H_*)
+ * Header (BLOB_HDR_SIZE = 172 bytes; offsets BLOB_H_*)
  *     0  u8[8]  magic "MODLOAD\x1a"
  *     8  u32    version (BLOB_VERSION)
  *    12  u32    size of the whole file
@@ -76,6 +76,14 @@
  *               of four STR offsets (keyword "install" or "remove", module
  *               name or pattern, the command as written, "FILE:LINE" of the
  *               line), in config order.
+ *   SYMBOLS     the symbols the modules export, for "symbol:NAME" (what the
+ *               kernel's symbol_request asks modprobe for; kmod's
+ *               modules.symbols), one group per exporting module: its u16
+ *               number, then its names in order, each a u8 length shared
+ *               with the name before it in the group (0 for the first; at
+ *               most 254) and the rest of the name, bytes 0x01..0x7f with
+ *               the top bit set on the last; a 0xff byte ends the group.
+ *               Read front to back (blob_find_symbol).
  *
  * What blob_check enforces, once, at open (a blob failing any of it is
  * refused with a reason; the readers rely on all of it):
@@ -126,7 +134,7 @@
 #define BLOB_MAGIC "MODLOAD\x1a"
 /* 5: the same bytes as 4 on little-endian hosts, but now a specification
  * (every field LE whatever the host) with every bound above enforced. */
-#define BLOB_VERSION 6 /* 6: CFGCMDS */
+#define BLOB_VERSION 7 /* 6: CFGCMDS; 7: SYMBOLS */
 #define BLOB_FILE "modload.blob"
 #define BLOB_ABLOCK 16
 #define BLOB_NTOKENS 128
@@ -167,6 +175,7 @@ enum blob_section {
 	SEC_CFGALIAS,
 	SEC_CFGOPTS,
 	SEC_CFGCMDS,
+	SEC_SYMBOLS,
 	BLOB_NSEC
 };
 
@@ -296,6 +305,8 @@ struct blob_mod blob_mod(const struct blob *b, uint32_t idx);
 const char *blob_mod_name(const struct blob *b, uint32_t idx);
 /* Index of the module with this (normalised) name, or -1. */
 int blob_find_mod(const struct blob *b, const char *name);
+/* Index of the module exporting symbol name (SYMBOLS), or -1. */
+int blob_find_symbol(const struct blob *b, const char *name);
 /* The u16 list at LIST position units (2-byte units): sets *n, returns the
  * first element (read it through blob_u16). A list with an entry that names
  * no module is treated as empty. */

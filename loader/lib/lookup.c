@@ -106,6 +106,9 @@ static int resolve(const struct blob *b, const struct alias_list *extra, const c
 		mod = -1;
 	else if (mod >= 0 && !(flags & BM_BUILTIN))
 		return add(out, b, mod, NULL, 0);
+	int sym = strncmp(s, "symbol:", 7) ? -1 : blob_find_symbol(b, s + 7);
+	if (sym >= 0)
+		return add(out, b, sym, NULL, 1);
 	return from_aliases(b, s, mod, out);
 }
 

@@ -1,7 +1,7 @@
 /* lookup.h: what a name given to modprobe means, in kmod's order of sources:
- * aliases from configuration, then a module of that name, then module
- * aliases, then built-in module names, then aliases of built-in modules
- * (kmod 30: modules.builtin.bin before modules.builtin.alias.bin). The
+ * aliases from configuration, then a module of that name, then for
+ * "symbol:NAME" the module exporting NAME, then module aliases, then built-in module names, then
+ * aliases of built-in modules (kmod 30: modules.builtin.bin before modules.builtin.alias.bin). The
  * first source with any answer wins. */
 #ifndef MODLOAD_LOOKUP_H
 #define MODLOAD_LOOKUP_H

@@ -409,6 +409,9 @@ static void exercise(const struct blob *b, const uint8_t *script, size_t nscript
 		"acpi:PNP0303:",
 		"a[b",
 		"",
+		"symbol:jbd2_journal_start",
+		"symbol:ata_host_alloc",
+		"pci:v*d*sv*sd*bc01sc06i01*",
 	};
 	static const char *const pat[] = { "ahci", "*", "virtio:*" };
 	static const char *const to[] = { "ext4", "nosuch", "virtio_blk" };
