@@ -346,23 +346,31 @@ void insert_buf_free(struct insert_buf *buf)
 	thread_dctx = NULL;
 }
 
+/* The insert's own words for a negative errno, where they are not
+ * strerror's (one string, as rt/strerror.c keeps its table); ENOENT, EPERM
+ * and EKEYREJECTED, like any other errno, have strerror's, which are the
+ * words kmod shows. */
+#define INSERT_ERRORS(X)                                                       \
+	X(ENOEXEC, "Invalid module format")                                    \
+	X(EEXIST, "Module already in kernel")                                  \
+	X(ESRCH, "Unknown symbol in module, or unknown parameter (see dmesg)") \
+	X(EINVAL, "Invalid parameters")                                        \
+	X(ENOKEY, "Module signature verification failed")                      \
+	X(EILSEQ, "corrupt compressed file (zstd decompression failed)")       \
+	X(EBADMSG, "Malformed module signature or ELF data")                   \
+	X(EFBIG, "module too large or its zstd frame has no content size")     \
+	X(EOPNOTSUPP, "compressed module the kernel cannot decompress "        \
+		      "(modload decompresses only zstd)")
+#define ERRNO_OF(e, s) e,
+#define TEXT_OF(e, s) s "\0"
+
 const char *insert_strerror(int err)
 {
-	switch (err) {
-	case -ENOEXEC: return "Invalid module format";
-	case -ENOENT: return "No such file or directory";
-	case -EEXIST: return "Module already in kernel";
-	case -ESRCH: return "Unknown symbol in module, or unknown parameter (see dmesg)";
-	case -EINVAL: return "Invalid parameters";
-	case -ENOKEY: return "Module signature verification failed";
-	case -EKEYREJECTED: return "Key was rejected by service";
-	case -EILSEQ: return "corrupt compressed file (zstd decompression failed)";
-	case -EBADMSG: return "Malformed module signature or ELF data";
-	case -EFBIG: return "module too large or its zstd frame has no content size";
-	case -EOPNOTSUPP:
-		return "compressed module the kernel cannot decompress "
-		       "(modload decompresses only zstd)";
-	case -EPERM: return "Operation not permitted";
-	default: return strerror(err < 0 ? -err : err);
-	}
+	static const unsigned char numbers[] = { INSERT_ERRORS(ERRNO_OF) };
+	const char *s = INSERT_ERRORS(TEXT_OF);
+
+	for (size_t i = 0; i < sizeof numbers; i++, s += strlen(s) + 1)
+		if (numbers[i] == -err)
+			return s;
+	return strerror(err < 0 ? -err : err);
 }
