@@ -38,6 +38,13 @@ int write_all(int fd, const void *s, size_t n)
 	return 0;
 }
 
+const char *fmt_nth(const char *list, unsigned i)
+{
+	while (i--)
+		list += strlen(list) + 1;
+	return list;
+}
+
 static void sink_flush(struct sink *k)
 {
 	if (k->fd >= 0 && k->len > 0) {

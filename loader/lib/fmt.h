@@ -43,6 +43,10 @@ int fd_flush(void);
  * every pair and the NUL (cap 40 holds any UUID). */
 void fmt_hex_bytes(char *out, size_t cap, const unsigned char *b, const char *layout, int upper);
 
+/* The i-th (from 0) of the strings in list, one after the other, each
+ * ended by its NUL: tables of words as one string, without pointers. */
+const char *fmt_nth(const char *list, unsigned i);
+
 /* Write all of s (EINTR retried); 0, or -errno. */
 int write_all(int fd, const void *s, size_t n);
 

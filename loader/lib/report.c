@@ -7,7 +7,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -20,14 +19,6 @@ static unsigned record_len;
  * other (one string instead of a table of pointers). */
 static const char record_kind[] = "failed\0softdep-failed\0skipped\0forbidden\0forbidden\0"
 				  "blacklisted\0pending\0pending\0hung\0late\0nomatch\0loaded";
-
-/* The i-th of the NUL-separated strings in list. */
-static const char *nth(const char *list, unsigned i)
-{
-	while (i--)
-		list += strlen(list) + 1;
-	return list;
-}
 
 const char *report_path_strerror(int err)
 {
@@ -53,7 +44,7 @@ void report_record_open(const char *path)
 
 void report_record(enum outcome what, const char *name, const char *msg)
 {
-	const char *kind = nth(record_kind, what);
+	const char *kind = fmt_nth(record_kind, what);
 	char line[600];
 	int n;
 
@@ -124,7 +115,7 @@ static void words(const struct ml_ctx *c, char *msg, size_t cap, enum outcome wh
 	case OUT_LATE: y = err && err != -EEXIST ? insert_strerror(err) : "loaded"; break;
 	default: break;
 	}
-	fmt_snprintf(msg, cap, nth(formats, what), x, y, z);
+	fmt_snprintf(msg, cap, fmt_nth(formats, what), x, y, z);
 }
 
 void report(const struct ml_ctx *c, int prio, enum outcome what, unsigned mod, const char *other,
