@@ -60,18 +60,21 @@ static int is_option(const char *w)
 	return w[0] == '-' && w[1] != '\0';
 }
 
-/* Move options (and their arguments) before operands, keeping both orders;
- * drop a "--" at the boundary. */
-static void permute(struct opt *o)
+/* Move options (and their arguments) before operands, keeping both orders,
+ * or (in_order) stop at the first operand; drop a "--" at the boundary. */
+static void permute(struct opt *o, int in_order)
 {
 	char **v = o->argv;
 	int n = 0, i;
 
 	for (i = 1; i < o->argc && strcmp(v[i], "--"); i++) {
-		if (!is_option(v[i]))
+		if (!is_option(v[i])) {
+			if (in_order)
+				break;
 			continue;
+		}
 		int take = 1 + (wants_next(o, v[i]) && i + 1 < o->argc);
-		/* rotate v[i .. i+take) down to position 1 + n */
+		/* rotate v[i .. i+take) down to position 1 + n (in order: in place) */
 		for (int k = 0; k < take; k++) {
 			char *w = v[i + k];
 			memmove(&v[1 + n + 1], &v[1 + n], (size_t)(i + k - 1 - n) * sizeof *v);
@@ -91,24 +94,15 @@ static void permute(struct opt *o)
 
 void opt_begin(struct opt *o, int argc, char **argv, const char *shorts, const char *longs)
 {
+	int in_order = *shorts == '+'; /* options end at the first operand */
+
 	memset(o, 0, sizeof *o);
 	o->argc = argc;
 	o->argv = argv;
 	o->longs = longs;
 	o->ind = 1;
-	if (*shorts == '+') {
-		/* Options end at the first operand; a "--" there is consumed. */
-		int i = 1;
-		o->shorts = shorts + 1;
-		while (i < argc && is_option(argv[i]) && strcmp(argv[i], "--"))
-			i += 1 + (wants_next(o, argv[i]) && i + 1 < argc);
-		if (i > argc)
-			i = argc;
-		o->nopts = i < argc && !strcmp(argv[i], "--") ? i : i - 1;
-	} else {
-		o->shorts = shorts;
-		permute(o);
-	}
+	o->shorts = shorts + in_order;
+	permute(o, in_order);
 }
 
 static const char *prog(const struct opt *o)
