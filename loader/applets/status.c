@@ -144,12 +144,6 @@ static void said_where(const struct st *s, const char *kind, const char *name)
 	fd_printf(1, how, w ? w : "the image's configuration");
 }
 
-static int blacklisted(const struct st *s, unsigned mod)
-{
-	return config_has(s->c.cfg.blacklist, s->c.cfg.nblacklist, blob_mod_name(&s->c.b, mod)) ||
-	       blob_mod(&s->c.b, mod).flags & BM_BLACKLIST;
-}
-
 /* Why module mod, which a device's modalias names, is not its driver. */
 static void why_not(const struct st *s, const char *dev, const struct hit *h)
 {
@@ -162,7 +156,7 @@ static void why_not(const struct st *s, const char *dev, const struct hit *h)
 	else if (h->kind == HIT_BUILTIN || sysmod_state(name) == SYSMOD_LOADED)
 		fd_printf(1, "is %s but not bound to it (probe failed?): see dmesg | grep %s",
 			  h->kind == HIT_BUILTIN ? "built in" : "loaded", dev);
-	else if (blacklisted(s, (unsigned)h->mod)) {
+	else if (ctx_blacklisted(&s->c, (unsigned)h->mod)) {
 		fd_printf(1, "is blacklisted ");
 		said_where(s, "blacklist", name);
 	} else if (ctx_forbidden(&s->c, (unsigned)h->mod)) {

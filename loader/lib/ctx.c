@@ -96,20 +96,23 @@ char *ctx_proc_cmdline(void)
 	return read_whole_file(AT_FDCWD, "/proc/cmdline", 1u << 20, &text, &len) < 0 ? NULL : text;
 }
 
-int ctx_blacklisted(const struct ml_ctx *c, unsigned mod)
+/* Does the blob flag mod so (flag), or the runtime configuration's list? */
+static int listed(const struct ml_ctx *c, unsigned mod, unsigned flag, char *const *list,
+		  unsigned n)
 {
 	struct blob_mod m = blob_mod(&c->b, mod);
 	return mod < blob_nmods(&c->b) &&
-	       ((m.flags & BM_BLACKLIST) ||
-		config_has(c->cfg.blacklist, c->cfg.nblacklist, blob_str(&c->b, m.name)));
+	       ((m.flags & flag) || config_has(list, n, blob_str(&c->b, m.name)));
+}
+
+int ctx_blacklisted(const struct ml_ctx *c, unsigned mod)
+{
+	return listed(c, mod, BM_BLACKLIST, c->cfg.blacklist, c->cfg.nblacklist);
 }
 
 int ctx_forbidden(const struct ml_ctx *c, unsigned mod)
 {
-	struct blob_mod m = blob_mod(&c->b, mod);
-	return mod < blob_nmods(&c->b) &&
-	       ((m.flags & BM_FORBID) ||
-		config_has(c->cfg.forbid, c->cfg.nforbid, blob_str(&c->b, m.name)));
+	return listed(c, mod, BM_FORBID, c->cfg.forbid, c->cfg.nforbid);
 }
 
 int ctx_check_kernel(const struct ml_ctx *c)
