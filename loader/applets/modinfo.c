@@ -58,7 +58,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 /* The command line, as opt.h parses it. */
@@ -385,22 +384,16 @@ static int open_dir(struct mi_run *r)
 {
 	char dir[PATH_MAX], abs[PATH_MAX];
 	const char *d = r->o.dir ? r->o.dir : applet_dir;
-	struct utsname u;
-	const char *kver = r->o.kver;
+	int err;
 
 	if (r->ctx_open)
 		return r->ctx_open > 0 ? 0 : -1;
 	r->ctx_open = -1;
-	if (!r->o.dir && (r->o.root || kver)) {
-		if (!kver) {
-			if (uname(&u) < 0) {
-				log_err("ERROR: uname() failed: %s", strerror(errno));
-				return -1;
-			}
-			kver = u.release;
+	if (!r->o.dir && (r->o.root || r->o.kver)) {
+		if ((err = ctx_modules_dir(dir, sizeof dir, r->o.root, r->o.kver)) < 0) {
+			log_err("ERROR: uname() failed: %s", strerror(-err));
+			return -1;
 		}
-		fmt_snprintf(dir, sizeof dir, "%s/lib/modules/%s", r->o.root ? r->o.root : "",
-			     kver);
 		d = dir;
 	}
 	if (d && absolute(d, abs, sizeof abs) < 0) {

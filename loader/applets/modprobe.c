@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 
 /* The command line, as opt.h parses it. */
 static struct opt args;
@@ -119,17 +118,12 @@ static void pick_log(const struct mp_opts *o)
 static int open_dir(struct ml_ctx *c, const struct mp_opts *o)
 {
 	char dir[PATH_MAX];
-	struct utsname u;
-	const char *kver = o->kver;
+	int err;
 
 	if (!o->root)
-		return ctx_open(c, kver ? NULL : applet_dir, kver);
-	if (!kver) {
-		if (uname(&u) < 0)
-			return -errno;
-		kver = u.release;
-	}
-	fmt_snprintf(dir, sizeof dir, "%s/lib/modules/%s", o->root, kver);
+		return ctx_open(c, o->kver ? NULL : applet_dir, o->kver);
+	if ((err = ctx_modules_dir(dir, sizeof dir, o->root, o->kver)) < 0)
+		return err;
 	return ctx_open(c, dir, NULL);
 }
 

@@ -35,21 +35,29 @@ static int ctx_blob_options(struct ml_ctx *c)
 	return 0;
 }
 
+int ctx_modules_dir(char *out, size_t cap, const char *root, const char *kver)
+{
+	struct utsname u;
+
+	if (!kver) {
+		if (uname(&u) < 0)
+			return -errno;
+		kver = u.release;
+	}
+	fmt_snprintf(out, cap, "%s/lib/modules/%s", root ? root : "", kver);
+	return 0;
+}
+
 int ctx_open(struct ml_ctx *c, const char *dir, const char *kver)
 {
 	char path[PATH_MAX + 32];
 	const char *why;
-	struct utsname u;
 	int err;
 
 	memset(c, 0, sizeof *c);
 	if (!dir) {
-		if (!kver) {
-			if (uname(&u) < 0)
-				return -errno;
-			kver = u.release;
-		}
-		fmt_snprintf(c->dir, sizeof c->dir, "/lib/modules/%s", kver);
+		if ((err = ctx_modules_dir(c->dir, sizeof c->dir, NULL, kver)) < 0)
+			return err;
 	} else
 		fmt_snprintf(c->dir, sizeof c->dir, "%s", dir);
 	fmt_snprintf(path, sizeof path, "%s/%s", c->dir, BLOB_FILE);

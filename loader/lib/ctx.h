@@ -37,6 +37,9 @@ struct ml_ctx {
  * message naming the file has been logged. */
 int ctx_open(struct ml_ctx *c, const char *dir, const char *kver);
 void ctx_close(struct ml_ctx *c);
+/* ROOT/lib/modules/KVER into out (root NULL: from /; kver NULL: the
+ * running kernel's release). 0, or uname's -errno. */
+int ctx_modules_dir(char *out, size_t cap, const char *root, const char *kver);
 /* The path of mod's file: c->file for c->file_mod, else dir/its blob path.
  * Returns 0, or blob_mod_path's error, or -ENAMETOOLONG. */
 int ctx_mod_path(const struct ml_ctx *c, unsigned mod, char *buf, size_t cap);
