@@ -82,21 +82,22 @@ static int kernel_decompresses(enum format fmt)
 	return strcmp(s, format_name(fmt)) == 0;
 }
 
-/* A kernel errno as modload reports it (see the top of this file). */
-static int kernel_err(int e)
+/* A module system call, EINTR retried: 0, or the kernel's errno as modload
+ * reports it (see the top of this file: ENOENT is -ESRCH). */
+static int module_call(long nr, long a, long b, long c)
 {
-	return e == ENOENT ? -ESRCH : -e;
+	long r;
+
+	do
+		r = syscall(nr, a, b, c);
+	while (r < 0 && errno == EINTR);
+	return r >= 0 ? 0 : errno == ENOENT ? -ESRCH : -errno;
 }
 
 static int sys_finit_module(int fd, const char *params, int flags)
 {
 #ifdef SYS_finit_module
-	long r;
-
-	do
-		r = syscall(SYS_finit_module, fd, params, flags);
-	while (r < 0 && errno == EINTR);
-	return r < 0 ? kernel_err(errno) : 0;
+	return module_call(SYS_finit_module, fd, (long)params, flags);
 #else
 	(void)fd, (void)params, (void)flags;
 	return -ENOSYS;
@@ -105,12 +106,7 @@ static int sys_finit_module(int fd, const char *params, int flags)
 
 static int sys_init_module(const void *image, size_t len, const char *params)
 {
-	long r;
-
-	do
-		r = syscall(SYS_init_module, image, len, params);
-	while (r < 0 && errno == EINTR);
-	return r < 0 ? kernel_err(errno) : 0;
+	return module_call(SYS_init_module, (long)image, (long)len, (long)params);
 }
 
 static int open_module(const char *path)
