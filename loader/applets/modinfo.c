@@ -193,15 +193,15 @@ static int print_params(const struct mi_opts *o, const struct mi_src *s, int pre
 	for (int i = n - 1; i >= 0; i--) {
 		p = &ps[i];
 		if (prefix)
-			fd_printf(1, "%-16s", "parm:");
-		fd_printf(1, "%.*s:", plen_of(p->nlen), p->name);
+			out_printf("%-16s", "parm:");
+		out_printf("%.*s:", plen_of(p->nlen), p->name);
 		if (p->desc && p->type)
-			fd_printf(1, "%.*s (%.*s)", plen_of(p->dlen), p->desc, plen_of(p->tlen),
-				  p->type);
+			out_printf("%.*s (%.*s)", plen_of(p->dlen), p->desc, plen_of(p->tlen),
+				   p->type);
 		else if (p->desc)
-			fd_printf(1, "%.*s", plen_of(p->dlen), p->desc);
+			out_printf("%.*s", plen_of(p->dlen), p->desc);
 		else
-			fd_printf(1, prefix ? "%.*s" : " (%.*s)", plen_of(p->tlen), p->type);
+			out_printf(prefix ? "%.*s" : " (%.*s)", plen_of(p->tlen), p->type);
 		fd_putc(1, o->sep);
 	}
 	free(ps);
@@ -216,16 +216,15 @@ static void print_entry(const struct mi_opts *o, const struct modinfo_entry *e)
 
 	if (o->field) {
 		if (key_is(e, o->field))
-			fd_printf(1, "%.*s%c", vlen, e->val, o->sep);
+			out_printf("%.*s%c", vlen, e->val, o->sep);
 		return;
 	}
 	if (o->sep == '\0') {
-		fd_printf(1, "%.*s=%.*s%c", klen, e->key, vlen, e->val, o->sep);
+		out_printf("%.*s=%.*s%c", klen, e->key, vlen, e->val, o->sep);
 		return;
 	}
 	/* printf's negative width: left-justified in |width| columns. */
-	fd_printf(1, "%.*s:%*s%.*s%c", klen, e->key, pad < 0 ? -pad : pad, "", vlen, e->val,
-		  o->sep);
+	out_printf("%.*s:%*s%.*s%c", klen, e->key, pad < 0 ? -pad : pad, "", vlen, e->val, o->sep);
 }
 
 /* b as kmod shows a key or signature: "AB:CD:..", and after every 20th
@@ -322,11 +321,11 @@ static int show_file(struct mi_run *r, const char *name, const char *path)
 	int err;
 
 	if (field_is(&r->o, "filename")) {
-		fd_printf(1, "%s%c", path, r->o.sep);
+		out_printf("%s%c", path, r->o.sep);
 		return 0;
 	}
 	if (!r->o.field)
-		fd_printf(1, "%-16s%s%c", "filename:", path, r->o.sep);
+		out_printf("%-16s%s%c", "filename:", path, r->o.sep);
 	err = module_read(path, &r->buf, &data, &len);
 	if (err == -ENOEXEC)
 		err = -EINVAL; /* an empty file: kmod's mmap fails so */
@@ -353,15 +352,15 @@ static int show_builtin(struct mi_run *r, const char *name)
 	int err;
 
 	if (!r->o.field)
-		fd_printf(1, "%-16s%s%c", "name:", name, r->o.sep);
+		out_printf("%-16s%s%c", "name:", name, r->o.sep);
 	else if (field_is(&r->o, "name"))
-		fd_printf(1, "%s%c", name, r->o.sep);
+		out_printf("%s%c", name, r->o.sep);
 	if (field_is(&r->o, "filename")) {
-		fd_printf(1, "(builtin)%c", r->o.sep);
+		out_printf("(builtin)%c", r->o.sep);
 		return 0;
 	}
 	if (!r->o.field)
-		fd_printf(1, "%-16s%s%c", "filename:", "(builtin)", r->o.sep);
+		out_printf("%-16s%s%c", "filename:", "(builtin)", r->o.sep);
 	fmt_snprintf(path, sizeof path, "%s/modules.builtin.modinfo", r->c.dir);
 	err = module_read(path, NULL, &data, &len);
 	if (err == -ENOENT)

@@ -133,17 +133,17 @@ static void show_softdep(const struct blob *b, unsigned mod, const struct cfg_so
 {
 	struct blob_extra x = blob_mod_extra(b, mod);
 
-	fd_printf(1, "softdep %s ", sd ? sd->mod : blob_mod_name(b, mod));
+	out_printf("softdep %s ", sd ? sd->mod : blob_mod_name(b, mod));
 	for (int post = 0; post < 2; post++) {
 		uint32_t off = post ? x.soft_post : x.soft_pre;
 		char **v = sd ? (post ? sd->post : sd->pre) : NULL;
 		unsigned n = sd ? (post ? sd->npost : sd->npre) : blob_slist_count(b, off);
 		for (unsigned i = 0; i < n; i++)
-			fd_printf(1, "%s %s",
-				  i	 ? ""
-				  : post ? "post:"
-					 : "pre:",
-				  v ? v[i] : blob_slist_item(b, off, i));
+			out_printf("%s %s",
+				   i	  ? ""
+				   : post ? "post:"
+					  : "pre:",
+				   v ? v[i] : blob_slist_item(b, off, i));
 	}
 	fd_putc(1, '\n');
 }
@@ -151,7 +151,7 @@ static void show_softdep(const struct blob *b, unsigned mod, const struct cfg_so
 /* One line of modprobe -c: "kw a b". */
 static void show_line(const char *kw, const char *a, const char *b)
 {
-	fd_printf(1, "%s %s %s\n", kw, a, b);
+	out_printf("%s %s %s\n", kw, a, b);
 }
 
 static void show_config(const struct ml_ctx *c)
@@ -165,9 +165,9 @@ static void show_config(const struct ml_ctx *c)
 
 	for (uint32_t i = 0; i < n; i++)
 		if (blob_mod(b, i).flags & BM_BLACKLIST)
-			fd_printf(1, "blacklist %s\n", blob_mod_name(b, i));
+			out_printf("blacklist %s\n", blob_mod_name(b, i));
 	for (unsigned i = 0; i < f->nblacklist; i++)
-		fd_printf(1, "blacklist %s\n", f->blacklist[i]);
+		out_printf("blacklist %s\n", f->blacklist[i]);
 	for (int r = 0; r < 2; r++)
 		for (unsigned i = 0; i < f->ncmds; i++)
 			if (f->cmds[i].remove == r)
@@ -183,7 +183,7 @@ static void show_config(const struct ml_ctx *c)
 			show_softdep(b, i, NULL);
 	for (unsigned i = 0; i < f->nsoftdeps; i++)
 		show_softdep(b, 0, &f->softdeps[i]);
-	fd_printf(1, "\n# End of configuration files. Dumping indexes now:\n\n");
+	out_printf("\n# End of configuration files. Dumping indexes now:\n\n");
 	for (uint32_t i = 0; i < b->h.naliases; i++)
 		if (alias_get(b, i, pat, sizeof pat, &mod) >= 0 &&
 		    !(blob_mod(b, mod).flags & BM_BUILTIN))
@@ -268,7 +268,7 @@ static int remove_chain(struct ml_ctx *c, const struct mp_opts *o, const char *n
 		/* As kmod: the remove command instead (with -v or -n, said). */
 		struct cfg_cmd run = *cmd;
 		if (c->flags & (CTX_DRY_RUN | CTX_VERBOSE))
-			fd_printf(1, "remove %s\n", cmd->cmd);
+			out_printf("remove %s\n", cmd->cmd);
 		if (c->flags & CTX_DRY_RUN)
 			return 0;
 		run.remove = 0;
@@ -294,7 +294,7 @@ static int remove_chain(struct ml_ctx *c, const struct mp_opts *o, const char *n
 		const uint8_t *deps =
 			blob_list(&c->b, blob_mod(&c->b, (unsigned)h[i].mod).deps, &nd);
 		if (c->flags & CTX_DRY_RUN) {
-			fd_printf(1, "rmmod %s\n", h[i].name);
+			out_printf("rmmod %s\n", h[i].name);
 			continue;
 		}
 		enum remove_result r = h[i].kind == HIT_BUILTIN

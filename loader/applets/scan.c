@@ -200,7 +200,7 @@ static void root_mount(void)
 	size_t len;
 
 	if (read_whole_file(AT_FDCWD, "/proc/self/mountinfo", 1u << 22, &text, &len) < 0) {
-		fd_printf(1, "# root: no /proc/self/mountinfo\n");
+		out_printf("# root: no /proc/self/mountinfo\n");
 		return;
 	}
 	/* ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [OPTIONAL...] - TYPE SOURCE ... */
@@ -213,7 +213,7 @@ static void root_mount(void)
 			src = (w = text_word(&line, " ")) ? w : "?";
 		}
 	}
-	fd_printf(1, "root-fs %s\n", type ? type : "unknown");
+	out_printf("root-fs %s\n", type ? type : "unknown");
 	dev = stat("/", &st) ? 0 : st.st_dev;
 	/* btrfs and others show an anonymous 0:N; the source names the disk. */
 	if (!major(dev) && !stat(src, &st) && S_ISBLK(st.st_mode))
@@ -226,7 +226,7 @@ static void root_mount(void)
 	else {
 		if (fd >= 0)
 			close(fd);
-		fd_printf(1, "# root: %s on %s is no block device\n", type ? type : "?", src);
+		out_printf("# root: %s on %s is no block device\n", type ? type : "?", src);
 	}
 	free(text);
 }
@@ -238,7 +238,7 @@ static void loaded(void)
 	int err;
 
 	if ((err = read_whole_file(AT_FDCWD, "/proc/modules", 1u << 24, &text, &len)) < 0) {
-		fd_printf(1, "# loaded: /proc/modules: %s\n", strerror(-err));
+		out_printf("# loaded: /proc/modules: %s\n", strerror(-err));
 		return;
 	}
 	for (cur = text; (line = text_word(&cur, "\n"));)
@@ -260,7 +260,7 @@ int scan_main(int argc, char **argv)
 		return help ? 0 : EXIT_USAGE;
 	}
 	uname(&u); /* cannot fail; the fields stay empty if it did */
-	fd_printf(1, "# modload scan 1: kernel %s %s\n", u.release, u.machine);
+	out_printf("# modload scan 1: kernel %s %s\n", u.release, u.machine);
 	root_mount();
 	if ((r = devscan("/sys/devices", add_modalias, NULL)) < 0) {
 		log_err("/sys/devices: %s", strerror(-r));
@@ -268,6 +268,6 @@ int scan_main(int argc, char **argv)
 	}
 	loaded();
 	for (size_t i = 0; i < nfacts; i++)
-		fd_printf(1, "%s %s\n", keys[facts[i][0] - '0'], facts[i] + 1);
+		out_printf("%s %s\n", keys[facts[i][0] - '0'], facts[i] + 1);
 	return 0;
 }

@@ -141,7 +141,7 @@ static void said_where(const struct st *s, const char *kind, const char *name)
 		how = w[strlen(w) - 1] == '=' ? "on the kernel command line (%s)" : "by %s";
 	for (const char *p = s->where; !w && p && p < s->where + s->wlen; p += strlen(p) + 1)
 		w = strncmp(p, key, n) ? NULL : p + n;
-	fd_printf(1, how, w ? w : "the image's configuration");
+	out_printf(how, w ? w : "the image's configuration");
 }
 
 /* Why module mod, which a device's modalias names, is not its driver. */
@@ -150,24 +150,24 @@ static void why_not(const struct st *s, const char *dev, const struct hit *h)
 	const char *name = h->name, *line;
 	const struct cfg_cmd *cmd;
 
-	fd_printf(1, "%s ", name);
+	out_printf("%s ", name);
 	if (h->kind == HIT_UNKNOWN)
-		fd_printf(1, "(a configured alias) is not in the image");
+		out_printf("(a configured alias) is not in the image");
 	else if (h->kind == HIT_BUILTIN || sysmod_state(name) == SYSMOD_LOADED)
-		fd_printf(1, "is %s but not bound to it (probe failed?): see dmesg | grep %s",
-			  h->kind == HIT_BUILTIN ? "built in" : "loaded", dev);
+		out_printf("is %s but not bound to it (probe failed?): see dmesg | grep %s",
+			   h->kind == HIT_BUILTIN ? "built in" : "loaded", dev);
 	else if (ctx_blacklisted(&s->c, (unsigned)h->mod)) {
-		fd_printf(1, "is blacklisted ");
+		out_printf("is blacklisted ");
 		said_where(s, "blacklist", name);
 	} else if (ctx_forbidden(&s->c, (unsigned)h->mod)) {
-		fd_printf(1, "is forbidden ");
+		out_printf("is forbidden ");
 		said_where(s, "forbid", name);
 	} else if ((cmd = ctx_install(&s->c, (unsigned)h->mod, name)))
-		fd_printf(1, "is replaced by the install line %s: %s", cmd->where, cmd->cmd);
+		out_printf("is replaced by the install line %s: %s", cmd->where, cmd->cmd);
 	else if ((line = recorded(s, name)))
-		fd_printf(1, "did not load: %s", words_of(line));
+		out_printf("did not load: %s", words_of(line));
 	else
-		fd_printf(1, "is not loaded (the record says nothing about it)");
+		out_printf("is not loaded (the record says nothing about it)");
 }
 
 /* One line per device: its driver, or why it has none. An ACPI node whose
@@ -189,7 +189,7 @@ static void device(void *ctx, const char *alias, const char *path)
 		const char *base;
 		drv[n] = '\0';
 		base = strrchr(drv, '/');
-		fd_printf(1, "%s: driver %s\n", dev, base ? base + 1 : drv);
+		out_printf("%s: driver %s\n", dev, base ? base + 1 : drv);
 		return;
 	}
 	hits_init(&h);
@@ -197,17 +197,17 @@ static void device(void *ctx, const char *alias, const char *path)
 		if (!(full = kernel_has(s, alias)) && !s->verbose)
 			quiet(s, alias);
 		else
-			fd_printf(1, "%s: no driver: no module in the image matches %s%s%s%s\n",
-				  dev, alias, full ? " (the kernel has one: " : "",
-				  full ? full : "", full ? ")" : "");
+			out_printf("%s: no driver: no module in the image matches %s%s%s%s\n", dev,
+				   alias, full ? " (the kernel has one: " : "", full ? full : "",
+				   full ? ")" : "");
 	} else {
-		fd_printf(1, "%s: no driver: ", dev);
+		out_printf("%s: no driver: ", dev);
 		for (unsigned i = 0; i < h.n; i++) { /* alias_match's are unique */
 			if (i)
-				fd_printf(1, "; ");
+				out_printf("; ");
 			why_not(s, dev, &h.v[i]);
 		}
-		fd_printf(1, "\n");
+		out_printf("\n");
 	}
 	hits_free(&h);
 }
@@ -234,8 +234,8 @@ static void vermagic(const struct st *s, const char *name)
 		if (v[i] == ' ')
 			vl = i;
 	if (v && (vl != strlen(s->u.release) || strncmp(v, s->u.release, vl)))
-		fd_printf(1, "%s: vermagic %.*s, but the kernel is %s\n", name, (int)vl, v,
-			  s->u.release);
+		out_printf("%s: vermagic %.*s, but the kernel is %s\n", name, (int)vl, v,
+			   s->u.release);
 	module_unmap(data, len, &buf);
 	insert_buf_free(&buf);
 }
@@ -243,7 +243,7 @@ static void vermagic(const struct st *s, const char *name)
 static void failures(const struct st *s, const char *record)
 {
 	if (!s->rec) {
-		fd_printf(1, "no record of this boot in %s (coldplug --record)\n", record);
+		out_printf("no record of this boot in %s (coldplug --record)\n", record);
 		return;
 	}
 	for (const char *p = s->rec; p && p < s->rec + s->reclen; p += strlen(p) + 1) {
@@ -257,7 +257,7 @@ static void failures(const struct st *s, const char *record)
 			continue;
 		const char *n = p + strcspn(p, " ") + 1;
 		fmt_snprintf(name, sizeof name, "%.*s", (int)strcspn(n, " "), n);
-		fd_printf(1, "this boot: %s\n", words_of(p));
+		out_printf("this boot: %s\n", words_of(p));
 		if (!strncmp(words_of(p), "could not insert", 16))
 			vermagic(s, name);
 	}
@@ -278,11 +278,11 @@ static void taint(void)
 	unsigned long mask = 0;
 
 	if (slurp("/proc/sys/kernel/tainted", &text) && parse_ulong(text, 10, &mask, NULL) == 0)
-		fd_printf(1, "kernel %stainted (%lu)\n", mask ? "" : "not ", mask);
+		out_printf("kernel %stainted (%lu)\n", mask ? "" : "not ", mask);
 	free(text);
 	for (const char *t = taints; *t; t += strlen(t) + 1, mask >>= 1)
 		if (mask & 1)
-			fd_printf(1, "taint %c: %s\n", *t, t + 1);
+			out_printf("taint %c: %s\n", *t, t + 1);
 }
 
 int status_main(int argc, char **argv)
@@ -320,14 +320,13 @@ int status_main(int argc, char **argv)
 	s.wlen = slurp(full, &s.where);
 	devscan("/sys/devices", device, &s);
 	if (s.nquiet)
-		fd_printf(1,
-			  "%u devices with no module in the image%s (%s): `modload status -v` "
-			  "lists them\n",
-			  s.nquiet, s.aliases ? " or the kernel" : "", s.buses + 2);
+		out_printf("%u devices with no module in the image%s (%s): `modload status -v` "
+			   "lists them\n",
+			   s.nquiet, s.aliases ? " or the kernel" : "", s.buses + 2);
 	failures(&s, record);
 	if (strcmp(blob_kver(&s.c.b), s.u.release))
-		fd_printf(1, "the image's modules are for %s, but the kernel is %s\n",
-			  blob_kver(&s.c.b), s.u.release);
+		out_printf("the image's modules are for %s, but the kernel is %s\n",
+			   blob_kver(&s.c.b), s.u.release);
 	taint();
 	return 0;
 }

@@ -302,6 +302,17 @@ int fd_printf(int fd, const char *fmt, ...)
 	return n;
 }
 
+int out_printf(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vprint(1, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
 int fd_putc(int fd, int c)
 {
 	char ch = (char)c;

@@ -32,6 +32,8 @@ char *fmt_alloc(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Format to fd; returns the bytes formatted, or -1 when a write failed. */
 int fd_printf(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* fd_printf(1, ...), the most frequent call, one argument shorter. */
+int out_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int fd_putc(int fd, int c);
 /* Write out what is buffered for fd 1; 0, or -errno of the failed write (a
  * failure is remembered and returned again, as ferror would). */
