@@ -174,11 +174,6 @@ static int next_entry(const struct mi_src *s, size_t *pos, struct modinfo_entry 
 	return modinfo_entry_next(s->sec, s->len, s->prefix, s->plen, pos, e);
 }
 
-static int key_is(const struct modinfo_entry *e, const char *key)
-{
-	return e->klen == strlen(key) && !memcmp(e->key, key, e->klen);
-}
-
 /* ---- parameters ------------------------------------------------------- */
 
 /* kmod lists a parameter first the last time it was first seen, so print
@@ -215,7 +210,7 @@ static void print_entry(const struct mi_opts *o, const struct modinfo_entry *e)
 	int klen = plen_of(e->klen), vlen = plen_of(e->vlen), pad = 15 - klen;
 
 	if (o->field) {
-		if (key_is(e, o->field))
+		if (modinfo_key_is(e, o->field))
 			out_printf("%.*s%c", vlen, e->val, o->sep);
 		return;
 	}
@@ -282,7 +277,7 @@ static int print_entries(const struct mi_opts *o, const struct mi_src *s, const 
 	if (field_is(o, "parm"))
 		return print_params(o, s, 0);
 	while (next_entry(s, &pos, &e))
-		if (o->field || !(key_is(&e, "parm") || key_is(&e, "parmtype")))
+		if (o->field || !modinfo_is_param(&e))
 			print_entry(o, &e);
 	if (sig && print_sig(o, sig) < 0)
 		return -ENOMEM;
