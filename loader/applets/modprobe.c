@@ -337,11 +337,8 @@ int modprobe_main(int argc, char **argv)
 	c.flags = o.flags & MP_CTX;
 	for (int i = 0; i < o.nconfig; i++)
 		ctx_configure(&c, o.config[i], NULL);
-	if (!(o.flags & (MP_RESOLVE | MP_SHOW))) {
-		char *cmdline = ctx_proc_cmdline();
-		ctx_configure(&c, o.nconfig ? NULL : RUNTIME_CONFIG, cmdline ? cmdline : "");
-		free(cmdline);
-	}
+	if (!(o.flags & (MP_RESOLVE | MP_SHOW)))
+		ctx_configure_boot(&c, o.nconfig ? NULL : RUNTIME_CONFIG);
 	if (o.flags & MP_CONFIG) {
 		show_config(&c);
 		ctx_close(&c);

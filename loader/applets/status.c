@@ -293,7 +293,7 @@ int status_main(int argc, char **argv)
 	static struct opt args;
 	static struct st s;
 	const char *record = "/run/modload/record", *aliases = NULL;
-	char *cmdline, full[PATH_MAX];
+	char full[PATH_MAX];
 	int c;
 
 	log_init("status");
@@ -310,9 +310,7 @@ int status_main(int argc, char **argv)
 	uname(&s.u);
 	if (ctx_open(&s.c, applet_dir, NULL) < 0)
 		return 1;
-	cmdline = ctx_proc_cmdline();
-	ctx_configure(&s.c, RUNTIME_CONFIG, cmdline);
-	free(cmdline);
+	ctx_configure_boot(&s.c, RUNTIME_CONFIG);
 	fmt_snprintf(full, sizeof full, "/lib/modules/%s/modules.alias", s.u.release);
 	s.alen = slurp(aliases ? aliases : full, &s.aliases);
 	s.reclen = slurp(record, &s.rec);

@@ -496,7 +496,6 @@ int coldplug_loop(const struct ml_ctx *c, const struct exec_ops *ops, const stru
 int coldplug_run(const struct coldplug_opts *o)
 {
 	static struct ml_ctx c;
-	char *cmdline;
 	int err;
 
 	if (o->record)
@@ -507,9 +506,7 @@ int coldplug_run(const struct coldplug_opts *o)
 		ctx_close(&c);
 		return -EXDEV;
 	}
-	cmdline = ctx_proc_cmdline();
-	ctx_configure(&c, RUNTIME_CONFIG, cmdline ? cmdline : "");
-	free(cmdline);
+	ctx_configure_boot(&c, RUNTIME_CONFIG);
 	/* c stays open: a worker may still be inside an insert; the process
 	 * ends next. */
 	err = coldplug_loop(&c, &exec_kernel, o, NULL);

@@ -96,12 +96,14 @@ void ctx_configure(struct ml_ctx *c, const char *file, const char *cmdline)
 	c->extra.n = c->cfg.nalias;
 }
 
-char *ctx_proc_cmdline(void)
+void ctx_configure_boot(struct ml_ctx *c, const char *file)
 {
-	char *text;
+	char *text = NULL;
 	size_t len;
 
-	return read_whole_file(AT_FDCWD, "/proc/cmdline", 1u << 20, &text, &len) < 0 ? NULL : text;
+	read_whole_file(AT_FDCWD, "/proc/cmdline", 1u << 20, &text, &len);
+	ctx_configure(c, file, text);
+	free(text);
 }
 
 /* Does the blob flag mod so (flag), or the runtime configuration's list? */

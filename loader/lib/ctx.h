@@ -49,8 +49,9 @@ void ctx_configure(struct ml_ctx *c, const char *file, const char *cmdline);
 /* Before inserting anything: is the blob built for the running kernel?
  * Returns 0, or -EXDEV after logging which kernel it is for. */
 int ctx_check_kernel(const struct ml_ctx *c);
-/* /proc/cmdline, whole, malloc'd; NULL when unreadable. */
-char *ctx_proc_cmdline(void);
+/* ctx_configure with file and the kernel command line of /proc/cmdline
+ * (none when it cannot be read). */
+void ctx_configure_boot(struct ml_ctx *c, const char *file);
 /* Is mod blacklisted / forbidden by the blob or the runtime configuration? */
 int ctx_blacklisted(const struct ml_ctx *c, unsigned mod);
 int ctx_forbidden(const struct ml_ctx *c, unsigned mod);
