@@ -43,27 +43,35 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+struct text {
+	char *p; /* NULL: no such file */
+	size_t len;
+};
+
 struct st {
 	struct ml_ctx c;
-	char *rec, *aliases, *where; /* the record, modules.alias, WHERE_FILE: '\n' made NUL */
-	size_t reclen, alen, wlen;
+	struct text rec, aliases, where; /* the record, modules.alias, WHERE_FILE */
 	struct utsname u;
 	int verbose;	 /* -v: the devices no module matches, each */
 	unsigned nquiet; /* those not listed */
 	char buses[160]; /* ", acpi, cpu": their buses */
 };
 
-/* path into *text, every '\n' a NUL; 0 when missing. */
-static size_t slurp(const char *path, char **text)
+/* path into t, every '\n' a NUL; t->p NULL when missing. */
+static void slurp(const char *path, struct text *t)
 {
-	size_t len = 0;
+	if (read_whole_file(AT_FDCWD, path, 16u << 20, &t->p, &t->len) < 0)
+		t->p = NULL, t->len = 0;
+	for (size_t i = 0; i < t->len; i++)
+		if (t->p[i] == '\n')
+			t->p[i] = '\0';
+}
 
-	if (read_whole_file(AT_FDCWD, path, 16u << 20, text, &len) < 0)
-		return *text = NULL, 0;
-	for (size_t i = 0; i < len; i++)
-		if ((*text)[i] == '\n')
-			(*text)[i] = '\0';
-	return len;
+/* The line of t after p (the first when p is NULL); NULL after the last. */
+static const char *line(const struct text *t, const char *p)
+{
+	p = p ? p + strlen(p) + 1 : t->p;
+	return p && p < t->p + t->len ? p : NULL;
 }
 
 /* A record line "KIND NAME WORDS": 1 when its name is name. */
@@ -80,7 +88,7 @@ static const char *recorded(const struct st *s, const char *name)
 {
 	const char *last = NULL;
 
-	for (const char *p = s->rec; p && p < s->rec + s->reclen; p += strlen(p) + 1)
+	for (const char *p = NULL; (p = line(&s->rec, p));)
 		if (rec_is(p, name) && strncmp(p, "nomatch ", 8))
 			last = p;
 	return last && strncmp(last, "loaded ", 7) ? last : NULL;
@@ -98,7 +106,7 @@ static const char *words_of(const char *line)
  * names for alias, or NULL. */
 static const char *kernel_has(const struct st *s, const char *alias)
 {
-	for (const char *p = s->aliases; p && p < s->aliases + s->alen; p += strlen(p) + 1) {
+	for (const char *p = NULL; (p = line(&s->aliases, p));) {
 		char pat[512];
 		const char *m = p + 6 + strcspn(p + 6, " ");
 		if (strncmp(p, "alias ", 6) || !*m || (size_t)(m - p - 6) >= sizeof pat)
@@ -139,7 +147,7 @@ static void said_where(const struct st *s, const char *kind, const char *name)
 		w = strncmp(s->c.cfg.where[i], key, n) ? NULL : s->c.cfg.where[i] + n;
 	if (w)
 		how = w[strlen(w) - 1] == '=' ? "on the kernel command line (%s)" : "by %s";
-	for (const char *p = s->where; !w && p && p < s->where + s->wlen; p += strlen(p) + 1)
+	for (const char *p = NULL; !w && (p = line(&s->where, p));)
 		w = strncmp(p, key, n) ? NULL : p + n;
 	out_printf(how, w ? w : "the image's configuration");
 }
@@ -242,16 +250,16 @@ static void vermagic(const struct st *s, const char *name)
 
 static void failures(const struct st *s, const char *record)
 {
-	if (!s->rec) {
+	if (!s->rec.p) {
 		out_printf("no record of this boot in %s (coldplug --record)\n", record);
 		return;
 	}
-	for (const char *p = s->rec; p && p < s->rec + s->reclen; p += strlen(p) + 1) {
+	for (const char *p = NULL; (p = line(&s->rec, p));) {
 		int seen = 0;
 		char name[64];
 		if (strncmp(p, "failed ", 7) && strncmp(p, "hung ", 5) && strncmp(p, "skipped ", 8))
 			continue;
-		for (const char *q = s->rec; q < p; q += strlen(q) + 1)
+		for (const char *q = s->rec.p; q < p; q += strlen(q) + 1)
 			seen |= !strcmp(p, q);
 		if (seen)
 			continue;
@@ -274,12 +282,13 @@ static const char taints[] = "Pproprietary module\0Fmodule force-loaded\0Sout-of
 
 static void taint(void)
 {
-	char *text = NULL;
+	struct text text;
 	unsigned long mask = 0;
 
-	if (slurp("/proc/sys/kernel/tainted", &text) && parse_ulong(text, 10, &mask, NULL) == 0)
+	slurp("/proc/sys/kernel/tainted", &text);
+	if (text.len && parse_ulong(text.p, 10, &mask, NULL) == 0)
 		out_printf("kernel %stainted (%lu)\n", mask ? "" : "not ", mask);
-	free(text);
+	free(text.p);
 	for (const char *t = taints; *t; t += strlen(t) + 1, mask >>= 1)
 		if (mask & 1)
 			out_printf("taint %c: %s\n", *t, t + 1);
@@ -312,15 +321,15 @@ int status_main(int argc, char **argv)
 		return 1;
 	ctx_configure_boot(&s.c, RUNTIME_CONFIG);
 	fmt_snprintf(full, sizeof full, "/lib/modules/%s/modules.alias", s.u.release);
-	s.alen = slurp(aliases ? aliases : full, &s.aliases);
-	s.reclen = slurp(record, &s.rec);
+	slurp(aliases ? aliases : full, &s.aliases);
+	slurp(record, &s.rec);
 	fmt_snprintf(full, sizeof full, "%s/%s", s.c.dir, WHERE_FILE);
-	s.wlen = slurp(full, &s.where);
+	slurp(full, &s.where);
 	devscan("/sys/devices", device, &s);
 	if (s.nquiet)
 		out_printf("%u devices with no module in the image%s (%s): `modload status -v` "
 			   "lists them\n",
-			   s.nquiet, s.aliases ? " or the kernel" : "", s.buses + 2);
+			   s.nquiet, s.aliases.p ? " or the kernel" : "", s.buses + 2);
 	failures(&s, record);
 	if (strcmp(blob_kver(&s.c.b), s.u.release))
 		out_printf("the image's modules are for %s, but the kernel is %s\n",
