@@ -105,10 +105,27 @@ void opt_begin(struct opt *o, int argc, char **argv, const char *shorts, const c
 	permute(o, in_order);
 }
 
-static const char *prog(const struct opt *o)
+/* Say what is wrong with an option (what: its name, or its letter as a
+ * string) in one line naming the program; returns '?'. */
+static int bad(const struct opt *o, const char *fmt, const char *what)
 {
 	const char *s = strrchr(o->argv[0], '/');
-	return s ? s + 1 : o->argv[0];
+
+	fd_printf(2, fmt, s ? s + 1 : o->argv[0], what);
+	return '?';
+}
+
+/* The argument of option val: attached (when not NULL), else the next word;
+ * without either, fmt says so. Returns val, or '?'. */
+static int take_arg(struct opt *o, char *attached, int val, const char *fmt, const char *what)
+{
+	if (attached)
+		o->arg = attached;
+	else if (o->ind <= o->nopts)
+		o->arg = o->argv[o->ind++];
+	else
+		return bad(o, fmt, what);
+	return val;
 }
 
 static int long_option(struct opt *o, char *w)
@@ -117,26 +134,13 @@ static int long_option(struct opt *o, char *w)
 	const char *l = find_long(o, w, eq ? (size_t)(eq - w) : strlen(w));
 
 	o->ind++;
-	if (!l) {
-		fd_printf(2, "%s: unrecognized option '--%s'\n", prog(o), w);
-		return '?';
-	}
-	if (!long_arg(l)) {
-		if (eq) {
-			fd_printf(2, "%s: option '--%s' takes no argument\n", prog(o),
-				  long_name(l));
-			return '?';
-		}
-		return *l;
-	}
+	if (!l)
+		return bad(o, "%s: unrecognized option '--%s'\n", w);
+	if (long_arg(l))
+		return take_arg(o, eq ? eq + 1 : NULL, *l,
+				"%s: option '--%s' requires an argument\n", long_name(l));
 	if (eq)
-		o->arg = eq + 1;
-	else if (o->ind <= o->nopts)
-		o->arg = o->argv[o->ind++];
-	else {
-		fd_printf(2, "%s: option '--%s' requires an argument\n", prog(o), long_name(l));
-		return '?';
-	}
+		return bad(o, "%s: option '--%s' takes no argument\n", long_name(l));
 	return *l;
 }
 
@@ -157,28 +161,19 @@ int opt_next(struct opt *o)
 			return long_option(o, w + 2);
 		o->pos = 1;
 	}
-	char c = w[o->pos++];
+	char c = w[o->pos++], letter[2] = { c, '\0' };
 	const char *s = c == ':' ? NULL : strchr(o->shorts, c);
 	char *rest = w + o->pos; /* what follows the letter in this word */
 	if (*rest == '\0' || (s && s[1] == ':')) {
 		o->ind++; /* this word is used up */
 		o->pos = 0;
 	}
-	if (!s) {
-		fd_printf(2, "%s: invalid option -- '%c'\n", prog(o), c);
-		return '?';
-	}
+	if (!s)
+		return bad(o, "%s: invalid option -- '%s'\n", letter);
 	if (s[1] != ':')
 		return c;
-	if (*rest)
-		o->arg = rest;
-	else if (o->ind <= o->nopts)
-		o->arg = o->argv[o->ind++];
-	else {
-		fd_printf(2, "%s: option requires an argument -- '%c'\n", prog(o), c);
-		return '?';
-	}
-	return c;
+	return take_arg(o, *rest ? rest : NULL, c, "%s: option requires an argument -- '%s'\n",
+			letter);
 }
 
 char *opt_join(int argc, char **argv, int from)
