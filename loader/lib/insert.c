@@ -205,52 +205,59 @@ static int zstd_decode(const void *src, size_t srclen, struct insert_buf *buf, s
 	return 0;
 }
 
-/* Decompress the open .ko.zst fd into buf. */
-static int read_zstd(int fd, struct insert_buf *buf, size_t *len)
+/* Map the open file whole, decompressed into buf when it is zstd: *data
+ * and *len, for module_unmap to release. */
+static int map_module(int fd, struct insert_buf *buf, const void **data, size_t *len)
 {
-	const void *map;
-	size_t maplen;
-	int err;
+	const void *map = NULL;
+	size_t maplen = 0;
+	int err = map_file(fd, &map, &maplen);
 
-	if (!buf)
-		return -EINVAL;
-	err = map_file(fd, &map, &maplen);
 	if (err)
 		return err;
-	err = zstd_decode(map, maplen, buf, len);
+	switch (sniff(map, maplen)) {
+	case FMT_ELF:
+		*data = map;
+		*len = maplen;
+		return 0;
+	case FMT_ZSTD:
+		err = buf ? zstd_decode(map, maplen, buf, len) : -EINVAL;
+		if (!err)
+			*data = buf->data;
+		break;
+	default: err = -EOPNOTSUPP; break;
+	}
 	munmap((void *)map, maplen);
 	return err;
 }
 
-static int insert_elf(int fd, const char *params)
+/* The module's bytes (decompressed here) to init_module. */
+static int insert_bytes(int fd, const char *params, struct insert_buf *buf)
 {
-	const void *image;
+	const void *data;
 	size_t len;
-	int err;
+	int err = map_module(fd, buf, &data, &len);
 
-	err = sys_finit_module(fd, params, 0);
-	if (err != -ENOSYS)
-		return err;
-	/* No finit_module (before Linux 3.8, or filtered): pass the bytes. */
-	err = map_file(fd, &image, &len);
 	if (err)
 		return err;
-	err = sys_init_module(image, len, params);
-	munmap((void *)image, len);
+	err = sys_init_module(data, len, params);
+	module_unmap(data, len, buf);
 	return err;
+}
+
+static int insert_elf(int fd, const char *params, struct insert_buf *buf)
+{
+	int err = sys_finit_module(fd, params, 0);
+
+	/* No finit_module (before Linux 3.8, or filtered): pass the bytes. */
+	return err == -ENOSYS ? insert_bytes(fd, params, buf) : err;
 }
 
 static int insert_zstd(int fd, const char *params, struct insert_buf *buf)
 {
-	size_t len;
-	int err;
-
 	if (kernel_decompresses(FMT_ZSTD))
 		return sys_finit_module(fd, params, MODULE_INIT_COMPRESSED_FILE);
-	err = read_zstd(fd, buf, &len);
-	if (err)
-		return err;
-	return sys_init_module(buf->data, len, params);
+	return insert_bytes(fd, params, buf);
 }
 
 /* xz and gzip: only the kernel can decompress these. Kernels without module
@@ -275,7 +282,7 @@ static int insert_fd(int fd, const char *params, struct insert_buf *buf)
 	if (err)
 		return err;
 	if (fmt == FMT_ELF)
-		return insert_elf(fd, params);
+		return insert_elf(fd, params, buf);
 	if (fmt == FMT_ZSTD)
 		return insert_zstd(fd, params, buf);
 	return insert_kernel_compressed(fd, params, fmt);
@@ -295,31 +302,12 @@ int insert_module(const char *path, const char *params, struct insert_buf *buf)
 
 int module_read(const char *path, struct insert_buf *buf, const void **data, size_t *len)
 {
-	const void *map;
-	size_t maplen;
-	int fd, err;
+	int fd = open_module(path), err;
 
-	fd = open_module(path);
 	if (fd < 0)
 		return fd;
-	err = map_file(fd, &map, &maplen);
+	err = map_module(fd, buf, data, len);
 	close(fd); /* the mapping outlives the descriptor */
-	if (err)
-		return err;
-
-	switch (sniff(map, maplen)) {
-	case FMT_ELF:
-		*data = map;
-		*len = maplen;
-		return 0;
-	case FMT_ZSTD:
-		err = buf ? zstd_decode(map, maplen, buf, len) : -EINVAL;
-		if (!err)
-			*data = buf->data;
-		break;
-	default: err = -EOPNOTSUPP; break;
-	}
-	munmap((void *)map, maplen);
 	return err;
 }
 
