@@ -37,8 +37,8 @@ extern char **environ;
 static int run_install(const struct cfg_cmd *cmd, const char *name, const char *opts)
 {
 	const char *c = cmd->cmd, *argv[4] = { "sh", "-c", NULL, NULL };
-	size_t n = strcspn(c, " \t"), nenv = 0;
-	char *line, *env, **envp;
+	size_t n = strcspn(c, " \t");
+	char *line;
 	pid_t pid;
 	int st, err;
 
@@ -67,31 +67,31 @@ static int run_install(const struct cfg_cmd *cmd, const char *name, const char *
 		line = nl;
 		at += strlen(opts) - 1;
 	}
-	while (environ[nenv])
-		nenv++;
-	env = fmt_alloc("MODPROBE_MODULE=%s", name);
-	envp = malloc((nenv + 2) * sizeof *envp);
-	err = -ENOMEM;
-	if (line && env && envp) {
+	if (!line)
+		return -ENOMEM;
+	argv[2] = line;
+	log_dbg("%s: install %s", name, line);
+	if ((pid = fork()) == 0) {
+		/* The environment and MODPROBE_MODULE=name, on the child's stack:
+		 * nothing is allocated after fork in a process with threads. */
+		size_t nenv = 0;
+		while (environ[nenv])
+			nenv++;
+		char env[sizeof "MODPROBE_MODULE=" + strlen(name)], *envp[nenv + 2];
+		fmt_snprintf(env, sizeof env, "MODPROBE_MODULE=%s", name);
 		memcpy(envp, environ, nenv * sizeof *envp);
 		envp[nenv] = env;
 		envp[nenv + 1] = NULL;
-		argv[2] = line;
-		log_dbg("%s: install %s", name, line);
-		err = (pid = fork()) < 0 ? -errno : 0;
-		if (pid == 0) {
-			execve("/bin/sh", (char **)argv, envp);
-			_exit(127);
-		}
-		while (!err && waitpid(pid, &st, 0) < 0)
-			if (errno != EINTR)
-				err = -errno;
-		if (!err && (!WIFEXITED(st) || WEXITSTATUS(st)))
-			err = INSTALL_EXIT(WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+		execve("/bin/sh", (char **)argv, envp);
+		_exit(127);
 	}
+	err = pid < 0 ? -errno : 0;
+	while (!err && waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			err = -errno;
+	if (!err && (!WIFEXITED(st) || WEXITSTATUS(st)))
+		err = INSTALL_EXIT(WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
 	free(line);
-	free(env);
-	free(envp);
 	return err;
 }
 
