@@ -50,8 +50,8 @@
 #define MAX_STACK 8 /* dm on md on ...: slaves followed this deep */
 
 enum { ROOT_DEV, ROOT_MODALIAS, ROOT_MODULE, ROOT_DRIVER, MODALIAS, LOADED, NSETS };
-static const char *const keys[NSETS] = { "root-dev",	"root-modalias", "root-module",
-					 "root-driver", "modalias",	 "loaded" };
+/* Their keys, in this order. */
+static const char keys[] = "root-dev\0root-modalias\0root-module\0root-driver\0modalias\0loaded";
 /* Every fact, sorted: each string starts with its key's number ('0' + k),
  * so the groups come in the order of keys. */
 static char **facts;
@@ -268,6 +268,6 @@ int scan_main(int argc, char **argv)
 	}
 	loaded();
 	for (size_t i = 0; i < nfacts; i++)
-		out_printf("%s %s\n", keys[facts[i][0] - '0'], facts[i] + 1);
+		out_printf("%s %s\n", fmt_nth(keys, (unsigned)(facts[i][0] - '0')), facts[i] + 1);
 	return 0;
 }
