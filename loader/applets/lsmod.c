@@ -82,7 +82,7 @@ static void print_line(char *line)
 
 int lsmod_main(int argc, char **argv)
 {
-	char *text, *line, *next;
+	char *text, *line;
 	size_t len;
 	int err;
 
@@ -102,12 +102,8 @@ int lsmod_main(int argc, char **argv)
 		return 1;
 	}
 	out_printf("%s\n", "Module                  Size  Used by");
-	for (line = text; *line; line = next) {
-		next = line + strcspn(line, "\n");
-		if (*next)
-			*next++ = '\0';
+	for (char *cur = text; (line = text_word(&cur, "\n"));)
 		print_line(line);
-	}
 	free(text);
 	err = fd_flush();
 	if (err < 0) {

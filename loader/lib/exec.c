@@ -511,17 +511,14 @@ int has_text(const char *s, const char *w)
 
 void exec_scan_loaded(struct exec *e)
 {
-	char *text, *line, *next;
+	char *text, *line;
 	size_t len;
 
 	if (read_whole_file(AT_FDCWD, "/proc/modules", 1u << 24, &text, &len) < 0)
 		return;
 	flock_lock(&e->lock);
-	for (line = text; *line; line = next) {
+	for (char *cur = text; (line = text_word(&cur, "\n"));) {
 		char name[ALIAS_MAX];
-		next = line + strcspn(line, "\n");
-		if (*next)
-			*next++ = '\0';
 		if (has_text(line, " Loading "))
 			continue; /* its init runs (another loader's): inserting it again waits for
 				     it */
