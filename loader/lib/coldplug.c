@@ -294,17 +294,14 @@ static int lun_bound(const char *t, char *name, size_t cap)
 static int scanning(struct loop *l)
 {
 	static const char us[] = "/sys/bus/usb/drivers/usb-storage";
-	char a[PATH_MAX], b[PATH_MAX], *text;
+	char a[PATH_MAX], b[PATH_MAX];
 	struct dirent *de;
-	size_t len;
 	int busy = now() < l->hub_end, delay = 1;
 	DIR *d = opendir(us);
 
-	if (read_whole_file(AT_FDCWD, "/sys/module/usb_storage/parameters/delay_use", 32, &text,
-			    &len) == 0) {
-		text[strcspn(text, "\n")] = '\0';
-		parse_int_word(text, &delay);
-		free(text);
+	if (read_small(AT_FDCWD, "/sys/module/usb_storage/parameters/delay_use", a, 32) > 0) {
+		a[strcspn(a, "\n")] = '\0';
+		parse_int_word(a, &delay);
 	}
 	while (d && !busy && (de = readdir(d)))
 		if (strchr(de->d_name, ':') && now() - l->last_event < 1000LL * (delay + 3)) {
@@ -318,10 +315,8 @@ static int scanning(struct loop *l)
 	while (d && !busy && (de = readdir(d))) {
 		fmt_snprintf(a, sizeof a, "/proc/%s/comm", de->d_name);
 		if (de->d_name[0] > '0' && de->d_name[0] <= '9' &&
-		    read_whole_file(AT_FDCWD, a, 64, &text, &len) == 0) {
-			busy = !strncmp(text, "scsi_scan_", 10);
-			free(text);
-		}
+		    read_small(AT_FDCWD, a, b, 64) >= 0)
+			busy = !strncmp(b, "scsi_scan_", 10);
 	}
 	if (d)
 		closedir(d);
