@@ -291,8 +291,7 @@ static int remove_chain(struct ml_ctx *c, const struct mp_opts *o, const char *n
 		uint32_t nd;
 		if (h[i].mod < 0)
 			continue;
-		const uint8_t *deps =
-			blob_list(&c->b, blob_mod(&c->b, (unsigned)h[i].mod).deps, &nd);
+		const uint8_t *deps = ctx_deps(c, (unsigned)h[i].mod, &nd);
 		if (c->flags & CTX_DRY_RUN) {
 			out_printf("rmmod %s\n", h[i].name);
 			continue;

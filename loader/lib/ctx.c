@@ -125,6 +125,11 @@ int ctx_forbidden(const struct ml_ctx *c, unsigned mod)
 	return listed(c, mod, BM_FORBID, c->cfg.forbid, c->cfg.nforbid);
 }
 
+const uint8_t *ctx_deps(const struct ml_ctx *c, unsigned mod, uint32_t *n)
+{
+	return blob_list(&c->b, blob_mod(&c->b, mod).deps, n);
+}
+
 int ctx_check_kernel(const struct ml_ctx *c)
 {
 	struct utsname u;

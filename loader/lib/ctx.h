@@ -52,6 +52,8 @@ int ctx_check_kernel(const struct ml_ctx *c);
 /* ctx_configure with file and the kernel command line of /proc/cmdline
  * (none when it cannot be read). */
 void ctx_configure_boot(struct ml_ctx *c, const char *file);
+/* mod's dependencies (blob_list: *n of them, read through blob_u16). */
+const uint8_t *ctx_deps(const struct ml_ctx *c, unsigned mod, uint32_t *n);
 /* Is mod blacklisted / forbidden by the blob or the runtime configuration? */
 int ctx_blacklisted(const struct ml_ctx *c, unsigned mod);
 int ctx_forbidden(const struct ml_ctx *c, unsigned mod);

@@ -83,7 +83,7 @@ static void relate(struct plan *p, unsigned before, unsigned after, unsigned har
 static int refused(const struct ml_ctx *c, unsigned mod, int prio)
 {
 	uint32_t n;
-	const uint8_t *deps = blob_list(&c->b, blob_mod(&c->b, mod).deps, &n);
+	const uint8_t *deps = ctx_deps(c, mod, &n);
 
 	if (ctx_forbidden(c, mod)) {
 		report(c, prio, OUT_FORBIDDEN, mod, NULL, 0);
@@ -122,7 +122,7 @@ static void append(struct walk *w, unsigned mod)
 				       0 };
 	if (!p->pos[mod]) {
 		p->pos[mod] = ++p->n;
-		deps = blob_list(&w->c->b, blob_mod(&w->c->b, mod).deps, &n);
+		deps = ctx_deps(w->c, mod, &n);
 		for (uint32_t i = 0; i < n; i++)
 			relate(p, blob_u16(deps + 2 * i), mod, PRED_HARD);
 	} else
@@ -179,7 +179,7 @@ static void walk_mod(struct walk *w, unsigned mod, int fresh)
 	if (mod > blob_nmods(&w->c->b) || (!fresh && (w->p->mark[mod] & VISITED)))
 		return;
 	w->p->mark[mod] |= fresh ? 0 : VISITED;
-	deps = blob_list(&w->c->b, blob_mod(&w->c->b, mod).deps, &n);
+	deps = ctx_deps(w->c, mod, &n);
 	for (uint32_t i = 0; i < n && !w->p->err; i++)
 		place(w, blob_u16(deps + 2 * i));
 	place(w, mod);
@@ -253,7 +253,7 @@ static int chain(struct plan *p, const struct ml_ctx *c, unsigned mod, const cha
 	 * walk, which may reach them through softdeps first. */
 	memset(p->mark, 0, blob_nmods(&c->b) + 1);
 	p->mark[mod] |= REQUIRED;
-	deps = blob_list(&c->b, blob_mod(&c->b, mod).deps, &n);
+	deps = ctx_deps(c, mod, &n);
 	for (uint32_t i = 0; i < n; i++)
 		p->mark[blob_u16(deps + 2 * i)] |= REQUIRED;
 	walk_mod(&w, mod, ch->alias != NULL);
