@@ -346,10 +346,11 @@ static int done(struct loop *l)
 	long long quiet = now() - l->last_event;
 
 	if (l->o->root_first) { /* the root and its filesystem; the rest is not waited for */
-		for (unsigned i = 0; i < l->nneed; i++)
-			if (exec_state(&l->e, l->need[i]) == MS_QUEUED ||
-			    exec_state(&l->e, l->need[i]) == MS_LOADING)
+		for (unsigned i = 0; i < l->nneed; i++) {
+			enum mod_state st = exec_state(&l->e, l->need[i]);
+			if (st == MS_QUEUED || st == MS_LOADING)
 				return 0;
+		}
 		return waits_met(l) && quiet >= l->o->settle_ms;
 	}
 	if (exec_busy(&l->e))
