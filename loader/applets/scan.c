@@ -97,24 +97,6 @@ static void add_modalias(void *ctx, const char *alias, const char *path)
 	add(MODALIAS, alias);
 }
 
-static const char *base(const char *path)
-{
-	const char *s = strrchr(path, '/');
-	return s ? s + 1 : path;
-}
-
-/* The last component of the symbolic link name (relative to dfd); NULL if
- * there is none. Points into buf. */
-static const char *link_base(int dfd, const char *name, char *buf, size_t cap)
-{
-	ssize_t n = readlinkat(dfd, name, buf, cap - 1);
-
-	if (n < 0)
-		return NULL;
-	buf[n] = '\0';
-	return base(buf);
-}
-
 /* The first line of the small file name (relative to dfd); -1 if unreadable. */
 static int attr(int dfd, const char *name, char *buf, size_t cap)
 {
@@ -177,9 +159,9 @@ static void chain(int fd, const char *name, ino_t top, int depth)
 		fs = st.st_dev;
 		if (!dev_modalias(fd, DEV_MODALIAS_FILE | DEV_MODALIAS_UEVENT, buf, sizeof buf))
 			add(ROOT_MODALIAS, buf);
-		if ((b = link_base(fd, "driver/module", buf, sizeof buf)))
+		if ((b = dev_link_base(fd, "driver/module", buf, sizeof buf)))
 			add(ROOT_MODULE, b);
-		else if ((b = link_base(fd, "driver", buf, sizeof buf)))
+		else if ((b = dev_link_base(fd, "driver", buf, sizeof buf)))
 			add(ROOT_DRIVER, b);
 		int parent = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		close(fd);
@@ -221,7 +203,7 @@ static void root_mount(void)
 	fmt_snprintf(buf, sizeof buf, "/sys/dev/block/%u:%u", major(dev), minor(dev));
 	int fd = major(dev) ? open(buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
 	if (fd >= 0 && !stat("/sys/devices", &st) &&
-	    (name = link_base(AT_FDCWD, buf, buf, sizeof buf)))
+	    (name = dev_link_base(AT_FDCWD, buf, buf, sizeof buf)))
 		chain(fd, name, st.st_ino, 0);
 	else {
 		if (fd >= 0)

@@ -186,18 +186,13 @@ static void device(void *ctx, const char *alias, const char *path)
 	const char *dev = strrchr(path, '/') + 1, *full;
 	char link[PATH_MAX], drv[PATH_MAX];
 	struct hits h;
-	ssize_t n;
 
 	fmt_snprintf(link, sizeof link, "%s/physical_node/modalias", path);
 	if (access(link, F_OK) == 0)
 		return;
 	fmt_snprintf(link, sizeof link, "%s/driver", path);
-	/* readlinkat, as scan.c: one of musl's two readlink members */
-	if ((n = readlinkat(AT_FDCWD, link, drv, sizeof drv - 1)) > 0) {
-		const char *base;
-		drv[n] = '\0';
-		base = strrchr(drv, '/');
-		out_printf("%s: driver %s\n", dev, base ? base + 1 : drv);
+	if ((full = dev_link_base(AT_FDCWD, link, drv, sizeof drv))) {
+		out_printf("%s: driver %s\n", dev, full);
 		return;
 	}
 	hits_init(&h);
