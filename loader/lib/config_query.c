@@ -5,6 +5,7 @@
 #include "wildmatch.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,6 +68,18 @@ static void free_list(char **v, unsigned n)
 	free(v);
 }
 
+/* struct config's string lists: where each list and its count are. */
+#define LIST(v, n)                                                     \
+	{                                                              \
+		offsetof(struct config, v), offsetof(struct config, n) \
+	}
+static const unsigned char string_lists[][2] = {
+	LIST(weak, nweak),     LIST(where, nwhere),	LIST(blacklist, nblacklist),
+	LIST(forbid, nforbid), LIST(load, nload),	LIST(pre, npre),
+	LIST(post, npost),     LIST(alias_pat, nalias), LIST(alias_mod, nalias),
+};
+_Static_assert(sizeof(struct config) < 256, "offsets fit a byte");
+
 void config_free(struct config *c)
 {
 	for (unsigned i = 0; i < c->noptions; i++) {
@@ -86,14 +99,8 @@ void config_free(struct config *c)
 		free(c->cmds[i].where);
 	}
 	free(c->cmds);
-	free_list(c->weak, c->nweak);
-	free_list(c->where, c->nwhere);
-	free_list(c->blacklist, c->nblacklist);
-	free_list(c->forbid, c->nforbid);
-	free_list(c->load, c->nload);
-	free_list(c->pre, c->npre);
-	free_list(c->post, c->npost);
-	free_list(c->alias_pat, c->nalias);
-	free_list(c->alias_mod, c->nalias);
+	for (size_t i = 0; i < sizeof string_lists / sizeof *string_lists; i++)
+		free_list(*(char ***)((char *)c + string_lists[i][0]),
+			  *(unsigned *)((char *)c + string_lists[i][1]));
 	memset(c, 0, sizeof *c);
 }
