@@ -306,6 +306,19 @@ static int modinfo_error(const void *data, size_t len)
 	return elf_open(&v, data, len) < 0 ? -EINVAL : -ENOENT;
 }
 
+/* The "filename:" line, or with -F filename the name alone: then 1, as
+ * nothing else is printed. */
+static int print_filename(const struct mi_opts *o, const char *path)
+{
+	if (field_is(o, "filename")) {
+		out_printf("%s%c", path, o->sep);
+		return 1;
+	}
+	if (!o->field)
+		out_printf("%-16s%s%c", "filename:", path, o->sep);
+	return 0;
+}
+
 /* A module file: name is for messages, path is absolute. */
 static int show_file(struct mi_run *r, const char *name, const char *path)
 {
@@ -315,12 +328,8 @@ static int show_file(struct mi_run *r, const char *name, const char *path)
 	size_t len;
 	int err;
 
-	if (field_is(&r->o, "filename")) {
-		out_printf("%s%c", path, r->o.sep);
+	if (print_filename(&r->o, path))
 		return 0;
-	}
-	if (!r->o.field)
-		out_printf("%-16s%s%c", "filename:", path, r->o.sep);
 	err = module_read(path, &r->buf, &data, &len);
 	if (err == -ENOEXEC)
 		err = -EINVAL; /* an empty file: kmod's mmap fails so */
@@ -350,12 +359,8 @@ static int show_builtin(struct mi_run *r, const char *name)
 		out_printf("%-16s%s%c", "name:", name, r->o.sep);
 	else if (field_is(&r->o, "name"))
 		out_printf("%s%c", name, r->o.sep);
-	if (field_is(&r->o, "filename")) {
-		out_printf("(builtin)%c", r->o.sep);
+	if (print_filename(&r->o, "(builtin)"))
 		return 0;
-	}
-	if (!r->o.field)
-		out_printf("%-16s%s%c", "filename:", "(builtin)", r->o.sep);
 	fmt_snprintf(path, sizeof path, "%s/modules.builtin.modinfo", r->c.dir);
 	err = module_read(path, NULL, &data, &len);
 	if (err == -ENOENT)
