@@ -470,8 +470,10 @@ static int ends_with(const char *s, const char *suffix)
  * which a name ending so cannot be: that is "not found" at once. */
 static int module_file_name(const char *arg)
 {
-	return ends_with(arg, ".ko") || ends_with(arg, ".ko.zst") || ends_with(arg, ".ko.xz") ||
-	       ends_with(arg, ".ko.gz");
+	for (const char *x = ".ko\0.ko.zst\0.ko.xz\0.ko.gz\0"; *x; x += strlen(x) + 1)
+		if (ends_with(arg, x))
+			return 1;
+	return 0;
 }
 
 static int show_path(struct mi_run *r, const char *arg)
