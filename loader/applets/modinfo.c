@@ -250,12 +250,11 @@ static char *hex(const struct modsig_bytes *b)
 /* The signature fields, as entries after the .modinfo ones. */
 static int print_sig(const struct mi_opts *o, const struct modsig *g)
 {
-	static const char keys[5][13] = { "sig_id", "signer", "sig_key", "sig_hashalgo",
-					  "signature" };
 	const char *text[5] = { g->id_type, (const char *)g->signer.p, NULL, g->hash_algo, NULL };
+	const char *key = "sig_id\0signer\0sig_key\0sig_hashalgo\0signature";
 
-	for (int i = 0; i < 5; i++) {
-		struct modinfo_entry e = { keys[i], text[i], strlen(keys[i]), g->signer.n };
+	for (int i = 0; i < 5; i++, key += strlen(key) + 1) {
+		struct modinfo_entry e = { key, text[i], strlen(key), g->signer.n };
 		char *h = NULL;
 
 		if (!e.val && !(e.val = h = hex(i == 2 ? &g->key : &g->sig)))
