@@ -224,7 +224,6 @@ static int load(struct ml_ctx *c, struct plan *p, struct exec *e, const char *na
 	name = from_file(c, name, norm);
 	if (!(c->flags & (CTX_SHOW | CTX_DRY_RUN)))
 		return exec_request(e, p, name, params, flags);
-	plan_reset(p);
 	err = plan_request(p, c, name, params, flags);
 	if ((c->flags & (CTX_SHOW | CTX_VERBOSE)) &&
 	    show_plan(c, p, c->flags & CTX_SHOW ? NULL : e) < 0)

@@ -83,7 +83,6 @@ static int query(int argc, char **argv, const char *what, int deps)
 	}
 	for (int i = 1; i < argc; i++) {
 		int err;
-		plan_reset(&p);
 		err = deps ? plan_request(&p, &c, argv[i], NULL, 0) : show_resolve(&c, argv[i]);
 		if (deps && show_plan(&c, &p, NULL) < 0)
 			err = -ENOMEM;

@@ -82,7 +82,6 @@ static int want(struct loop *l, const char *name, unsigned mod, unsigned flags)
 {
 	int err;
 
-	plan_reset(&l->p);
 	err = name ? plan_request(&l->p, l->c, name, NULL, flags)
 		   : plan_module(&l->p, l->c, mod, 0);
 	if ((exec_add(&l->e, &l->p) < 0 || err == -ENOMEM) && !l->nomem++)

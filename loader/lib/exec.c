@@ -353,7 +353,6 @@ int exec_request(struct exec *e, struct plan *p, const char *name, const char *p
 {
 	int err;
 
-	plan_reset(p);
 	err = plan_request(p, e->c, name, params, flags);
 	if (exec_add(e, p) < 0)
 		return -ENOMEM;

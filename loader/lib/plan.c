@@ -269,6 +269,7 @@ int plan_request(struct plan *p, const struct ml_ctx *c, const char *name, const
 	int n, err = 0;
 	int prio = flags & PLAN_DEVICE ? LOG_I : c->flags & CTX_QUIET ? LOG_D : LOG_N;
 
+	plan_reset(p);
 	hits_init(&hl);
 	modname_normalize(name, norm, sizeof norm);
 	n = lookup(&c->b, &c->extra, name, &hl);
@@ -307,7 +308,10 @@ int plan_request(struct plan *p, const struct ml_ctx *c, const char *name, const
 
 int plan_module(struct plan *p, const struct ml_ctx *c, unsigned mod, unsigned flags)
 {
-	int err = chain(p, c, mod, NULL, NULL, flags & PLAN_DEVICE ? LOG_I : LOG_N, flags);
+	int err;
+
+	plan_reset(p);
+	err = chain(p, c, mod, NULL, NULL, flags & PLAN_DEVICE ? LOG_I : LOG_N, flags);
 
 	return finish(p) < 0 ? p->err : err;
 }
