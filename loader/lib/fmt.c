@@ -176,26 +176,23 @@ static void emit(struct sink *k, const char *f, va_list ap0)
 		uint64_t u;
 		int64_t s;
 		switch (*f) {
-		case 's': {
-			const char *str = va_arg(ap, const char *);
-			size_t n;
-			if (!str)
-				str = "(null)";
-			n = prec >= 0 ? strnlen(str, (size_t)prec) : strlen(str);
+		case 's':
+		case 'c': {
+			char ch;
+			const char *str = &ch;
+			size_t n = 1;
+			if (*f == 'c')
+				ch = (char)va_arg(ap, int);
+			else {
+				if (!(str = va_arg(ap, const char *)))
+					str = "(null)";
+				n = prec >= 0 ? strnlen(str, (size_t)prec) : strlen(str);
+			}
 			if (!left)
 				pad(k, ' ', width - (int)n);
 			put(k, str, n);
 			if (left)
 				pad(k, ' ', width - (int)n);
-			break;
-		}
-		case 'c': {
-			char ch = (char)va_arg(ap, int);
-			if (!left)
-				pad(k, ' ', width - 1);
-			put(k, &ch, 1);
-			if (left)
-				pad(k, ' ', width - 1);
 			break;
 		}
 		case 'd':
