@@ -54,7 +54,7 @@ static int add_list(struct config *c, char ***v, unsigned *n, const char *key, c
 		buf[len - 1] = '\0';
 	for (char *cur = buf, *t; (t = text_word(&cur, ","));) {
 		char norm[ALIAS_MAX];
-		if (strpbrk(t, " \t\n\"")) {
+		if (t[strcspn(t, " \t\n\"")]) {
 			log_warn("kernel command line: %s'%.64s%s' is not a module name; ignored",
 				 key, t, strlen(t) > 64 ? "..." : "");
 			continue;
