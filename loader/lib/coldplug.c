@@ -531,7 +531,7 @@ int coldplug_guarded(const struct coldplug_opts *o)
 	int pipefd[2];
 	pid_t pid;
 
-	if (pipe(pipefd) < 0) {
+	if (pipe2(pipefd, 0) < 0) { /* pipe2: loader/rt's, one system call */
 		log_err("coldplug: pipe: %s", strerror(errno));
 		return coldplug_run(o) < 0;
 	}
