@@ -439,8 +439,7 @@ static int show_name(struct mi_run *r, const char *arg)
 		}
 		return show_mod(r, n);
 	}
-	hits_init(&hl);
-	n = lookup(&r->c.b, &r->c.extra, arg, &hl);
+	n = ctx_lookup(&r->c, arg, &hl);
 	if (n == -ENOMEM)
 		log_err("ERROR: %s: %s", arg, strerror(ENOMEM));
 	else if (n <= 0 || hl.v[0].kind == HIT_UNKNOWN)

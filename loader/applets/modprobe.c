@@ -273,8 +273,7 @@ static int remove_chain(struct ml_ctx *c, const struct mp_opts *o, const char *n
 		run.remove = 0;
 		return exec_install(NULL, &run, norm, "") < 0 ? -1 : 0;
 	}
-	hits_init(&hl);
-	n = lookup(&c->b, &c->extra, name, &hl);
+	n = ctx_lookup(c, name, &hl);
 	h = hl.v;
 	if (n <= 0) {
 		if (n == -ENOMEM)

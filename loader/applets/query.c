@@ -16,8 +16,7 @@ int show_resolve(const struct ml_ctx *c, const char *name)
 	struct hits h;
 	int n;
 
-	hits_init(&h);
-	n = lookup(&c->b, &c->extra, name, &h);
+	n = ctx_lookup(c, name, &h);
 	for (int k = 0; k < n; k++)
 		out_printf("%s\n", h.v[k].name);
 	hits_free(&h);

@@ -195,8 +195,7 @@ static void device(void *ctx, const char *alias, const char *path)
 		out_printf("%s: driver %s\n", dev, full);
 		return;
 	}
-	hits_init(&h);
-	if (lookup(&s->c.b, &s->c.extra, alias, &h) <= 0) {
+	if (ctx_lookup(&s->c, alias, &h) <= 0) {
 		if (!(full = kernel_has(s, alias)) && !s->verbose)
 			quiet(s, alias);
 		else

@@ -130,6 +130,12 @@ const uint8_t *ctx_deps(const struct ml_ctx *c, unsigned mod, uint32_t *n)
 	return blob_list(&c->b, blob_mod(&c->b, mod).deps, n);
 }
 
+int ctx_lookup(const struct ml_ctx *c, const char *name, struct hits *h)
+{
+	hits_init(h);
+	return lookup(&c->b, &c->extra, name, h);
+}
+
 int ctx_check_kernel(const struct ml_ctx *c)
 {
 	struct utsname u;

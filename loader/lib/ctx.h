@@ -52,6 +52,9 @@ int ctx_check_kernel(const struct ml_ctx *c);
 /* ctx_configure with file and the kernel command line of /proc/cmdline
  * (none when it cannot be read). */
 void ctx_configure_boot(struct ml_ctx *c, const char *file);
+/* lookup() of name through the blob and the configuration's aliases, into
+ * h (made ready here; hits_free it after). */
+int ctx_lookup(const struct ml_ctx *c, const char *name, struct hits *h);
 /* mod's dependencies (blob_list: *n of them, read through blob_u16). */
 const uint8_t *ctx_deps(const struct ml_ctx *c, unsigned mod, uint32_t *n);
 /* Is mod blacklisted / forbidden by the blob or the runtime configuration? */

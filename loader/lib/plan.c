@@ -270,9 +270,8 @@ int plan_request(struct plan *p, const struct ml_ctx *c, const char *name, const
 	int prio = flags & PLAN_DEVICE ? LOG_I : c->flags & CTX_QUIET ? LOG_D : LOG_N;
 
 	plan_reset(p);
-	hits_init(&hl);
 	modname_normalize(name, norm, sizeof norm);
-	n = lookup(&c->b, &c->extra, name, &hl);
+	n = ctx_lookup(c, name, &hl);
 	h = hl.v;
 	if (n == 0 && ctx_install(c, blob_nmods(&c->b), norm)) {
 		hits_free(&hl);
