@@ -440,11 +440,11 @@ static int show_name(struct mi_run *r, const char *arg)
 		return show_mod(r, n);
 	}
 	n = ctx_lookup(&r->c, arg, &hl);
-	if (n == -ENOMEM)
-		log_err("ERROR: %s: %s", arg, strerror(ENOMEM));
-	else if (n <= 0 || hl.v[0].kind == HIT_UNKNOWN)
-		log_err("ERROR: Module %s not found.", arg);
 	if (n <= 0 || hl.v[0].kind == HIT_UNKNOWN) {
+		if (n == -ENOMEM)
+			log_err("ERROR: %s: %s", arg, strerror(ENOMEM));
+		else
+			log_err("ERROR: Module %s not found.", arg);
 		hits_free(&hl);
 		return n == -ENOMEM ? n : -ENOENT;
 	}
