@@ -131,12 +131,8 @@ static int add_softdep(struct config *c, char **w, int nw)
 			err = -EINVAL;
 	}
 	if (err) { /* a bad line must not replace an earlier good softdep */
-		for (unsigned i = 0; i < ns->npre; i++)
-			free(ns->pre[i]);
-		for (unsigned i = 0; i < ns->npost; i++)
-			free(ns->post[i]);
-		free(ns->pre);
-		free(ns->post);
+		config_free_list(ns->pre, ns->npre);
+		config_free_list(ns->post, ns->npost);
 		free(ns->mod);
 		c->nsoftdeps--;
 	}

@@ -61,7 +61,7 @@ const struct cfg_cmd *config_cmd(const struct config *c, const char *mod, int re
 	return NULL;
 }
 
-static void free_list(char **v, unsigned n)
+void config_free_list(char **v, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++)
 		free(v[i]);
@@ -89,8 +89,8 @@ void config_free(struct config *c)
 	free(c->options);
 	for (unsigned i = 0; i < c->nsoftdeps; i++) {
 		free(c->softdeps[i].mod);
-		free_list(c->softdeps[i].pre, c->softdeps[i].npre);
-		free_list(c->softdeps[i].post, c->softdeps[i].npost);
+		config_free_list(c->softdeps[i].pre, c->softdeps[i].npre);
+		config_free_list(c->softdeps[i].post, c->softdeps[i].npost);
 	}
 	free(c->softdeps);
 	for (unsigned i = 0; i < c->ncmds; i++) {
@@ -100,7 +100,7 @@ void config_free(struct config *c)
 	}
 	free(c->cmds);
 	for (size_t i = 0; i < sizeof string_lists / sizeof *string_lists; i++)
-		free_list(*(char ***)((char *)c + string_lists[i][0]),
-			  *(unsigned *)((char *)c + string_lists[i][1]));
+		config_free_list(*(char ***)((char *)c + string_lists[i][0]),
+				 *(unsigned *)((char *)c + string_lists[i][1]));
 	memset(c, 0, sizeof *c);
 }
