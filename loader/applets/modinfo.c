@@ -154,11 +154,13 @@ static int absolute(const char *path, char *out, size_t cap)
 {
 	char cwd[PATH_MAX];
 
-	if (path[0] == '/')
-		return (size_t)fmt_snprintf(out, cap, "%s", path) < cap ? 0 : -ENAMETOOLONG;
-	if (syscall(SYS_getcwd, cwd, sizeof cwd) < 0) /* not getcwd(): 200 bytes of libc */
+	int rel = path[0] != '/';
+
+	if (rel && syscall(SYS_getcwd, cwd, sizeof cwd) < 0) /* not getcwd(): 200 bytes of libc */
 		return -errno;
-	return (size_t)fmt_snprintf(out, cap, "%s/%s", cwd, path) < cap ? 0 : -ENAMETOOLONG;
+	return (size_t)fmt_snprintf(out, cap, "%s%s%s", rel ? cwd : "", rel ? "/" : "", path) < cap
+		       ? 0
+		       : -ENAMETOOLONG;
 }
 
 /* ---- entries ---------------------------------------------------------- */
