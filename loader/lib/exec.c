@@ -172,13 +172,12 @@ int exec_add(struct exec *e, const struct plan *p)
 			continue;
 		}
 		if (e->npred + nd->npred > e->predcap) {
-			unsigned cap = 2 * (e->npred + nd->npred);
-			if (!(pred = realloc(e->pred, cap * sizeof *pred))) {
+			if (!(pred = plan_grow(e->pred, &e->predcap, e->npred + nd->npred,
+					       sizeof *pred))) {
 				err = -ENOMEM;
 				break;
 			}
 			e->pred = pred;
-			e->predcap = cap;
 		}
 		free(m->opts);
 		m->cmd = nd->cmd;

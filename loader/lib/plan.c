@@ -51,9 +51,7 @@ struct walk {
 	unsigned chain, flags;
 };
 
-/* v (*cap elements of size bytes) grown to hold need; NULL when out of
- * memory, v then still valid. */
-static void *grow(void *v, unsigned *cap, unsigned need, size_t size)
+void *plan_grow(void *v, unsigned *cap, unsigned need, size_t size)
 {
 	unsigned ncap = *cap ? *cap : 32;
 
@@ -69,7 +67,7 @@ static void *grow(void *v, unsigned *cap, unsigned need, size_t size)
 
 static void relate(struct plan *p, unsigned before, unsigned after, unsigned hard)
 {
-	struct plan_rel *r = grow(p->rel, &p->relcap, p->nrel + 1, sizeof *r);
+	struct plan_rel *r = plan_grow(p->rel, &p->relcap, p->nrel + 1, sizeof *r);
 
 	if (!r) {
 		p->err = -ENOMEM;
@@ -101,7 +99,7 @@ static int refused(const struct ml_ctx *c, unsigned mod, int prio)
 static void append(struct walk *w, unsigned mod)
 {
 	struct plan *p = w->p;
-	struct plan_node *nn = grow(p->node, &p->ncap, p->n + 1, sizeof *nn);
+	struct plan_node *nn = plan_grow(p->node, &p->ncap, p->n + 1, sizeof *nn);
 	uint32_t n;
 	const uint8_t *deps;
 
@@ -211,7 +209,7 @@ static int finish(struct plan *p)
 		p->node[i].npred = 0;
 	}
 	if (at) {
-		unsigned *pred = grow(p->pred, &p->predcap, at, sizeof *pred);
+		unsigned *pred = plan_grow(p->pred, &p->predcap, at, sizeof *pred);
 		if (!pred)
 			return p->err = -ENOMEM;
 		p->pred = pred;
@@ -240,7 +238,7 @@ static int chain(struct plan *p, const struct ml_ctx *c, unsigned mod, const cha
 		p->skipped++;
 		return -EPERM;
 	}
-	if (!(ch = grow(p->chain, &p->chaincap, p->nchain + 1, sizeof *ch)))
+	if (!(ch = plan_grow(p->chain, &p->chaincap, p->nchain + 1, sizeof *ch)))
 		return p->err = -ENOMEM;
 	p->chain = ch;
 	ch += p->nchain;

@@ -56,6 +56,11 @@ enum {
 			       install command and softdeps not run */
 };
 
+/* v (*cap elements of size bytes) grown to hold need (doubling from 32);
+ * NULL when out of memory, v then still valid (need <= *cap: v, as it is). For the plan's arrays
+ * and the executor's. */
+void *plan_grow(void *v, unsigned *cap, unsigned need, size_t size);
+
 int plan_init(struct plan *p, const struct ml_ctx *c);
 void plan_reset(struct plan *p);
 void plan_free(struct plan *p);
