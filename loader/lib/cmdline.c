@@ -23,12 +23,11 @@ static const char *next_word(const char *s, char *w, size_t cap, int *truncated)
 	size_t n = 0;
 	int quoted = 0;
 
-	while (*s == ' ' || *s == '\t' || *s == '\n')
-		s++;
+	s += strspn(s, " \t\n");
 	if (!*s)
 		return NULL;
 	*truncated = 0;
-	for (; *s && (quoted || (*s != ' ' && *s != '\t' && *s != '\n')); s++) {
+	for (; *s && (quoted || !strchr(" \t\n", *s)); s++) {
 		if (*s == '"')
 			quoted = !quoted;
 		if (n + 1 < cap)
