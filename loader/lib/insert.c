@@ -58,17 +58,6 @@ static enum format sniff(const unsigned char *p, size_t n)
 	return FMT_ELF;
 }
 
-/* The name /sys/module/compression uses for a format. */
-static const char *format_name(enum format fmt)
-{
-	switch (fmt) {
-	case FMT_ZSTD: return "zstd";
-	case FMT_XZ: return "xz";
-	case FMT_GZIP: return "gzip";
-	default: return "";
-	}
-}
-
 /* Does the running kernel decompress this format itself? Kernels with module
  * decompression (5.17+) name their one format in /sys/module/compression.
  * Read every time: it is three syscalls, and /sys may be mounted late. */
@@ -79,7 +68,11 @@ static int kernel_decompresses(enum format fmt)
 	if (read_small(AT_FDCWD, "/sys/module/compression", s, sizeof s) <= 0)
 		return 0;
 	s[strcspn(s, "\n")] = '\0';
-	return strcmp(s, format_name(fmt)) == 0;
+	/* the names it uses, in enum format's order */
+	const char *name = "\0zstd\0xz\0gzip";
+	for (unsigned i = fmt; i; i--)
+		name += strlen(name) + 1;
+	return strcmp(s, name) == 0;
 }
 
 /* A module system call, EINTR retried: 0, or the kernel's errno as modload
