@@ -45,16 +45,19 @@ static __thread ZSTD_DCtx *thread_dctx;
 
 static enum format sniff(const unsigned char *p, size_t n)
 {
-	static const unsigned char zst[] = { 0x28, 0xb5, 0x2f, 0xfd };
-	static const unsigned char xz[] = { 0xfd, '7', 'z', 'X', 'Z', 0x00 };
-	static const unsigned char gz[] = { 0x1f, 0x8b };
+	/* zstd, xz, gzip (enum format's order): each magic's length, then it */
+	/* clang-format off */
+	static const unsigned char magic[] = {
+		4, 0x28, 0xb5, 0x2f, 0xfd,
+		6, 0xfd, '7', 'z', 'X', 'Z', 0x00,
+		2, 0x1f, 0x8b,
+	};
+	/* clang-format on */
+	const unsigned char *m = magic;
 
-	if (n >= sizeof(zst) && !memcmp(p, zst, sizeof(zst)))
-		return FMT_ZSTD;
-	if (n >= sizeof(xz) && !memcmp(p, xz, sizeof(xz)))
-		return FMT_XZ;
-	if (n >= sizeof(gz) && !memcmp(p, gz, sizeof(gz)))
-		return FMT_GZIP;
+	for (unsigned f = FMT_ZSTD; f <= FMT_GZIP; f++, m += 1 + m[0])
+		if (n >= m[0] && !memcmp(p, m + 1, m[0]))
+			return (enum format)f;
 	return FMT_ELF;
 }
 
