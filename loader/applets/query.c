@@ -52,12 +52,11 @@ int show_plan(const struct ml_ctx *c, const struct plan *p, struct exec *e)
 		/* kmod ends configured options with a blank, unless modprobe's
 		 * own parameters follow them. */
 		const char *end = *opts && !(target && ch->params && *ch->params) ? " " : "";
-		if (nd->cmd)
-			out_printf("install %s %s%s\n", nd->cmd->cmd, opts, end);
-		else if (m.flags & BM_BUILTIN)
+		if (m.flags & BM_BUILTIN && !nd->cmd)
 			out_printf("builtin %s\n", blob_str(&c->b, m.name));
-		else if (ctx_mod_path(c, nd->mod, path, sizeof path) >= 0)
-			out_printf("insmod %s %s%s\n", path, opts, end);
+		else if (nd->cmd || ctx_mod_path(c, nd->mod, path, sizeof path) >= 0)
+			out_printf("%s %s %s%s\n", nd->cmd ? "install" : "insmod",
+				   nd->cmd ? nd->cmd->cmd : path, opts, end);
 		free(opts);
 	}
 	return 0;
