@@ -409,16 +409,15 @@ static int open_dir(struct mi_run *r)
 static int show_mod(struct mi_run *r, int mod)
 {
 	const char *name = blob_mod_name(&r->c.b, (uint32_t)mod);
-	char rel[PATH_MAX], path[PATH_MAX * 2];
+	char path[PATH_MAX * 2];
 
 	if (blob_mod(&r->c.b, (uint32_t)mod).flags & BM_BUILTIN)
 		return show_builtin(r, name);
-	int err = blob_mod_path(&r->c.b, (uint32_t)mod, rel, sizeof rel);
+	int err = ctx_mod_path(&r->c, (unsigned)mod, path, sizeof path);
 	if (err < 0) {
 		log_err("ERROR: Module %s has no file: %s", name, report_path_strerror(err));
 		return err;
 	}
-	fmt_snprintf(path, sizeof path, "%s/%s", r->c.dir, rel);
 	return show_file(r, name, path);
 }
 

@@ -218,15 +218,14 @@ static void device(void *ctx, const char *alias, const char *path)
 static void vermagic(const struct st *s, const char *name)
 {
 	int mod = blob_find_mod(&s->c.b, name);
-	char rel[PATH_MAX], path[2 * PATH_MAX];
+	char path[2 * PATH_MAX];
 	struct insert_buf buf = { NULL, 0 };
 	const void *data;
 	const char *sec, *e, *v = NULL;
 	size_t len, seclen, pos = 0, el, vl = 0;
 
-	if (mod < 0 || blob_mod_path(&s->c.b, (unsigned)mod, rel, sizeof rel) < 0)
+	if (mod < 0 || ctx_mod_path(&s->c, (unsigned)mod, path, sizeof path) < 0)
 		return;
-	fmt_snprintf(path, sizeof path, "%s/%s", s->c.dir, rel);
 	if (module_read(path, &buf, &data, &len) < 0)
 		return;
 	if (modinfo_section(data, len, &sec, &seclen) == 0)
