@@ -48,8 +48,8 @@ static int run_install(const struct cfg_cmd *cmd, const char *name, const char *
 			w += 4;
 		if (!strncmp(w, "/bin/", 5))
 			w += 5;
-		if ((n == (size_t)(w - c) + 4 && !strncmp(w, "true", 4)) ||
-		    (n == (size_t)(w - c) + 5 && !strncmp(w, "false", 5)))
+		size_t k = n - (size_t)(w - c); /* the word's length after them */
+		if ((k == 4 && !strncmp(w, "true", 4)) || (k == 5 && !strncmp(w, "false", 5)))
 			return w[0] == 't' ? 0 : INSTALL_EXIT(1);
 	}
 	if (access("/bin/sh", X_OK) < 0) {
