@@ -15,25 +15,28 @@
 #include "waitspec.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* The command line, as opt.h parses it. */
 static struct opt args;
 
-/* --timeout SECS, --idle MS, --jobs N, --settle MS, --deadline SECS: whole
- * numbers only. */
-static int number_option(int c, const char *arg, struct coldplug_opts *o)
-{
-	int *v = c == 't'   ? &o->timeout
-		 : c == 'i' ? &o->idle_ms
-		 : c == 'j' ? &o->jobs
-		 : c == 'd' ? &o->deadline
-			    : &o->settle_ms;
-	int err = parse_int_word(arg, v);
+/* The options that take a whole number, in this order: --timeout SECS,
+ * --idle MS, --jobs N, --settle MS, --deadline SECS; where each goes in
+ * struct coldplug_opts, and the least value it may have. */
+static const char numbers[] = "tijsd";
+static const unsigned char number_at[] = {
+	offsetof(struct coldplug_opts, timeout),  offsetof(struct coldplug_opts, idle_ms),
+	offsetof(struct coldplug_opts, jobs),	  offsetof(struct coldplug_opts, settle_ms),
+	offsetof(struct coldplug_opts, deadline),
+};
+static const unsigned char number_min[] = { 1, 0, 1, 0, 0 };
+_Static_assert(offsetof(struct coldplug_opts, deadline) < 256, "offsets fit a byte");
 
-	if (err)
-		log_err("-%c %s: %s", c, arg, err == -ERANGE ? "too large" : "not a number");
-	return err;
+static int *number(struct coldplug_opts *o, unsigned i)
+{
+	return (int *)((char *)o + number_at[i]);
 }
 
 static void usage(int f)
@@ -70,6 +73,16 @@ static int parse(int argc, char **argv, struct coldplug_opts *o)
 
 	opt_begin(&args, argc, argv, "w:l:t:i:j:s:d:rR:h", lo);
 	while ((c = opt_next(&args)) != -1) {
+		const char *n = c ? strchr(numbers, c) : NULL;
+		if (n) { /* whole numbers only */
+			int err = parse_int_word(args.arg, number(o, (unsigned)(n - numbers)));
+			if (err) {
+				log_err("-%c %s: %s", c, args.arg,
+					err == -ERANGE ? "too large" : "not a number");
+				return -EINVAL;
+			}
+			continue;
+		}
 		switch (c) {
 		case 'w':
 			if (o->nwait == COLDPLUG_MAX_WAIT || waitspec_valid(args.arg) < 0) {
@@ -83,14 +96,6 @@ static int parse(int argc, char **argv, struct coldplug_opts *o)
 			if (config_push(&o->load, &o->nload, args.arg) < 0)
 				return -ENOMEM;
 			break;
-		case 't':
-		case 'i':
-		case 'j':
-		case 's':
-		case 'd':
-			if (number_option(c, args.arg, o) < 0)
-				return -EINVAL;
-			break;
 		case 'r': o->root_first = 1; break;
 		case 'R': o->record = args.arg; break;
 		case 'h':
@@ -100,8 +105,10 @@ static int parse(int argc, char **argv, struct coldplug_opts *o)
 		default: usage(2); return -EINVAL;
 		}
 	}
-	if (args.ind != argc || o->timeout <= 0 || o->idle_ms < 0 || o->jobs <= 0 ||
-	    o->settle_ms < 0 || o->deadline < 0) {
+	int ok = args.ind == argc;
+	for (unsigned i = 0; i < sizeof number_min; i++)
+		ok &= *number(o, i) >= number_min[i];
+	if (!ok) {
 		usage(2);
 		return -EINVAL;
 	}

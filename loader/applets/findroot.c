@@ -54,8 +54,8 @@ int findroot_main(int argc, char **argv)
 		return 1;
 	if (type) {
 		struct fs_id id;
-		fd_printf(1, "%s %s\n", dev, fs_probe(dev, &id) == 0 ? id.type : "-");
+		out_printf("%s %s\n", dev, fs_probe(dev, &id) == 0 ? id.type : "-");
 	} else
-		fd_printf(1, "%s\n", dev);
+		out_printf("%s\n", dev);
 	return 0;
 }

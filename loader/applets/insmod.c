@@ -87,10 +87,10 @@ int insmod_main(int argc, char **argv)
 		return 1;
 	}
 	err = insert_module(file, params, &buf);
-	if (err == -ENOENT) /* the file went away after stat */
-		log_err("ERROR: could not load module %s: %s", file, strerror(ENOENT));
-	else if (err)
-		log_err("ERROR: could not insert module %s: %s", file, insert_strerror(err));
+	if (err) /* ENOENT: the file went away after stat (insert_strerror: strerror's words) */
+		log_err(err == -ENOENT ? "ERROR: could not load module %s: %s"
+				       : "ERROR: could not insert module %s: %s",
+			file, insert_strerror(err));
 	insert_buf_free(&buf);
 	free(params);
 	return err ? 1 : 0;

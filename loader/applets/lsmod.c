@@ -38,7 +38,7 @@ static void print_holder(const char *holder, void *arg)
 {
 	char *sep = arg;
 
-	fd_printf(1, "%c%s", *sep, holder);
+	out_printf("%c%s", *sep, holder);
 	*sep = ',';
 }
 
@@ -72,7 +72,7 @@ static void print_line(char *line)
 		err = sysmod_num(name, "refcnt", &v);
 		fmt_snprintf(refs = rc, sizeof rc, "%ld", err ? (long)err : v);
 	}
-	fd_printf(1, "%-19s %8s  %s", name, size, refs);
+	out_printf("%-19s %8s  %s", name, size, refs);
 	if (st != SYSMOD_UNKNOWN)
 		sysmod_holders(name, print_holder, &sep);
 	else if (users)
@@ -82,7 +82,7 @@ static void print_line(char *line)
 
 int lsmod_main(int argc, char **argv)
 {
-	char *text, *line, *next;
+	char *text, *line;
 	size_t len;
 	int err;
 
@@ -101,13 +101,9 @@ int lsmod_main(int argc, char **argv)
 		log_err("ERROR: could not get list of modules: %s", strerror(-err));
 		return 1;
 	}
-	fd_printf(1, "%s\n", "Module                  Size  Used by");
-	for (line = text; *line; line = next) {
-		next = line + strcspn(line, "\n");
-		if (*next)
-			*next++ = '\0';
+	out_printf("%s\n", "Module                  Size  Used by");
+	for (char *cur = text; (line = text_word(&cur, "\n"));)
 		print_line(line);
-	}
 	free(text);
 	err = fd_flush();
 	if (err < 0) {

@@ -9,32 +9,33 @@
 
 const char *applet_dir;
 
-/* text: the name, a NUL, then what it does (one string: a pointer fewer). */
-struct applet {
-	int (*main)(int, char **);
-	const char *text;
+/* The applets: their mains, and in the same order their names, each
+ * followed by what it does (one string: no pointers). */
+static int (*const mains[])(int, char **) = {
+	modprobe_main, coldplug_main, resolve_main,  deps_main,	  insmod_main, rmmod_main,
+	lsmod_main,    modinfo_main,  findroot_main, status_main, scan_main,
 };
+#define NAPPLETS (sizeof mains / sizeof *mains)
+static const char texts[] = "modprobe\0load modules with dependencies, by name or alias\0"
+			    "coldplug\0load drivers for every device under /sys\0"
+			    "resolve\0print the modules an alias resolves to\0"
+			    "deps\0print the load plan of a module\0"
+			    "insmod\0insert one module file\0"
+			    "rmmod\0remove modules from the kernel\0"
+			    "lsmod\0list the loaded modules\0"
+			    "modinfo\0print a module's information\0"
+			    "findroot\0print the device a root= spec names\0"
+			    "status\0why each device has its driver, or none; failures, taint\0"
+			    "scan\0print what an initramfs for this machine needs";
 
-static const struct applet applets[] = {
-	{ modprobe_main, "modprobe\0load modules with dependencies, by name or alias" },
-	{ coldplug_main, "coldplug\0load drivers for every device under /sys" },
-	{ resolve_main, "resolve\0print the modules an alias resolves to" },
-	{ deps_main, "deps\0print the load plan of a module" },
-	{ insmod_main, "insmod\0insert one module file" },
-	{ rmmod_main, "rmmod\0remove modules from the kernel" },
-	{ lsmod_main, "lsmod\0list the loaded modules" },
-	{ modinfo_main, "modinfo\0print a module's information" },
-	{ findroot_main, "findroot\0print the device a root= spec names" },
-	{ status_main, "status\0why each device has its driver, or none; failures, taint" },
-	{ scan_main, "scan\0print what an initramfs for this machine needs" },
-};
-
-static const struct applet *find(const char *name)
+/* The applet called name: its number, or NAPPLETS. */
+static size_t find(const char *name)
 {
-	for (size_t i = 0; i < sizeof applets / sizeof *applets; i++)
-		if (!strcmp(applets[i].text, name))
-			return &applets[i];
-	return NULL;
+	size_t i = 0;
+
+	while (i < NAPPLETS && strcmp(fmt_nth(texts, 2 * (unsigned)i), name))
+		i++;
+	return i;
 }
 
 static int usage(int f)
@@ -42,17 +43,16 @@ static int usage(int f)
 	fd_printf(f, "usage: modload [-d DIR] [-v] COMMAND [ARGS]\n"
 		     "  -d DIR  packed module directory (default /lib/modules/$(uname -r))\n"
 		     "commands:\n");
-	for (size_t i = 0; i < sizeof applets / sizeof *applets; i++)
-		fd_printf(f, "  %-9s %s\n", applets[i].text,
-			  applets[i].text + strlen(applets[i].text) + 1);
+	for (unsigned i = 0; i < NAPPLETS; i++)
+		fd_printf(f, "  %-9s %s\n", fmt_nth(texts, 2 * i), fmt_nth(texts, 2 * i + 1));
 	return f == 1 ? 0 : EXIT_USAGE;
 }
 
 /* Run an applet; what it printed is written out before the process ends
  * (stdout is buffered in fmt.c), and a failed write is a failure. */
-static int run(const struct applet *a, int argc, char **argv)
+static int run(size_t a, int argc, char **argv)
 {
-	int status = a->main(argc, argv);
+	int status = mains[a](argc, argv);
 
 	return fd_flush() < 0 && status == 0 ? EXIT_SYSTEM : status;
 }
@@ -60,12 +60,12 @@ static int run(const struct applet *a, int argc, char **argv)
 int main(int argc, char **argv)
 {
 	const char *base = argv[0] ? strrchr(argv[0], '/') : NULL;
-	const struct applet *a;
+	size_t a;
 	int i = 1;
 
 	base = base ? base + 1 : argv[0] ? argv[0] : "modload";
 	a = find(base);
-	if (a) {
+	if (a < NAPPLETS) {
 		log_init(base);
 		return run(a, argc, argv);
 	}
@@ -81,7 +81,7 @@ int main(int argc, char **argv)
 		} else
 			return usage(2);
 	}
-	if (i >= argc || !(a = find(argv[i]))) {
+	if (i >= argc || (a = find(argv[i])) == NAPPLETS) {
 		if (i < argc)
 			fd_printf(2, "modload: unknown command '%s'\n", argv[i]);
 		return usage(2);

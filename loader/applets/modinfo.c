@@ -58,7 +58,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 /* The command line, as opt.h parses it. */
@@ -155,11 +154,13 @@ static int absolute(const char *path, char *out, size_t cap)
 {
 	char cwd[PATH_MAX];
 
-	if (path[0] == '/')
-		return (size_t)fmt_snprintf(out, cap, "%s", path) < cap ? 0 : -ENAMETOOLONG;
-	if (syscall(SYS_getcwd, cwd, sizeof cwd) < 0) /* not getcwd(): 200 bytes of libc */
+	int rel = path[0] != '/';
+
+	if (rel && syscall(SYS_getcwd, cwd, sizeof cwd) < 0) /* not getcwd(): 200 bytes of libc */
 		return -errno;
-	return (size_t)fmt_snprintf(out, cap, "%s/%s", cwd, path) < cap ? 0 : -ENAMETOOLONG;
+	return (size_t)fmt_snprintf(out, cap, "%s%s%s", rel ? cwd : "", rel ? "/" : "", path) < cap
+		       ? 0
+		       : -ENAMETOOLONG;
 }
 
 /* ---- entries ---------------------------------------------------------- */
@@ -173,11 +174,6 @@ static int plen_of(size_t n)
 static int next_entry(const struct mi_src *s, size_t *pos, struct modinfo_entry *e)
 {
 	return modinfo_entry_next(s->sec, s->len, s->prefix, s->plen, pos, e);
-}
-
-static int key_is(const struct modinfo_entry *e, const char *key)
-{
-	return e->klen == strlen(key) && !memcmp(e->key, key, e->klen);
 }
 
 /* ---- parameters ------------------------------------------------------- */
@@ -194,15 +190,15 @@ static int print_params(const struct mi_opts *o, const struct mi_src *s, int pre
 	for (int i = n - 1; i >= 0; i--) {
 		p = &ps[i];
 		if (prefix)
-			fd_printf(1, "%-16s", "parm:");
-		fd_printf(1, "%.*s:", plen_of(p->nlen), p->name);
+			out_printf("%-16s", "parm:");
+		out_printf("%.*s:", plen_of(p->nlen), p->name);
 		if (p->desc && p->type)
-			fd_printf(1, "%.*s (%.*s)", plen_of(p->dlen), p->desc, plen_of(p->tlen),
-				  p->type);
+			out_printf("%.*s (%.*s)", plen_of(p->dlen), p->desc, plen_of(p->tlen),
+				   p->type);
 		else if (p->desc)
-			fd_printf(1, "%.*s", plen_of(p->dlen), p->desc);
+			out_printf("%.*s", plen_of(p->dlen), p->desc);
 		else
-			fd_printf(1, prefix ? "%.*s" : " (%.*s)", plen_of(p->tlen), p->type);
+			out_printf(prefix ? "%.*s" : " (%.*s)", plen_of(p->tlen), p->type);
 		fd_putc(1, o->sep);
 	}
 	free(ps);
@@ -216,17 +212,16 @@ static void print_entry(const struct mi_opts *o, const struct modinfo_entry *e)
 	int klen = plen_of(e->klen), vlen = plen_of(e->vlen), pad = 15 - klen;
 
 	if (o->field) {
-		if (key_is(e, o->field))
-			fd_printf(1, "%.*s%c", vlen, e->val, o->sep);
+		if (modinfo_key_is(e, o->field))
+			out_printf("%.*s%c", vlen, e->val, o->sep);
 		return;
 	}
 	if (o->sep == '\0') {
-		fd_printf(1, "%.*s=%.*s%c", klen, e->key, vlen, e->val, o->sep);
+		out_printf("%.*s=%.*s%c", klen, e->key, vlen, e->val, o->sep);
 		return;
 	}
 	/* printf's negative width: left-justified in |width| columns. */
-	fd_printf(1, "%.*s:%*s%.*s%c", klen, e->key, pad < 0 ? -pad : pad, "", vlen, e->val,
-		  o->sep);
+	out_printf("%.*s:%*s%.*s%c", klen, e->key, pad < 0 ? -pad : pad, "", vlen, e->val, o->sep);
 }
 
 /* b as kmod shows a key or signature: "AB:CD:..", and after every 20th
@@ -257,12 +252,11 @@ static char *hex(const struct modsig_bytes *b)
 /* The signature fields, as entries after the .modinfo ones. */
 static int print_sig(const struct mi_opts *o, const struct modsig *g)
 {
-	static const char keys[5][13] = { "sig_id", "signer", "sig_key", "sig_hashalgo",
-					  "signature" };
 	const char *text[5] = { g->id_type, (const char *)g->signer.p, NULL, g->hash_algo, NULL };
+	const char *key = "sig_id\0signer\0sig_key\0sig_hashalgo\0signature";
 
-	for (int i = 0; i < 5; i++) {
-		struct modinfo_entry e = { keys[i], text[i], strlen(keys[i]), g->signer.n };
+	for (int i = 0; i < 5; i++, key += strlen(key) + 1) {
+		struct modinfo_entry e = { key, text[i], strlen(key), g->signer.n };
 		char *h = NULL;
 
 		if (!e.val && !(e.val = h = hex(i == 2 ? &g->key : &g->sig)))
@@ -284,7 +278,7 @@ static int print_entries(const struct mi_opts *o, const struct mi_src *s, const 
 	if (field_is(o, "parm"))
 		return print_params(o, s, 0);
 	while (next_entry(s, &pos, &e))
-		if (o->field || !(key_is(&e, "parm") || key_is(&e, "parmtype")))
+		if (o->field || !modinfo_is_param(&e))
 			print_entry(o, &e);
 	if (sig && print_sig(o, sig) < 0)
 		return -ENOMEM;
@@ -313,6 +307,19 @@ static int modinfo_error(const void *data, size_t len)
 	return elf_open(&v, data, len) < 0 ? -EINVAL : -ENOENT;
 }
 
+/* The "filename:" line, or with -F filename the name alone: then 1, as
+ * nothing else is printed. */
+static int print_filename(const struct mi_opts *o, const char *path)
+{
+	if (field_is(o, "filename")) {
+		out_printf("%s%c", path, o->sep);
+		return 1;
+	}
+	if (!o->field)
+		out_printf("%-16s%s%c", "filename:", path, o->sep);
+	return 0;
+}
+
 /* A module file: name is for messages, path is absolute. */
 static int show_file(struct mi_run *r, const char *name, const char *path)
 {
@@ -322,12 +329,8 @@ static int show_file(struct mi_run *r, const char *name, const char *path)
 	size_t len;
 	int err;
 
-	if (field_is(&r->o, "filename")) {
-		fd_printf(1, "%s%c", path, r->o.sep);
+	if (print_filename(&r->o, path))
 		return 0;
-	}
-	if (!r->o.field)
-		fd_printf(1, "%-16s%s%c", "filename:", path, r->o.sep);
 	err = module_read(path, &r->buf, &data, &len);
 	if (err == -ENOEXEC)
 		err = -EINVAL; /* an empty file: kmod's mmap fails so */
@@ -354,15 +357,11 @@ static int show_builtin(struct mi_run *r, const char *name)
 	int err;
 
 	if (!r->o.field)
-		fd_printf(1, "%-16s%s%c", "name:", name, r->o.sep);
+		out_printf("%-16s%s%c", "name:", name, r->o.sep);
 	else if (field_is(&r->o, "name"))
-		fd_printf(1, "%s%c", name, r->o.sep);
-	if (field_is(&r->o, "filename")) {
-		fd_printf(1, "(builtin)%c", r->o.sep);
+		out_printf("%s%c", name, r->o.sep);
+	if (print_filename(&r->o, "(builtin)"))
 		return 0;
-	}
-	if (!r->o.field)
-		fd_printf(1, "%-16s%s%c", "filename:", "(builtin)", r->o.sep);
 	fmt_snprintf(path, sizeof path, "%s/modules.builtin.modinfo", r->c.dir);
 	err = module_read(path, NULL, &data, &len);
 	if (err == -ENOENT)
@@ -385,22 +384,16 @@ static int open_dir(struct mi_run *r)
 {
 	char dir[PATH_MAX], abs[PATH_MAX];
 	const char *d = r->o.dir ? r->o.dir : applet_dir;
-	struct utsname u;
-	const char *kver = r->o.kver;
+	int err;
 
 	if (r->ctx_open)
 		return r->ctx_open > 0 ? 0 : -1;
 	r->ctx_open = -1;
-	if (!r->o.dir && (r->o.root || kver)) {
-		if (!kver) {
-			if (uname(&u) < 0) {
-				log_err("ERROR: uname() failed: %s", strerror(errno));
-				return -1;
-			}
-			kver = u.release;
+	if (!r->o.dir && (r->o.root || r->o.kver)) {
+		if ((err = ctx_modules_dir(dir, sizeof dir, r->o.root, r->o.kver)) < 0) {
+			log_err("ERROR: uname() failed: %s", strerror(-err));
+			return -1;
 		}
-		fmt_snprintf(dir, sizeof dir, "%s/lib/modules/%s", r->o.root ? r->o.root : "",
-			     kver);
 		d = dir;
 	}
 	if (d && absolute(d, abs, sizeof abs) < 0) {
@@ -416,16 +409,15 @@ static int open_dir(struct mi_run *r)
 static int show_mod(struct mi_run *r, int mod)
 {
 	const char *name = blob_mod_name(&r->c.b, (uint32_t)mod);
-	char rel[PATH_MAX], path[PATH_MAX * 2];
+	char path[PATH_MAX * 2];
 
 	if (blob_mod(&r->c.b, (uint32_t)mod).flags & BM_BUILTIN)
 		return show_builtin(r, name);
-	int err = blob_mod_path(&r->c.b, (uint32_t)mod, rel, sizeof rel);
+	int err = ctx_mod_path(&r->c, (unsigned)mod, path, sizeof path);
 	if (err < 0) {
 		log_err("ERROR: Module %s has no file: %s", name, report_path_strerror(err));
 		return err;
 	}
-	fmt_snprintf(path, sizeof path, "%s/%s", r->c.dir, rel);
 	return show_file(r, name, path);
 }
 
@@ -448,13 +440,12 @@ static int show_name(struct mi_run *r, const char *arg)
 		}
 		return show_mod(r, n);
 	}
-	hits_init(&hl);
-	n = lookup(&r->c.b, &r->c.extra, arg, &hl);
-	if (n == -ENOMEM)
-		log_err("ERROR: %s: %s", arg, strerror(ENOMEM));
-	else if (n <= 0 || hl.v[0].kind == HIT_UNKNOWN)
-		log_err("ERROR: Module %s not found.", arg);
+	n = ctx_lookup(&r->c, arg, &hl);
 	if (n <= 0 || hl.v[0].kind == HIT_UNKNOWN) {
+		if (n == -ENOMEM)
+			log_err("ERROR: %s: %s", arg, strerror(ENOMEM));
+		else
+			log_err("ERROR: Module %s not found.", arg);
 		hits_free(&hl);
 		return n == -ENOMEM ? n : -ENOENT;
 	}
@@ -478,8 +469,10 @@ static int ends_with(const char *s, const char *suffix)
  * which a name ending so cannot be: that is "not found" at once. */
 static int module_file_name(const char *arg)
 {
-	return ends_with(arg, ".ko") || ends_with(arg, ".ko.zst") || ends_with(arg, ".ko.xz") ||
-	       ends_with(arg, ".ko.gz");
+	for (const char *x = ".ko\0.ko.zst\0.ko.xz\0.ko.gz\0"; *x; x += strlen(x) + 1)
+		if (ends_with(arg, x))
+			return 1;
+	return 0;
 }
 
 static int show_path(struct mi_run *r, const char *arg)

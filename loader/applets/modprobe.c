@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 
 /* The command line, as opt.h parses it. */
 static struct opt args;
@@ -119,17 +118,12 @@ static void pick_log(const struct mp_opts *o)
 static int open_dir(struct ml_ctx *c, const struct mp_opts *o)
 {
 	char dir[PATH_MAX];
-	struct utsname u;
-	const char *kver = o->kver;
+	int err;
 
 	if (!o->root)
-		return ctx_open(c, kver ? NULL : applet_dir, kver);
-	if (!kver) {
-		if (uname(&u) < 0)
-			return -errno;
-		kver = u.release;
-	}
-	fmt_snprintf(dir, sizeof dir, "%s/lib/modules/%s", o->root, kver);
+		return ctx_open(c, o->kver ? NULL : applet_dir, o->kver);
+	if ((err = ctx_modules_dir(dir, sizeof dir, o->root, o->kver)) < 0)
+		return err;
 	return ctx_open(c, dir, NULL);
 }
 
@@ -139,17 +133,17 @@ static void show_softdep(const struct blob *b, unsigned mod, const struct cfg_so
 {
 	struct blob_extra x = blob_mod_extra(b, mod);
 
-	fd_printf(1, "softdep %s ", sd ? sd->mod : blob_mod_name(b, mod));
+	out_printf("softdep %s ", sd ? sd->mod : blob_mod_name(b, mod));
 	for (int post = 0; post < 2; post++) {
 		uint32_t off = post ? x.soft_post : x.soft_pre;
 		char **v = sd ? (post ? sd->post : sd->pre) : NULL;
 		unsigned n = sd ? (post ? sd->npost : sd->npre) : blob_slist_count(b, off);
 		for (unsigned i = 0; i < n; i++)
-			fd_printf(1, "%s %s",
-				  i	 ? ""
-				  : post ? "post:"
-					 : "pre:",
-				  v ? v[i] : blob_slist_item(b, off, i));
+			out_printf("%s %s",
+				   i	  ? ""
+				   : post ? "post:"
+					  : "pre:",
+				   v ? v[i] : blob_slist_item(b, off, i));
 	}
 	fd_putc(1, '\n');
 }
@@ -157,7 +151,7 @@ static void show_softdep(const struct blob *b, unsigned mod, const struct cfg_so
 /* One line of modprobe -c: "kw a b". */
 static void show_line(const char *kw, const char *a, const char *b)
 {
-	fd_printf(1, "%s %s %s\n", kw, a, b);
+	out_printf("%s %s %s\n", kw, a, b);
 }
 
 static void show_config(const struct ml_ctx *c)
@@ -171,9 +165,9 @@ static void show_config(const struct ml_ctx *c)
 
 	for (uint32_t i = 0; i < n; i++)
 		if (blob_mod(b, i).flags & BM_BLACKLIST)
-			fd_printf(1, "blacklist %s\n", blob_mod_name(b, i));
+			out_printf("blacklist %s\n", blob_mod_name(b, i));
 	for (unsigned i = 0; i < f->nblacklist; i++)
-		fd_printf(1, "blacklist %s\n", f->blacklist[i]);
+		out_printf("blacklist %s\n", f->blacklist[i]);
 	for (int r = 0; r < 2; r++)
 		for (unsigned i = 0; i < f->ncmds; i++)
 			if (f->cmds[i].remove == r)
@@ -189,7 +183,7 @@ static void show_config(const struct ml_ctx *c)
 			show_softdep(b, i, NULL);
 	for (unsigned i = 0; i < f->nsoftdeps; i++)
 		show_softdep(b, 0, &f->softdeps[i]);
-	fd_printf(1, "\n# End of configuration files. Dumping indexes now:\n\n");
+	out_printf("\n# End of configuration files. Dumping indexes now:\n\n");
 	for (uint32_t i = 0; i < b->h.naliases; i++)
 		if (alias_get(b, i, pat, sizeof pat, &mod) >= 0 &&
 		    !(blob_mod(b, mod).flags & BM_BUILTIN))
@@ -230,7 +224,6 @@ static int load(struct ml_ctx *c, struct plan *p, struct exec *e, const char *na
 	name = from_file(c, name, norm);
 	if (!(c->flags & (CTX_SHOW | CTX_DRY_RUN)))
 		return exec_request(e, p, name, params, flags);
-	plan_reset(p);
 	err = plan_request(p, c, name, params, flags);
 	if ((c->flags & (CTX_SHOW | CTX_VERBOSE)) &&
 	    show_plan(c, p, c->flags & CTX_SHOW ? NULL : e) < 0)
@@ -274,14 +267,13 @@ static int remove_chain(struct ml_ctx *c, const struct mp_opts *o, const char *n
 		/* As kmod: the remove command instead (with -v or -n, said). */
 		struct cfg_cmd run = *cmd;
 		if (c->flags & (CTX_DRY_RUN | CTX_VERBOSE))
-			fd_printf(1, "remove %s\n", cmd->cmd);
+			out_printf("remove %s\n", cmd->cmd);
 		if (c->flags & CTX_DRY_RUN)
 			return 0;
 		run.remove = 0;
 		return exec_install(NULL, &run, norm, "") < 0 ? -1 : 0;
 	}
-	hits_init(&hl);
-	n = lookup(&c->b, &c->extra, name, &hl);
+	n = ctx_lookup(c, name, &hl);
 	h = hl.v;
 	if (n <= 0) {
 		if (n == -ENOMEM)
@@ -297,10 +289,9 @@ static int remove_chain(struct ml_ctx *c, const struct mp_opts *o, const char *n
 		uint32_t nd;
 		if (h[i].mod < 0)
 			continue;
-		const uint8_t *deps =
-			blob_list(&c->b, blob_mod(&c->b, (unsigned)h[i].mod).deps, &nd);
+		const uint8_t *deps = ctx_deps(c, (unsigned)h[i].mod, &nd);
 		if (c->flags & CTX_DRY_RUN) {
-			fd_printf(1, "rmmod %s\n", h[i].name);
+			out_printf("rmmod %s\n", h[i].name);
 			continue;
 		}
 		enum remove_result r = h[i].kind == HIT_BUILTIN
@@ -343,11 +334,8 @@ int modprobe_main(int argc, char **argv)
 	c.flags = o.flags & MP_CTX;
 	for (int i = 0; i < o.nconfig; i++)
 		ctx_configure(&c, o.config[i], NULL);
-	if (!(o.flags & (MP_RESOLVE | MP_SHOW))) {
-		char *cmdline = ctx_proc_cmdline();
-		ctx_configure(&c, o.nconfig ? NULL : RUNTIME_CONFIG, cmdline ? cmdline : "");
-		free(cmdline);
-	}
+	if (!(o.flags & (MP_RESOLVE | MP_SHOW)))
+		ctx_configure_boot(&c, o.nconfig ? NULL : RUNTIME_CONFIG);
 	if (o.flags & MP_CONFIG) {
 		show_config(&c);
 		ctx_close(&c);

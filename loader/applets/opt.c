@@ -60,18 +60,21 @@ static int is_option(const char *w)
 	return w[0] == '-' && w[1] != '\0';
 }
 
-/* Move options (and their arguments) before operands, keeping both orders;
- * drop a "--" at the boundary. */
-static void permute(struct opt *o)
+/* Move options (and their arguments) before operands, keeping both orders,
+ * or (in_order) stop at the first operand; drop a "--" at the boundary. */
+static void permute(struct opt *o, int in_order)
 {
 	char **v = o->argv;
 	int n = 0, i;
 
 	for (i = 1; i < o->argc && strcmp(v[i], "--"); i++) {
-		if (!is_option(v[i]))
+		if (!is_option(v[i])) {
+			if (in_order)
+				break;
 			continue;
+		}
 		int take = 1 + (wants_next(o, v[i]) && i + 1 < o->argc);
-		/* rotate v[i .. i+take) down to position 1 + n */
+		/* rotate v[i .. i+take) down to position 1 + n (in order: in place) */
 		for (int k = 0; k < take; k++) {
 			char *w = v[i + k];
 			memmove(&v[1 + n + 1], &v[1 + n], (size_t)(i + k - 1 - n) * sizeof *v);
@@ -91,30 +94,38 @@ static void permute(struct opt *o)
 
 void opt_begin(struct opt *o, int argc, char **argv, const char *shorts, const char *longs)
 {
+	int in_order = *shorts == '+'; /* options end at the first operand */
+
 	memset(o, 0, sizeof *o);
 	o->argc = argc;
 	o->argv = argv;
 	o->longs = longs;
 	o->ind = 1;
-	if (*shorts == '+') {
-		/* Options end at the first operand; a "--" there is consumed. */
-		int i = 1;
-		o->shorts = shorts + 1;
-		while (i < argc && is_option(argv[i]) && strcmp(argv[i], "--"))
-			i += 1 + (wants_next(o, argv[i]) && i + 1 < argc);
-		if (i > argc)
-			i = argc;
-		o->nopts = i < argc && !strcmp(argv[i], "--") ? i : i - 1;
-	} else {
-		o->shorts = shorts;
-		permute(o);
-	}
+	o->shorts = shorts + in_order;
+	permute(o, in_order);
 }
 
-static const char *prog(const struct opt *o)
+/* Say what is wrong with an option (what: its name, or its letter as a
+ * string) in one line naming the program; returns '?'. */
+static int bad(const struct opt *o, const char *fmt, const char *what)
 {
 	const char *s = strrchr(o->argv[0], '/');
-	return s ? s + 1 : o->argv[0];
+
+	fd_printf(2, fmt, s ? s + 1 : o->argv[0], what);
+	return '?';
+}
+
+/* The argument of option val: attached (when not NULL), else the next word;
+ * without either, fmt says so. Returns val, or '?'. */
+static int take_arg(struct opt *o, char *attached, int val, const char *fmt, const char *what)
+{
+	if (attached)
+		o->arg = attached;
+	else if (o->ind <= o->nopts)
+		o->arg = o->argv[o->ind++];
+	else
+		return bad(o, fmt, what);
+	return val;
 }
 
 static int long_option(struct opt *o, char *w)
@@ -123,26 +134,13 @@ static int long_option(struct opt *o, char *w)
 	const char *l = find_long(o, w, eq ? (size_t)(eq - w) : strlen(w));
 
 	o->ind++;
-	if (!l) {
-		fd_printf(2, "%s: unrecognized option '--%s'\n", prog(o), w);
-		return '?';
-	}
-	if (!long_arg(l)) {
-		if (eq) {
-			fd_printf(2, "%s: option '--%s' takes no argument\n", prog(o),
-				  long_name(l));
-			return '?';
-		}
-		return *l;
-	}
+	if (!l)
+		return bad(o, "%s: unrecognized option '--%s'\n", w);
+	if (long_arg(l))
+		return take_arg(o, eq ? eq + 1 : NULL, *l,
+				"%s: option '--%s' requires an argument\n", long_name(l));
 	if (eq)
-		o->arg = eq + 1;
-	else if (o->ind <= o->nopts)
-		o->arg = o->argv[o->ind++];
-	else {
-		fd_printf(2, "%s: option '--%s' requires an argument\n", prog(o), long_name(l));
-		return '?';
-	}
+		return bad(o, "%s: option '--%s' takes no argument\n", long_name(l));
 	return *l;
 }
 
@@ -163,28 +161,19 @@ int opt_next(struct opt *o)
 			return long_option(o, w + 2);
 		o->pos = 1;
 	}
-	char c = w[o->pos++];
+	char c = w[o->pos++], letter[2] = { c, '\0' };
 	const char *s = c == ':' ? NULL : strchr(o->shorts, c);
 	char *rest = w + o->pos; /* what follows the letter in this word */
 	if (*rest == '\0' || (s && s[1] == ':')) {
 		o->ind++; /* this word is used up */
 		o->pos = 0;
 	}
-	if (!s) {
-		fd_printf(2, "%s: invalid option -- '%c'\n", prog(o), c);
-		return '?';
-	}
+	if (!s)
+		return bad(o, "%s: invalid option -- '%s'\n", letter);
 	if (s[1] != ':')
 		return c;
-	if (*rest)
-		o->arg = rest;
-	else if (o->ind <= o->nopts)
-		o->arg = o->argv[o->ind++];
-	else {
-		fd_printf(2, "%s: option requires an argument -- '%c'\n", prog(o), c);
-		return '?';
-	}
-	return c;
+	return take_arg(o, *rest ? rest : NULL, c, "%s: option requires an argument -- '%s'\n",
+			letter);
 }
 
 char *opt_join(int argc, char **argv, int from)

@@ -16,17 +16,16 @@ int show_resolve(const struct ml_ctx *c, const char *name)
 	struct hits h;
 	int n;
 
-	hits_init(&h);
-	n = lookup(&c->b, &c->extra, name, &h);
+	n = ctx_lookup(c, name, &h);
 	for (int k = 0; k < n; k++)
-		fd_printf(1, "%s\n", h.v[k].name);
+		out_printf("%s\n", h.v[k].name);
 	hits_free(&h);
 	if (n == 0) { /* as kmod: a name with an install or remove line is a module */
 		char norm[ALIAS_MAX];
 		modname_normalize(name, norm, sizeof norm);
 		for (unsigned i = 0; i < c->cfg.ncmds && !n; i++)
 			if (!strcmp(c->cfg.cmds[i].mod, norm))
-				n = fd_printf(1, "%s\n", norm) >= 0;
+				n = out_printf("%s\n", norm) >= 0;
 	}
 	if (n == -ENOMEM)
 		log_err("%s: %s", name, strerror(ENOMEM));
@@ -53,12 +52,11 @@ int show_plan(const struct ml_ctx *c, const struct plan *p, struct exec *e)
 		/* kmod ends configured options with a blank, unless modprobe's
 		 * own parameters follow them. */
 		const char *end = *opts && !(target && ch->params && *ch->params) ? " " : "";
-		if (nd->cmd)
-			fd_printf(1, "install %s %s%s\n", nd->cmd->cmd, opts, end);
-		else if (m.flags & BM_BUILTIN)
-			fd_printf(1, "builtin %s\n", blob_str(&c->b, m.name));
-		else if (ctx_mod_path(c, nd->mod, path, sizeof path) >= 0)
-			fd_printf(1, "insmod %s %s%s\n", path, opts, end);
+		if (m.flags & BM_BUILTIN && !nd->cmd)
+			out_printf("builtin %s\n", blob_str(&c->b, m.name));
+		else if (nd->cmd || ctx_mod_path(c, nd->mod, path, sizeof path) >= 0)
+			out_printf("%s %s %s%s\n", nd->cmd ? "install" : "insmod",
+				   nd->cmd ? nd->cmd->cmd : path, opts, end);
 		free(opts);
 	}
 	return 0;
@@ -83,7 +81,6 @@ static int query(int argc, char **argv, const char *what, int deps)
 	}
 	for (int i = 1; i < argc; i++) {
 		int err;
-		plan_reset(&p);
 		err = deps ? plan_request(&p, &c, argv[i], NULL, 0) : show_resolve(&c, argv[i]);
 		if (deps && show_plan(&c, &p, NULL) < 0)
 			err = -ENOMEM;

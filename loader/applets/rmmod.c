@@ -27,6 +27,7 @@
 #include "alias.h"
 #include "applets.h"
 #include "blob.h"
+#include "ctx.h"
 #include "fmt.h"
 #include "log.h"
 #include "opt.h"
@@ -37,7 +38,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 
 /* The command line, as opt.h parses it. */
 static struct opt args;
@@ -74,18 +74,14 @@ int remove_report(const char *name, const char *arg, enum remove_result r, const
 /* Does the blob list name as built in? (kmod asks modules.builtin.) */
 static int blob_builtin(const char *name)
 {
-	char path[PATH_MAX];
-	struct utsname u;
+	char dir[PATH_MAX], path[PATH_MAX + 32];
 	struct blob b;
 	const char *why;
 	int i, r = 0;
 
-	if (applet_dir)
-		fmt_snprintf(path, sizeof path, "%s/%s", applet_dir, BLOB_FILE);
-	else if (uname(&u) == 0)
-		fmt_snprintf(path, sizeof path, "/lib/modules/%s/%s", u.release, BLOB_FILE);
-	else
+	if (!applet_dir && ctx_modules_dir(dir, sizeof dir, NULL, NULL) < 0)
 		return 0;
+	fmt_snprintf(path, sizeof path, "%s/%s", applet_dir ? applet_dir : dir, BLOB_FILE);
 	if (blob_open(&b, path, &why) < 0)
 		return 0;
 	i = blob_find_mod(&b, name);

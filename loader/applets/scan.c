@@ -50,8 +50,8 @@
 #define MAX_STACK 8 /* dm on md on ...: slaves followed this deep */
 
 enum { ROOT_DEV, ROOT_MODALIAS, ROOT_MODULE, ROOT_DRIVER, MODALIAS, LOADED, NSETS };
-static const char *const keys[NSETS] = { "root-dev",	"root-modalias", "root-module",
-					 "root-driver", "modalias",	 "loaded" };
+/* Their keys, in this order. */
+static const char keys[] = "root-dev\0root-modalias\0root-module\0root-driver\0modalias\0loaded";
 /* Every fact, sorted: each string starts with its key's number ('0' + k),
  * so the groups come in the order of keys. */
 static char **facts;
@@ -95,24 +95,6 @@ static void add_modalias(void *ctx, const char *alias, const char *path)
 	(void)ctx;
 	(void)path;
 	add(MODALIAS, alias);
-}
-
-static const char *base(const char *path)
-{
-	const char *s = strrchr(path, '/');
-	return s ? s + 1 : path;
-}
-
-/* The last component of the symbolic link name (relative to dfd); NULL if
- * there is none. Points into buf. */
-static const char *link_base(int dfd, const char *name, char *buf, size_t cap)
-{
-	ssize_t n = readlinkat(dfd, name, buf, cap - 1);
-
-	if (n < 0)
-		return NULL;
-	buf[n] = '\0';
-	return base(buf);
 }
 
 /* The first line of the small file name (relative to dfd); -1 if unreadable. */
@@ -177,9 +159,9 @@ static void chain(int fd, const char *name, ino_t top, int depth)
 		fs = st.st_dev;
 		if (!dev_modalias(fd, DEV_MODALIAS_FILE | DEV_MODALIAS_UEVENT, buf, sizeof buf))
 			add(ROOT_MODALIAS, buf);
-		if ((b = link_base(fd, "driver/module", buf, sizeof buf)))
+		if ((b = dev_link_base(fd, "driver/module", buf, sizeof buf)))
 			add(ROOT_MODULE, b);
-		else if ((b = link_base(fd, "driver", buf, sizeof buf)))
+		else if ((b = dev_link_base(fd, "driver", buf, sizeof buf)))
 			add(ROOT_DRIVER, b);
 		int parent = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		close(fd);
@@ -200,7 +182,7 @@ static void root_mount(void)
 	size_t len;
 
 	if (read_whole_file(AT_FDCWD, "/proc/self/mountinfo", 1u << 22, &text, &len) < 0) {
-		fd_printf(1, "# root: no /proc/self/mountinfo\n");
+		out_printf("# root: no /proc/self/mountinfo\n");
 		return;
 	}
 	/* ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [OPTIONAL...] - TYPE SOURCE ... */
@@ -213,7 +195,7 @@ static void root_mount(void)
 			src = (w = text_word(&line, " ")) ? w : "?";
 		}
 	}
-	fd_printf(1, "root-fs %s\n", type ? type : "unknown");
+	out_printf("root-fs %s\n", type ? type : "unknown");
 	dev = stat("/", &st) ? 0 : st.st_dev;
 	/* btrfs and others show an anonymous 0:N; the source names the disk. */
 	if (!major(dev) && !stat(src, &st) && S_ISBLK(st.st_mode))
@@ -221,12 +203,12 @@ static void root_mount(void)
 	fmt_snprintf(buf, sizeof buf, "/sys/dev/block/%u:%u", major(dev), minor(dev));
 	int fd = major(dev) ? open(buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
 	if (fd >= 0 && !stat("/sys/devices", &st) &&
-	    (name = link_base(AT_FDCWD, buf, buf, sizeof buf)))
+	    (name = dev_link_base(AT_FDCWD, buf, buf, sizeof buf)))
 		chain(fd, name, st.st_ino, 0);
 	else {
 		if (fd >= 0)
 			close(fd);
-		fd_printf(1, "# root: %s on %s is no block device\n", type ? type : "?", src);
+		out_printf("# root: %s on %s is no block device\n", type ? type : "?", src);
 	}
 	free(text);
 }
@@ -238,7 +220,7 @@ static void loaded(void)
 	int err;
 
 	if ((err = read_whole_file(AT_FDCWD, "/proc/modules", 1u << 24, &text, &len)) < 0) {
-		fd_printf(1, "# loaded: /proc/modules: %s\n", strerror(-err));
+		out_printf("# loaded: /proc/modules: %s\n", strerror(-err));
 		return;
 	}
 	for (cur = text; (line = text_word(&cur, "\n"));)
@@ -260,7 +242,7 @@ int scan_main(int argc, char **argv)
 		return help ? 0 : EXIT_USAGE;
 	}
 	uname(&u); /* cannot fail; the fields stay empty if it did */
-	fd_printf(1, "# modload scan 1: kernel %s %s\n", u.release, u.machine);
+	out_printf("# modload scan 1: kernel %s %s\n", u.release, u.machine);
 	root_mount();
 	if ((r = devscan("/sys/devices", add_modalias, NULL)) < 0) {
 		log_err("/sys/devices: %s", strerror(-r));
@@ -268,6 +250,6 @@ int scan_main(int argc, char **argv)
 	}
 	loaded();
 	for (size_t i = 0; i < nfacts; i++)
-		fd_printf(1, "%s %s\n", keys[facts[i][0] - '0'], facts[i] + 1);
+		out_printf("%s %s\n", fmt_nth(keys, (unsigned)(facts[i][0] - '0')), facts[i] + 1);
 	return 0;
 }

@@ -43,27 +43,35 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+struct text {
+	char *p; /* NULL: no such file */
+	size_t len;
+};
+
 struct st {
 	struct ml_ctx c;
-	char *rec, *aliases, *where; /* the record, modules.alias, WHERE_FILE: '\n' made NUL */
-	size_t reclen, alen, wlen;
+	struct text rec, aliases, where; /* the record, modules.alias, WHERE_FILE */
 	struct utsname u;
 	int verbose;	 /* -v: the devices no module matches, each */
 	unsigned nquiet; /* those not listed */
 	char buses[160]; /* ", acpi, cpu": their buses */
 };
 
-/* path into *text, every '\n' a NUL; 0 when missing. */
-static size_t slurp(const char *path, char **text)
+/* path into t, every '\n' a NUL; t->p NULL when missing. */
+static void slurp(const char *path, struct text *t)
 {
-	size_t len = 0;
+	if (read_whole_file(AT_FDCWD, path, 16u << 20, &t->p, &t->len) < 0)
+		t->p = NULL, t->len = 0;
+	for (size_t i = 0; i < t->len; i++)
+		if (t->p[i] == '\n')
+			t->p[i] = '\0';
+}
 
-	if (read_whole_file(AT_FDCWD, path, 16u << 20, text, &len) < 0)
-		return *text = NULL, 0;
-	for (size_t i = 0; i < len; i++)
-		if ((*text)[i] == '\n')
-			(*text)[i] = '\0';
-	return len;
+/* The line of t after p (the first when p is NULL); NULL after the last. */
+static const char *line(const struct text *t, const char *p)
+{
+	p = p ? p + strlen(p) + 1 : t->p;
+	return p && p < t->p + t->len ? p : NULL;
 }
 
 /* A record line "KIND NAME WORDS": 1 when its name is name. */
@@ -80,7 +88,7 @@ static const char *recorded(const struct st *s, const char *name)
 {
 	const char *last = NULL;
 
-	for (const char *p = s->rec; p && p < s->rec + s->reclen; p += strlen(p) + 1)
+	for (const char *p = NULL; (p = line(&s->rec, p));)
 		if (rec_is(p, name) && strncmp(p, "nomatch ", 8))
 			last = p;
 	return last && strncmp(last, "loaded ", 7) ? last : NULL;
@@ -98,7 +106,7 @@ static const char *words_of(const char *line)
  * names for alias, or NULL. */
 static const char *kernel_has(const struct st *s, const char *alias)
 {
-	for (const char *p = s->aliases; p && p < s->aliases + s->alen; p += strlen(p) + 1) {
+	for (const char *p = NULL; (p = line(&s->aliases, p));) {
 		char pat[512];
 		const char *m = p + 6 + strcspn(p + 6, " ");
 		if (strncmp(p, "alias ", 6) || !*m || (size_t)(m - p - 6) >= sizeof pat)
@@ -139,15 +147,9 @@ static void said_where(const struct st *s, const char *kind, const char *name)
 		w = strncmp(s->c.cfg.where[i], key, n) ? NULL : s->c.cfg.where[i] + n;
 	if (w)
 		how = w[strlen(w) - 1] == '=' ? "on the kernel command line (%s)" : "by %s";
-	for (const char *p = s->where; !w && p && p < s->where + s->wlen; p += strlen(p) + 1)
+	for (const char *p = NULL; !w && (p = line(&s->where, p));)
 		w = strncmp(p, key, n) ? NULL : p + n;
-	fd_printf(1, how, w ? w : "the image's configuration");
-}
-
-static int blacklisted(const struct st *s, unsigned mod)
-{
-	return config_has(s->c.cfg.blacklist, s->c.cfg.nblacklist, blob_mod_name(&s->c.b, mod)) ||
-	       blob_mod(&s->c.b, mod).flags & BM_BLACKLIST;
+	out_printf(how, w ? w : "the image's configuration");
 }
 
 /* Why module mod, which a device's modalias names, is not its driver. */
@@ -156,24 +158,24 @@ static void why_not(const struct st *s, const char *dev, const struct hit *h)
 	const char *name = h->name, *line;
 	const struct cfg_cmd *cmd;
 
-	fd_printf(1, "%s ", name);
+	out_printf("%s ", name);
 	if (h->kind == HIT_UNKNOWN)
-		fd_printf(1, "(a configured alias) is not in the image");
+		out_printf("(a configured alias) is not in the image");
 	else if (h->kind == HIT_BUILTIN || sysmod_state(name) == SYSMOD_LOADED)
-		fd_printf(1, "is %s but not bound to it (probe failed?): see dmesg | grep %s",
-			  h->kind == HIT_BUILTIN ? "built in" : "loaded", dev);
-	else if (blacklisted(s, (unsigned)h->mod)) {
-		fd_printf(1, "is blacklisted ");
+		out_printf("is %s but not bound to it (probe failed?): see dmesg | grep %s",
+			   h->kind == HIT_BUILTIN ? "built in" : "loaded", dev);
+	else if (ctx_blacklisted(&s->c, (unsigned)h->mod)) {
+		out_printf("is blacklisted ");
 		said_where(s, "blacklist", name);
 	} else if (ctx_forbidden(&s->c, (unsigned)h->mod)) {
-		fd_printf(1, "is forbidden ");
+		out_printf("is forbidden ");
 		said_where(s, "forbid", name);
 	} else if ((cmd = ctx_install(&s->c, (unsigned)h->mod, name)))
-		fd_printf(1, "is replaced by the install line %s: %s", cmd->where, cmd->cmd);
+		out_printf("is replaced by the install line %s: %s", cmd->where, cmd->cmd);
 	else if ((line = recorded(s, name)))
-		fd_printf(1, "did not load: %s", words_of(line));
+		out_printf("did not load: %s", words_of(line));
 	else
-		fd_printf(1, "is not loaded (the record says nothing about it)");
+		out_printf("is not loaded (the record says nothing about it)");
 }
 
 /* One line per device: its driver, or why it has none. An ACPI node whose
@@ -184,36 +186,30 @@ static void device(void *ctx, const char *alias, const char *path)
 	const char *dev = strrchr(path, '/') + 1, *full;
 	char link[PATH_MAX], drv[PATH_MAX];
 	struct hits h;
-	ssize_t n;
 
 	fmt_snprintf(link, sizeof link, "%s/physical_node/modalias", path);
 	if (access(link, F_OK) == 0)
 		return;
 	fmt_snprintf(link, sizeof link, "%s/driver", path);
-	/* readlinkat, as scan.c: one of musl's two readlink members */
-	if ((n = readlinkat(AT_FDCWD, link, drv, sizeof drv - 1)) > 0) {
-		const char *base;
-		drv[n] = '\0';
-		base = strrchr(drv, '/');
-		fd_printf(1, "%s: driver %s\n", dev, base ? base + 1 : drv);
+	if ((full = dev_link_base(AT_FDCWD, link, drv, sizeof drv))) {
+		out_printf("%s: driver %s\n", dev, full);
 		return;
 	}
-	hits_init(&h);
-	if (lookup(&s->c.b, &s->c.extra, alias, &h) <= 0) {
+	if (ctx_lookup(&s->c, alias, &h) <= 0) {
 		if (!(full = kernel_has(s, alias)) && !s->verbose)
 			quiet(s, alias);
 		else
-			fd_printf(1, "%s: no driver: no module in the image matches %s%s%s%s\n",
-				  dev, alias, full ? " (the kernel has one: " : "",
-				  full ? full : "", full ? ")" : "");
+			out_printf("%s: no driver: no module in the image matches %s%s%s%s\n", dev,
+				   alias, full ? " (the kernel has one: " : "", full ? full : "",
+				   full ? ")" : "");
 	} else {
-		fd_printf(1, "%s: no driver: ", dev);
+		out_printf("%s: no driver: ", dev);
 		for (unsigned i = 0; i < h.n; i++) { /* alias_match's are unique */
 			if (i)
-				fd_printf(1, "; ");
+				out_printf("; ");
 			why_not(s, dev, &h.v[i]);
 		}
-		fd_printf(1, "\n");
+		out_printf("\n");
 	}
 	hits_free(&h);
 }
@@ -222,15 +218,14 @@ static void device(void *ctx, const char *alias, const char *path)
 static void vermagic(const struct st *s, const char *name)
 {
 	int mod = blob_find_mod(&s->c.b, name);
-	char rel[PATH_MAX], path[2 * PATH_MAX];
+	char path[2 * PATH_MAX];
 	struct insert_buf buf = { NULL, 0 };
 	const void *data;
 	const char *sec, *e, *v = NULL;
 	size_t len, seclen, pos = 0, el, vl = 0;
 
-	if (mod < 0 || blob_mod_path(&s->c.b, (unsigned)mod, rel, sizeof rel) < 0)
+	if (mod < 0 || ctx_mod_path(&s->c, (unsigned)mod, path, sizeof path) < 0)
 		return;
-	fmt_snprintf(path, sizeof path, "%s/%s", s->c.dir, rel);
 	if (module_read(path, &buf, &data, &len) < 0)
 		return;
 	if (modinfo_section(data, len, &sec, &seclen) == 0)
@@ -240,30 +235,30 @@ static void vermagic(const struct st *s, const char *name)
 		if (v[i] == ' ')
 			vl = i;
 	if (v && (vl != strlen(s->u.release) || strncmp(v, s->u.release, vl)))
-		fd_printf(1, "%s: vermagic %.*s, but the kernel is %s\n", name, (int)vl, v,
-			  s->u.release);
+		out_printf("%s: vermagic %.*s, but the kernel is %s\n", name, (int)vl, v,
+			   s->u.release);
 	module_unmap(data, len, &buf);
 	insert_buf_free(&buf);
 }
 
 static void failures(const struct st *s, const char *record)
 {
-	if (!s->rec) {
-		fd_printf(1, "no record of this boot in %s (coldplug --record)\n", record);
+	if (!s->rec.p) {
+		out_printf("no record of this boot in %s (coldplug --record)\n", record);
 		return;
 	}
-	for (const char *p = s->rec; p && p < s->rec + s->reclen; p += strlen(p) + 1) {
+	for (const char *p = NULL; (p = line(&s->rec, p));) {
 		int seen = 0;
 		char name[64];
 		if (strncmp(p, "failed ", 7) && strncmp(p, "hung ", 5) && strncmp(p, "skipped ", 8))
 			continue;
-		for (const char *q = s->rec; q < p; q += strlen(q) + 1)
+		for (const char *q = s->rec.p; q < p; q += strlen(q) + 1)
 			seen |= !strcmp(p, q);
 		if (seen)
 			continue;
 		const char *n = p + strcspn(p, " ") + 1;
 		fmt_snprintf(name, sizeof name, "%.*s", (int)strcspn(n, " "), n);
-		fd_printf(1, "this boot: %s\n", words_of(p));
+		out_printf("this boot: %s\n", words_of(p));
 		if (!strncmp(words_of(p), "could not insert", 16))
 			vermagic(s, name);
 	}
@@ -280,15 +275,16 @@ static const char taints[] = "Pproprietary module\0Fmodule force-loaded\0Sout-of
 
 static void taint(void)
 {
-	char *text = NULL;
+	struct text text;
 	unsigned long mask = 0;
 
-	if (slurp("/proc/sys/kernel/tainted", &text) && parse_ulong(text, 10, &mask, NULL) == 0)
-		fd_printf(1, "kernel %stainted (%lu)\n", mask ? "" : "not ", mask);
-	free(text);
+	slurp("/proc/sys/kernel/tainted", &text);
+	if (text.len && parse_ulong(text.p, 10, &mask, NULL) == 0)
+		out_printf("kernel %stainted (%lu)\n", mask ? "" : "not ", mask);
+	free(text.p);
 	for (const char *t = taints; *t; t += strlen(t) + 1, mask >>= 1)
 		if (mask & 1)
-			fd_printf(1, "taint %c: %s\n", *t, t + 1);
+			out_printf("taint %c: %s\n", *t, t + 1);
 }
 
 int status_main(int argc, char **argv)
@@ -299,7 +295,7 @@ int status_main(int argc, char **argv)
 	static struct opt args;
 	static struct st s;
 	const char *record = "/run/modload/record", *aliases = NULL;
-	char *cmdline, full[PATH_MAX];
+	char full[PATH_MAX];
 	int c;
 
 	log_init("status");
@@ -316,24 +312,21 @@ int status_main(int argc, char **argv)
 	uname(&s.u);
 	if (ctx_open(&s.c, applet_dir, NULL) < 0)
 		return 1;
-	cmdline = ctx_proc_cmdline();
-	ctx_configure(&s.c, RUNTIME_CONFIG, cmdline);
-	free(cmdline);
+	ctx_configure_boot(&s.c, RUNTIME_CONFIG);
 	fmt_snprintf(full, sizeof full, "/lib/modules/%s/modules.alias", s.u.release);
-	s.alen = slurp(aliases ? aliases : full, &s.aliases);
-	s.reclen = slurp(record, &s.rec);
+	slurp(aliases ? aliases : full, &s.aliases);
+	slurp(record, &s.rec);
 	fmt_snprintf(full, sizeof full, "%s/%s", s.c.dir, WHERE_FILE);
-	s.wlen = slurp(full, &s.where);
+	slurp(full, &s.where);
 	devscan("/sys/devices", device, &s);
 	if (s.nquiet)
-		fd_printf(1,
-			  "%u devices with no module in the image%s (%s): `modload status -v` "
-			  "lists them\n",
-			  s.nquiet, s.aliases ? " or the kernel" : "", s.buses + 2);
+		out_printf("%u devices with no module in the image%s (%s): `modload status -v` "
+			   "lists them\n",
+			   s.nquiet, s.aliases.p ? " or the kernel" : "", s.buses + 2);
 	failures(&s, record);
 	if (strcmp(blob_kver(&s.c.b), s.u.release))
-		fd_printf(1, "the image's modules are for %s, but the kernel is %s\n",
-			  blob_kver(&s.c.b), s.u.release);
+		out_printf("the image's modules are for %s, but the kernel is %s\n",
+			   blob_kver(&s.c.b), s.u.release);
 	taint();
 	return 0;
 }

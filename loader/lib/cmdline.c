@@ -23,12 +23,11 @@ static const char *next_word(const char *s, char *w, size_t cap, int *truncated)
 	size_t n = 0;
 	int quoted = 0;
 
-	while (*s == ' ' || *s == '\t' || *s == '\n')
-		s++;
+	s += strspn(s, " \t\n");
 	if (!*s)
 		return NULL;
 	*truncated = 0;
-	for (; *s && (quoted || (*s != ' ' && *s != '\t' && *s != '\n')); s++) {
+	for (; *s && (quoted || !strchr(" \t\n", *s)); s++) {
 		if (*s == '"')
 			quoted = !quoted;
 		if (n + 1 < cap)
@@ -54,7 +53,7 @@ static int add_list(struct config *c, char ***v, unsigned *n, const char *key, c
 		buf[len - 1] = '\0';
 	for (char *cur = buf, *t; (t = text_word(&cur, ","));) {
 		char norm[ALIAS_MAX];
-		if (strpbrk(t, " \t\n\"")) {
+		if (t[strcspn(t, " \t\n\"")]) {
 			log_warn("kernel command line: %s'%.64s%s' is not a module name; ignored",
 				 key, t, strlen(t) > 64 ? "..." : "");
 			continue;
@@ -83,25 +82,26 @@ static int module_param(struct config *c, char *w)
 	return config_add_options(c, w, value);
 }
 
+/* The keys of module lists, and the offsets of each one's list and count
+ * in struct config (in the same order). */
+static const char list_keys[] = "modprobe.blacklist=\0rd.driver.blacklist=\0rd.driver.pre=\0"
+				"rd.driver.post=\0";
+static const unsigned char list_at[][2] = {
+	{ offsetof(struct config, blacklist), offsetof(struct config, nblacklist) },
+	{ offsetof(struct config, blacklist), offsetof(struct config, nblacklist) },
+	{ offsetof(struct config, pre), offsetof(struct config, npre) },
+	{ offsetof(struct config, post), offsetof(struct config, npost) },
+};
+_Static_assert(offsetof(struct config, npost) < 256, "list offsets fit a byte");
+
 static int one_word(struct config *c, char *w)
 {
-	static const struct {
-		const char *key;
-		size_t off, count;
-	} lists[] = {
-		{ "modprobe.blacklist=", offsetof(struct config, blacklist),
-		  offsetof(struct config, nblacklist) },
-		{ "rd.driver.blacklist=", offsetof(struct config, blacklist),
-		  offsetof(struct config, nblacklist) },
-		{ "rd.driver.pre=", offsetof(struct config, pre), offsetof(struct config, npre) },
-		{ "rd.driver.post=", offsetof(struct config, post),
-		  offsetof(struct config, npost) },
-	};
-	for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
-		if (!strncmp(w, lists[i].key, strlen(lists[i].key)))
-			return add_list(c, (char ***)((char *)c + lists[i].off),
-					(unsigned *)((char *)c + lists[i].count), lists[i].key,
-					w + strlen(lists[i].key));
+	unsigned i = 0;
+
+	for (const char *k = list_keys; *k; k += strlen(k) + 1, i++)
+		if (!strncmp(w, k, strlen(k)))
+			return add_list(c, (char ***)((char *)c + list_at[i][0]),
+					(unsigned *)((char *)c + list_at[i][1]), k, w + strlen(k));
 	return module_param(c, w);
 }
 

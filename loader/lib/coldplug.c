@@ -82,7 +82,6 @@ static int want(struct loop *l, const char *name, unsigned mod, unsigned flags)
 {
 	int err;
 
-	plan_reset(&l->p);
 	err = name ? plan_request(&l->p, l->c, name, NULL, flags)
 		   : plan_module(&l->p, l->c, mod, 0);
 	if ((exec_add(&l->e, &l->p) < 0 || err == -ENOMEM) && !l->nomem++)
@@ -294,17 +293,14 @@ static int lun_bound(const char *t, char *name, size_t cap)
 static int scanning(struct loop *l)
 {
 	static const char us[] = "/sys/bus/usb/drivers/usb-storage";
-	char a[PATH_MAX], b[PATH_MAX], *text;
+	char a[PATH_MAX], b[PATH_MAX];
 	struct dirent *de;
-	size_t len;
 	int busy = now() < l->hub_end, delay = 1;
 	DIR *d = opendir(us);
 
-	if (read_whole_file(AT_FDCWD, "/sys/module/usb_storage/parameters/delay_use", 32, &text,
-			    &len) == 0) {
-		text[strcspn(text, "\n")] = '\0';
-		parse_int_word(text, &delay);
-		free(text);
+	if (read_small(AT_FDCWD, "/sys/module/usb_storage/parameters/delay_use", a, 32) > 0) {
+		a[strcspn(a, "\n")] = '\0';
+		parse_int_word(a, &delay);
 	}
 	while (d && !busy && (de = readdir(d)))
 		if (strchr(de->d_name, ':') && now() - l->last_event < 1000LL * (delay + 3)) {
@@ -318,10 +314,8 @@ static int scanning(struct loop *l)
 	while (d && !busy && (de = readdir(d))) {
 		fmt_snprintf(a, sizeof a, "/proc/%s/comm", de->d_name);
 		if (de->d_name[0] > '0' && de->d_name[0] <= '9' &&
-		    read_whole_file(AT_FDCWD, a, 64, &text, &len) == 0) {
-			busy = !strncmp(text, "scsi_scan_", 10);
-			free(text);
-		}
+		    read_small(AT_FDCWD, a, b, 64) >= 0)
+			busy = !strncmp(b, "scsi_scan_", 10);
 	}
 	if (d)
 		closedir(d);
@@ -351,10 +345,11 @@ static int done(struct loop *l)
 	long long quiet = now() - l->last_event;
 
 	if (l->o->root_first) { /* the root and its filesystem; the rest is not waited for */
-		for (unsigned i = 0; i < l->nneed; i++)
-			if (exec_state(&l->e, l->need[i]) == MS_QUEUED ||
-			    exec_state(&l->e, l->need[i]) == MS_LOADING)
+		for (unsigned i = 0; i < l->nneed; i++) {
+			enum mod_state st = exec_state(&l->e, l->need[i]);
+			if (st == MS_QUEUED || st == MS_LOADING)
 				return 0;
+		}
 		return waits_met(l) && quiet >= l->o->settle_ms;
 	}
 	if (exec_busy(&l->e))
@@ -496,7 +491,6 @@ int coldplug_loop(const struct ml_ctx *c, const struct exec_ops *ops, const stru
 int coldplug_run(const struct coldplug_opts *o)
 {
 	static struct ml_ctx c;
-	char *cmdline;
 	int err;
 
 	if (o->record)
@@ -507,9 +501,7 @@ int coldplug_run(const struct coldplug_opts *o)
 		ctx_close(&c);
 		return -EXDEV;
 	}
-	cmdline = ctx_proc_cmdline();
-	ctx_configure(&c, RUNTIME_CONFIG, cmdline ? cmdline : "");
-	free(cmdline);
+	ctx_configure_boot(&c, RUNTIME_CONFIG);
 	/* c stays open: a worker may still be inside an insert; the process
 	 * ends next. */
 	err = coldplug_loop(&c, &exec_kernel, o, NULL);
@@ -539,7 +531,7 @@ int coldplug_guarded(const struct coldplug_opts *o)
 	int pipefd[2];
 	pid_t pid;
 
-	if (pipe(pipefd) < 0) {
+	if (pipe2(pipefd, 0) < 0) { /* pipe2: loader/rt's, one system call */
 		log_err("coldplug: pipe: %s", strerror(errno));
 		return coldplug_run(o) < 0;
 	}

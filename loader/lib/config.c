@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,78 +131,95 @@ static int add_softdep(struct config *c, char **w, int nw)
 			err = -EINVAL;
 	}
 	if (err) { /* a bad line must not replace an earlier good softdep */
-		for (unsigned i = 0; i < ns->npre; i++)
-			free(ns->pre[i]);
-		for (unsigned i = 0; i < ns->npost; i++)
-			free(ns->post[i]);
-		free(ns->pre);
-		free(ns->post);
+		config_free_list(ns->pre, ns->npre);
+		config_free_list(ns->post, ns->npost);
 		free(ns->mod);
 		c->nsoftdeps--;
 	}
 	return err;
 }
 
+/* The keywords; per keyword (in the same order) the fewest words its line
+ * has, keyword included (the high nibble), and which of too_few says why a
+ * line with fewer is bad. */
+enum {
+	K_OPTIONS,
+	K_INSTALL,
+	K_REMOVE,
+	K_WEAKDEP,
+	K_BLACKLIST,
+	K_FORBID,
+	K_LOAD,
+	K_ALIAS,
+	K_SOFTDEP
+};
+static const char keywords[] = "options\0install\0remove\0weakdep\0blacklist\0forbid\0load\0alias\0"
+			       "softdep\0";
+static const unsigned char need[] = { 0x30, 0x31, 0x31, 0x32, 0x23, 0x23, 0x23, 0x34, 0x35 };
+_Static_assert(offsetof(struct config, load) ==
+			       offsetof(struct config, blacklist) + 2 * sizeof(char **) &&
+		       offsetof(struct config, nload) ==
+			       offsetof(struct config, nblacklist) + 2 * sizeof(unsigned),
+	       "blacklist, forbid and load lists follow each other");
+static const char too_few[] = "options needs a module and at least one parameter\0"
+			      "needs a module and a command\0"
+			      "weakdep needs a module and the modules it names\0"
+			      "expects a module name\0"
+			      "alias needs a pattern and a module\0"
+			      "softdep needs a module and pre:/post: lists";
+
 /* One logical line, split into words; src and lineno name it. Returns 0,
  * -EINVAL (bad line) or -ENOMEM. */
 static int apply(struct config *c, char **w, int nw, const char *rest, const char **why,
 		 const char *src, unsigned lineno)
 {
-	const char *k = w[0];
-	char where[PATH_MAX + 16];
+	const char *kw = keywords;
+	unsigned k = 0;
+	char where[PATH_MAX + 16], norm[ALIAS_MAX];
+	int err;
 
+	while (*kw && strcmp(kw, w[0]))
+		kw += strlen(kw) + 1, k++;
+	if (!*kw)
+		return *why = "unknown keyword", -EINVAL;
+	/* As kmod: words after the ones a line needs are ignored. */
+	if (nw < need[k] >> 4)
+		return *why = fmt_nth(too_few, need[k] & 15), -EINVAL;
 	fmt_snprintf(where, sizeof where, "%s:%u", src, lineno);
-	if (!strcmp(k, "options")) {
-		if (nw < 3)
-			return *why = "options needs a module and at least one parameter", -EINVAL;
+	switch (k) {
+	case K_OPTIONS:
 		for (char *t = (char *)rest; *t; t++) /* as kmod: tabs become blanks */
 			if (*t == '\t')
 				*t = ' ';
 		return config_add_options(c, w[1], rest);
-	}
-	if (!strcmp(k, "install") || !strcmp(k, "remove")) {
-		if (nw < 3)
-			return *why = "needs a module and a command", -EINVAL;
-		return config_add_cmd(c, k[0] == 'r', w[1], rest, where);
-	}
-	if (!strcmp(k, "weakdep")) {
+	case K_INSTALL:
+	case K_REMOVE: return config_add_cmd(c, k == K_REMOVE, w[1], rest, where);
+	case K_WEAKDEP:
 		for (int i = 2; i < nw; i++)
 			if (push_name(&c->weak, &c->nweak, w[i]) < 0)
 				return -ENOMEM;
-		return nw < 3 ? (*why = "weakdep needs a module and the modules it names", -EINVAL)
-			      : 0;
-	}
-	/* As kmod: words after the ones a line needs are ignored. */
-	if (!strcmp(k, "blacklist") || !strcmp(k, "forbid") || !strcmp(k, "load")) {
-		char norm[ALIAS_MAX];
-		int err;
-		if (nw < 2)
-			return *why = "expects a module name", -EINVAL;
-		modname_normalize(w[1], norm, sizeof norm);
-		err = k[0] == 'b'   ? config_push(&c->blacklist, &c->nblacklist, norm)
-		      : k[0] == 'f' ? config_push(&c->forbid, &c->nforbid, norm)
-				    : config_push(&c->load, &c->nload, norm);
-		return err || k[0] == 'l' ? err : config_note(c, k, norm, where);
-	}
-	if (!strcmp(k, "alias")) {
-		char pat[ALIAS_MAX];
-		if (nw < 3)
-			return *why = "alias needs a pattern and a module", -EINVAL;
-		if (alias_normalize(w[1], pat, sizeof pat) < 0)
-			return *why = "alias pattern has an unmatched bracket", -EINVAL;
+		return 0;
+	case K_ALIAS: {
 		unsigned npat = c->nalias;
-		int err = config_push(&c->alias_pat, &npat, pat);
+		if (alias_normalize(w[1], norm, sizeof norm) < 0)
+			return *why = "alias pattern has an unmatched bracket", -EINVAL;
+		err = config_push(&c->alias_pat, &npat, norm);
 		return err ? err : push_name(&c->alias_mod, &c->nalias, w[2]);
 	}
-	if (!strcmp(k, "softdep")) {
-		if (nw < 3)
-			return *why = "softdep needs a module and pre:/post: lists", -EINVAL;
-		int err = add_softdep(c, w + 1, nw - 1);
+	case K_SOFTDEP:
+		err = add_softdep(c, w + 1, nw - 1);
 		if (err == -EINVAL)
 			*why = "softdep module must be followed by pre: or post:";
 		return err;
+	default: /* blacklist, forbid, load: struct config's lists in this order */
+		modname_normalize(w[1], norm, sizeof norm);
+		err = config_push((char ***)((char *)c + offsetof(struct config, blacklist)) +
+					  (k - K_BLACKLIST),
+				  (unsigned *)((char *)c + offsetof(struct config, nblacklist)) +
+					  (k - K_BLACKLIST),
+				  norm);
+		return err || k == K_LOAD ? err : config_note(c, w[0], norm, where);
 	}
-	return *why = "unknown keyword", -EINVAL;
 }
 
 char *text_word(char **cur, const char *sep)

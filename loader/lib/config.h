@@ -78,6 +78,8 @@ int config_parse_path(struct config *c, const char *path);
 /* Kernel command line words (quote-aware). */
 int config_parse_cmdline(struct config *c, const char *cmdline);
 void config_free(struct config *c);
+/* Free a string list: its n strings, then v. */
+void config_free_list(char **v, unsigned n);
 /* Options for mod, taken as they are. */
 int config_add_options(struct config *c, const char *mod, const char *opts);
 /* An install (remove = 0) or remove command for mod; where: "FILE:LINE". */

@@ -5,6 +5,7 @@
 #include "wildmatch.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,12 +61,24 @@ const struct cfg_cmd *config_cmd(const struct config *c, const char *mod, int re
 	return NULL;
 }
 
-static void free_list(char **v, unsigned n)
+void config_free_list(char **v, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++)
 		free(v[i]);
 	free(v);
 }
+
+/* struct config's string lists: where each list and its count are. */
+#define LIST(v, n)                                                     \
+	{                                                              \
+		offsetof(struct config, v), offsetof(struct config, n) \
+	}
+static const unsigned char string_lists[][2] = {
+	LIST(weak, nweak),     LIST(where, nwhere),	LIST(blacklist, nblacklist),
+	LIST(forbid, nforbid), LIST(load, nload),	LIST(pre, npre),
+	LIST(post, npost),     LIST(alias_pat, nalias), LIST(alias_mod, nalias),
+};
+_Static_assert(sizeof(struct config) < 256, "offsets fit a byte");
 
 void config_free(struct config *c)
 {
@@ -76,8 +89,8 @@ void config_free(struct config *c)
 	free(c->options);
 	for (unsigned i = 0; i < c->nsoftdeps; i++) {
 		free(c->softdeps[i].mod);
-		free_list(c->softdeps[i].pre, c->softdeps[i].npre);
-		free_list(c->softdeps[i].post, c->softdeps[i].npost);
+		config_free_list(c->softdeps[i].pre, c->softdeps[i].npre);
+		config_free_list(c->softdeps[i].post, c->softdeps[i].npost);
 	}
 	free(c->softdeps);
 	for (unsigned i = 0; i < c->ncmds; i++) {
@@ -86,14 +99,8 @@ void config_free(struct config *c)
 		free(c->cmds[i].where);
 	}
 	free(c->cmds);
-	free_list(c->weak, c->nweak);
-	free_list(c->where, c->nwhere);
-	free_list(c->blacklist, c->nblacklist);
-	free_list(c->forbid, c->nforbid);
-	free_list(c->load, c->nload);
-	free_list(c->pre, c->npre);
-	free_list(c->post, c->npost);
-	free_list(c->alias_pat, c->nalias);
-	free_list(c->alias_mod, c->nalias);
+	for (size_t i = 0; i < sizeof string_lists / sizeof *string_lists; i++)
+		config_free_list(*(char ***)((char *)c + string_lists[i][0]),
+				 *(unsigned *)((char *)c + string_lists[i][1]));
 	memset(c, 0, sizeof *c);
 }

@@ -35,21 +35,29 @@ static int ctx_blob_options(struct ml_ctx *c)
 	return 0;
 }
 
+int ctx_modules_dir(char *out, size_t cap, const char *root, const char *kver)
+{
+	struct utsname u;
+
+	if (!kver) {
+		if (uname(&u) < 0)
+			return -errno;
+		kver = u.release;
+	}
+	fmt_snprintf(out, cap, "%s/lib/modules/%s", root ? root : "", kver);
+	return 0;
+}
+
 int ctx_open(struct ml_ctx *c, const char *dir, const char *kver)
 {
 	char path[PATH_MAX + 32];
 	const char *why;
-	struct utsname u;
 	int err;
 
 	memset(c, 0, sizeof *c);
 	if (!dir) {
-		if (!kver) {
-			if (uname(&u) < 0)
-				return -errno;
-			kver = u.release;
-		}
-		fmt_snprintf(c->dir, sizeof c->dir, "/lib/modules/%s", kver);
+		if ((err = ctx_modules_dir(c->dir, sizeof c->dir, NULL, kver)) < 0)
+			return err;
 	} else
 		fmt_snprintf(c->dir, sizeof c->dir, "%s", dir);
 	fmt_snprintf(path, sizeof path, "%s/%s", c->dir, BLOB_FILE);
@@ -88,28 +96,44 @@ void ctx_configure(struct ml_ctx *c, const char *file, const char *cmdline)
 	c->extra.n = c->cfg.nalias;
 }
 
-char *ctx_proc_cmdline(void)
+void ctx_configure_boot(struct ml_ctx *c, const char *file)
 {
-	char *text;
+	char *text = NULL;
 	size_t len;
 
-	return read_whole_file(AT_FDCWD, "/proc/cmdline", 1u << 20, &text, &len) < 0 ? NULL : text;
+	read_whole_file(AT_FDCWD, "/proc/cmdline", 1u << 20, &text, &len);
+	ctx_configure(c, file, text);
+	free(text);
+}
+
+/* Does the blob flag mod so (flag), or the runtime configuration's list? */
+static int listed(const struct ml_ctx *c, unsigned mod, unsigned flag, char *const *list,
+		  unsigned n)
+{
+	struct blob_mod m = blob_mod(&c->b, mod);
+	return mod < blob_nmods(&c->b) &&
+	       ((m.flags & flag) || config_has(list, n, blob_str(&c->b, m.name)));
 }
 
 int ctx_blacklisted(const struct ml_ctx *c, unsigned mod)
 {
-	struct blob_mod m = blob_mod(&c->b, mod);
-	return mod < blob_nmods(&c->b) &&
-	       ((m.flags & BM_BLACKLIST) ||
-		config_has(c->cfg.blacklist, c->cfg.nblacklist, blob_str(&c->b, m.name)));
+	return listed(c, mod, BM_BLACKLIST, c->cfg.blacklist, c->cfg.nblacklist);
 }
 
 int ctx_forbidden(const struct ml_ctx *c, unsigned mod)
 {
-	struct blob_mod m = blob_mod(&c->b, mod);
-	return mod < blob_nmods(&c->b) &&
-	       ((m.flags & BM_FORBID) ||
-		config_has(c->cfg.forbid, c->cfg.nforbid, blob_str(&c->b, m.name)));
+	return listed(c, mod, BM_FORBID, c->cfg.forbid, c->cfg.nforbid);
+}
+
+const uint8_t *ctx_deps(const struct ml_ctx *c, unsigned mod, uint32_t *n)
+{
+	return blob_list(&c->b, blob_mod(&c->b, mod).deps, n);
+}
+
+int ctx_lookup(const struct ml_ctx *c, const char *name, struct hits *h)
+{
+	hits_init(h);
+	return lookup(&c->b, &c->extra, name, h);
 }
 
 int ctx_check_kernel(const struct ml_ctx *c)

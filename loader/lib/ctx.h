@@ -37,6 +37,9 @@ struct ml_ctx {
  * message naming the file has been logged. */
 int ctx_open(struct ml_ctx *c, const char *dir, const char *kver);
 void ctx_close(struct ml_ctx *c);
+/* ROOT/lib/modules/KVER into out (root NULL: from /; kver NULL: the
+ * running kernel's release). 0, or uname's -errno. */
+int ctx_modules_dir(char *out, size_t cap, const char *root, const char *kver);
 /* The path of mod's file: c->file for c->file_mod, else dir/its blob path.
  * Returns 0, or blob_mod_path's error, or -ENAMETOOLONG. */
 int ctx_mod_path(const struct ml_ctx *c, unsigned mod, char *buf, size_t cap);
@@ -46,8 +49,14 @@ void ctx_configure(struct ml_ctx *c, const char *file, const char *cmdline);
 /* Before inserting anything: is the blob built for the running kernel?
  * Returns 0, or -EXDEV after logging which kernel it is for. */
 int ctx_check_kernel(const struct ml_ctx *c);
-/* /proc/cmdline, whole, malloc'd; NULL when unreadable. */
-char *ctx_proc_cmdline(void);
+/* ctx_configure with file and the kernel command line of /proc/cmdline
+ * (none when it cannot be read). */
+void ctx_configure_boot(struct ml_ctx *c, const char *file);
+/* lookup() of name through the blob and the configuration's aliases, into
+ * h (made ready here; hits_free it after). */
+int ctx_lookup(const struct ml_ctx *c, const char *name, struct hits *h);
+/* mod's dependencies (blob_list: *n of them, read through blob_u16). */
+const uint8_t *ctx_deps(const struct ml_ctx *c, unsigned mod, uint32_t *n);
 /* Is mod blacklisted / forbidden by the blob or the runtime configuration? */
 int ctx_blacklisted(const struct ml_ctx *c, unsigned mod);
 int ctx_forbidden(const struct ml_ctx *c, unsigned mod);

@@ -51,6 +51,18 @@ int dev_modalias(int dfd, int from, char *buf, size_t cap)
 	return -ENOENT;
 }
 
+const char *dev_link_base(int dfd, const char *name, char *buf, size_t cap)
+{
+	ssize_t n = readlinkat(dfd, name, buf, cap - 1);
+	const char *s;
+
+	if (n < 0)
+		return NULL;
+	buf[n] = '\0';
+	s = strrchr(buf, '/');
+	return s ? s + 1 : buf;
+}
+
 /* Takes ownership of dfd. */
 static void walk(struct walk *w, int dfd, int depth, int virtual)
 {

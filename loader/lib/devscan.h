@@ -18,4 +18,9 @@ int devscan(const char *root, void (*fn)(void *ctx, const char *modalias, const 
 enum { DEV_MODALIAS_FILE = 1, DEV_MODALIAS_UEVENT = 2 };
 int dev_modalias(int dfd, int from, char *buf, size_t cap);
 
+/* The last component of the symbolic link name (relative to dfd: a
+ * device's driver, a driver's module), read into buf; NULL if there is no
+ * such link. */
+const char *dev_link_base(int dfd, const char *name, char *buf, size_t cap);
+
 #endif

@@ -31,19 +31,20 @@ enum {
 	SHN_LORESERVE_ = 0xff00,
 };
 
-/* Where the fields we need sit, for one ELF class. */
+/* Where the fields we need sit, for one ELF class (every offset and size
+ * is below 256). */
 struct elf_layout {
-	unsigned ehsize;  /* size of the ELF header */
-	unsigned e_shoff; /* offset of e_shoff in the ELF header */
-	unsigned e_shentsize;
-	unsigned e_shnum;
-	unsigned e_shstrndx;
-	unsigned addrsize;  /* 4 or 8: width of e_shoff, sh_offset, sh_size */
-	unsigned shentsize; /* size of one section header */
-	unsigned sh_type;   /* offsets inside a section header */
-	unsigned sh_offset;
-	unsigned sh_size;
-	unsigned sh_link;
+	unsigned char ehsize;  /* size of the ELF header */
+	unsigned char e_shoff; /* offset of e_shoff in the ELF header */
+	unsigned char e_shentsize;
+	unsigned char e_shnum;
+	unsigned char e_shstrndx;
+	unsigned char addrsize;	 /* 4 or 8: width of e_shoff, sh_offset, sh_size */
+	unsigned char shentsize; /* size of one section header */
+	unsigned char sh_type;	 /* offsets inside a section header */
+	unsigned char sh_offset;
+	unsigned char sh_size;
+	unsigned char sh_link;
 };
 
 static const struct elf_layout layout32 = {

@@ -37,8 +37,8 @@ extern char **environ;
 static int run_install(const struct cfg_cmd *cmd, const char *name, const char *opts)
 {
 	const char *c = cmd->cmd, *argv[4] = { "sh", "-c", NULL, NULL };
-	size_t n = strcspn(c, " \t"), nenv = 0;
-	char *line, *env, **envp;
+	size_t n = strcspn(c, " \t");
+	char *line;
 	pid_t pid;
 	int st, err;
 
@@ -48,8 +48,8 @@ static int run_install(const struct cfg_cmd *cmd, const char *name, const char *
 			w += 4;
 		if (!strncmp(w, "/bin/", 5))
 			w += 5;
-		if ((n == (size_t)(w - c) + 4 && !strncmp(w, "true", 4)) ||
-		    (n == (size_t)(w - c) + 5 && !strncmp(w, "false", 5)))
+		size_t k = n - (size_t)(w - c); /* the word's length after them */
+		if ((k == 4 && !strncmp(w, "true", 4)) || (k == 5 && !strncmp(w, "false", 5)))
 			return w[0] == 't' ? 0 : INSTALL_EXIT(1);
 	}
 	if (access("/bin/sh", X_OK) < 0) {
@@ -67,31 +67,31 @@ static int run_install(const struct cfg_cmd *cmd, const char *name, const char *
 		line = nl;
 		at += strlen(opts) - 1;
 	}
-	while (environ[nenv])
-		nenv++;
-	env = fmt_alloc("MODPROBE_MODULE=%s", name);
-	envp = malloc((nenv + 2) * sizeof *envp);
-	err = -ENOMEM;
-	if (line && env && envp) {
+	if (!line)
+		return -ENOMEM;
+	argv[2] = line;
+	log_dbg("%s: install %s", name, line);
+	if ((pid = fork()) == 0) {
+		/* The environment and MODPROBE_MODULE=name, on the child's stack:
+		 * nothing is allocated after fork in a process with threads. */
+		size_t nenv = 0;
+		while (environ[nenv])
+			nenv++;
+		char env[sizeof "MODPROBE_MODULE=" + strlen(name)], *envp[nenv + 2];
+		fmt_snprintf(env, sizeof env, "MODPROBE_MODULE=%s", name);
 		memcpy(envp, environ, nenv * sizeof *envp);
 		envp[nenv] = env;
 		envp[nenv + 1] = NULL;
-		argv[2] = line;
-		log_dbg("%s: install %s", name, line);
-		err = (pid = fork()) < 0 ? -errno : 0;
-		if (pid == 0) {
-			execve("/bin/sh", (char **)argv, envp);
-			_exit(127);
-		}
-		while (!err && waitpid(pid, &st, 0) < 0)
-			if (errno != EINTR)
-				err = -errno;
-		if (!err && (!WIFEXITED(st) || WEXITSTATUS(st)))
-			err = INSTALL_EXIT(WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+		execve("/bin/sh", (char **)argv, envp);
+		_exit(127);
 	}
+	err = pid < 0 ? -errno : 0;
+	while (!err && waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			err = -errno;
+	if (!err && (!WIFEXITED(st) || WEXITSTATUS(st)))
+		err = INSTALL_EXIT(WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
 	free(line);
-	free(env);
-	free(envp);
 	return err;
 }
 
@@ -172,13 +172,12 @@ int exec_add(struct exec *e, const struct plan *p)
 			continue;
 		}
 		if (e->npred + nd->npred > e->predcap) {
-			unsigned cap = 2 * (e->npred + nd->npred);
-			if (!(pred = realloc(e->pred, cap * sizeof *pred))) {
+			if (!(pred = plan_grow(e->pred, &e->predcap, e->npred + nd->npred,
+					       sizeof *pred))) {
 				err = -ENOMEM;
 				break;
 			}
 			e->pred = pred;
-			e->predcap = cap;
 		}
 		free(m->opts);
 		m->cmd = nd->cmd;
@@ -353,7 +352,6 @@ int exec_request(struct exec *e, struct plan *p, const char *name, const char *p
 {
 	int err;
 
-	plan_reset(p);
 	err = plan_request(p, e->c, name, params, flags);
 	if (exec_add(e, p) < 0)
 		return -ENOMEM;
@@ -511,17 +509,14 @@ int has_text(const char *s, const char *w)
 
 void exec_scan_loaded(struct exec *e)
 {
-	char *text, *line, *next;
+	char *text, *line;
 	size_t len;
 
 	if (read_whole_file(AT_FDCWD, "/proc/modules", 1u << 24, &text, &len) < 0)
 		return;
 	flock_lock(&e->lock);
-	for (line = text; *line; line = next) {
+	for (char *cur = text; (line = text_word(&cur, "\n"));) {
 		char name[ALIAS_MAX];
-		next = line + strcspn(line, "\n");
-		if (*next)
-			*next++ = '\0';
 		if (has_text(line, " Loading "))
 			continue; /* its init runs (another loader's): inserting it again waits for
 				     it */

@@ -104,15 +104,33 @@ static int is_number_pair(const char *s)
 	return a > 0 && s[a] == ':' && s[a + 1] && s[a + 1 + strspn(s + a + 1, "0123456789")] == 0;
 }
 
+/* The forms KEY=VALUE, in the order findroot() takes them. */
+enum { F_UUID, F_LABEL, F_PARTUUID, F_PARTLABEL, F_NONE };
+static const char forms[] = "UUID=\0LABEL=\0PARTUUID=\0PARTLABEL=\0";
+
+/* Which of forms spec has (F_NONE: none), and *value, what follows the '='. */
+static unsigned form(const char *spec, const char **value)
+{
+	unsigned k = 0;
+
+	for (const char *f = forms; *f; f += strlen(f) + 1, k++)
+		if (!strncmp(spec, f, strlen(f))) {
+			*value = spec + strlen(f);
+			break;
+		}
+	return k;
+}
+
 int findroot_valid(const char *spec)
 {
+	const char *v;
+
 	if (!spec[0])
 		return -EINVAL;
 	if (spec[0] == '/' || is_number_pair(spec))
 		return 0;
-	if (!strncmp(spec, "UUID=", 5) || !strncmp(spec, "LABEL=", 6) ||
-	    !strncmp(spec, "PARTUUID=", 9) || !strncmp(spec, "PARTLABEL=", 10))
-		return strchr(spec, '=')[1] ? 0 : -EINVAL;
+	if (form(spec, &v) != F_NONE)
+		return *v ? 0 : -EINVAL;
 	/* A bare kernel device name: no '=', '/' or ':'. */
 	return spec[strcspn(spec, "=/:")] ? -EINVAL : 0;
 }
@@ -121,34 +139,24 @@ int findroot(const char *spec, char *dev, size_t len)
 {
 	struct want w = { .dev = dev, .len = len };
 	char path[300];
+	const char *v;
 
 	if (findroot_valid(spec) < 0)
 		return -EINVAL;
-	if (spec[0] == '/') {
-		if (!is_block(spec))
-			return 0;
-		fmt_snprintf(dev, len, "%s", spec);
-		return 1;
-	}
 	if (is_number_pair(spec))
 		return by_number(spec, dev, len);
-	if (!strncmp(spec, "UUID=", 5)) {
-		w.uuid = spec + 5;
-		return waitspec_each_block(fs_matches, &w);
+	switch (form(spec, &v)) {
+	case F_UUID: w.uuid = v; return waitspec_each_block(fs_matches, &w);
+	case F_LABEL: w.label = v; return waitspec_each_block(fs_matches, &w);
+	case F_PARTUUID: return partuuid_device(v, dev, len);
+	case F_PARTLABEL: w.partlabel = v; return waitspec_each_block(partlabel_matches, &w);
 	}
-	if (!strncmp(spec, "LABEL=", 6)) {
-		w.label = spec + 6;
-		return waitspec_each_block(fs_matches, &w);
+	if (spec[0] != '/') { /* a kernel name */
+		fmt_snprintf(path, sizeof path, "/dev/%s", spec);
+		spec = path;
 	}
-	if (!strncmp(spec, "PARTUUID=", 9))
-		return partuuid_device(spec + 9, dev, len);
-	if (!strncmp(spec, "PARTLABEL=", 10)) {
-		w.partlabel = spec + 10;
-		return waitspec_each_block(partlabel_matches, &w);
-	}
-	fmt_snprintf(path, sizeof path, "/dev/%s", spec);
-	if (!is_block(path))
+	if (!is_block(spec))
 		return 0;
-	fmt_snprintf(dev, len, "%s", path);
+	fmt_snprintf(dev, len, "%s", spec);
 	return 1;
 }

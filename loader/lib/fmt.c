@@ -38,6 +38,13 @@ int write_all(int fd, const void *s, size_t n)
 	return 0;
 }
 
+const char *fmt_nth(const char *list, unsigned i)
+{
+	while (i--)
+		list += strlen(list) + 1;
+	return list;
+}
+
 static void sink_flush(struct sink *k)
 {
 	if (k->fd >= 0 && k->len > 0) {
@@ -169,26 +176,23 @@ static void emit(struct sink *k, const char *f, va_list ap0)
 		uint64_t u;
 		int64_t s;
 		switch (*f) {
-		case 's': {
-			const char *str = va_arg(ap, const char *);
-			size_t n;
-			if (!str)
-				str = "(null)";
-			n = prec >= 0 ? strnlen(str, (size_t)prec) : strlen(str);
+		case 's':
+		case 'c': {
+			char ch;
+			const char *str = &ch;
+			size_t n = 1;
+			if (*f == 'c')
+				ch = (char)va_arg(ap, int);
+			else {
+				if (!(str = va_arg(ap, const char *)))
+					str = "(null)";
+				n = prec >= 0 ? strnlen(str, (size_t)prec) : strlen(str);
+			}
 			if (!left)
 				pad(k, ' ', width - (int)n);
 			put(k, str, n);
 			if (left)
 				pad(k, ' ', width - (int)n);
-			break;
-		}
-		case 'c': {
-			char ch = (char)va_arg(ap, int);
-			if (!left)
-				pad(k, ' ', width - 1);
-			put(k, &ch, 1);
-			if (left)
-				pad(k, ' ', width - 1);
 			break;
 		}
 		case 'd':
@@ -291,6 +295,17 @@ int fd_printf(int fd, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	n = vprint(fd, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+int out_printf(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vprint(1, fmt, ap);
 	va_end(ap);
 	return n;
 }

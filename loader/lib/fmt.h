@@ -32,6 +32,8 @@ char *fmt_alloc(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Format to fd; returns the bytes formatted, or -1 when a write failed. */
 int fd_printf(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* fd_printf(1, ...), the most frequent call, one argument shorter. */
+int out_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int fd_putc(int fd, int c);
 /* Write out what is buffered for fd 1; 0, or -errno of the failed write (a
  * failure is remembered and returned again, as ferror would). */
@@ -42,6 +44,10 @@ int fd_flush(void);
  * copied ('-'). "3210-54-76-89-abcdef" writes a GPT GUID. out has room for
  * every pair and the NUL (cap 40 holds any UUID). */
 void fmt_hex_bytes(char *out, size_t cap, const unsigned char *b, const char *layout, int upper);
+
+/* The i-th (from 0) of the strings in list, one after the other, each
+ * ended by its NUL: tables of words as one string, without pointers. */
+const char *fmt_nth(const char *list, unsigned i);
 
 /* Write all of s (EINTR retried); 0, or -errno. */
 int write_all(int fd, const void *s, size_t n);

@@ -19,36 +19,40 @@
 enum uuid_form { UUID_NONE, UUID_16, UUID_FAT };
 enum label_form { LABEL_NONE, LABEL_ASCII, LABEL_UTF16LE };
 
-/* Pointers, then the wider fields first: no padding between them. */
+/* The wider fields first: no padding between them. */
 struct fs_kind {
-	const char *type;
-	const char *magic;
 	uint32_t magic_off;
 	uint32_t uuid_off;
 	uint32_t label_off;
 	uint16_t label_len; /* bytes on disk */
+	char magic[8];	    /* magic_len bytes, no NUL */
 	uint8_t magic_len;
 	uint8_t uuid_form;
 	uint8_t label_form;
+	uint8_t type; /* enum type */
 };
+
+/* The types' names, in the order of enum type. */
+enum type { T_EXT4, T_XFS, T_BTRFS, T_F2FS, T_EROFS, T_SQUASHFS, T_VFAT };
+static const char types[] = "ext4\0xfs\0btrfs\0f2fs\0erofs\0squashfs\0vfat";
 
 /* One row: where the magic is and what it is, then the UUID, then the label. */
 #define FS(type, moff, magic, mlen, uoff, uform, loff, llen, lform)     \
 	{                                                               \
-		type, magic, moff, uoff, loff, llen, mlen, uform, lform \
+		moff, uoff, loff, llen, magic, mlen, uform, lform, type \
 	}
 
 /* Superblock offsets are absolute, from the start of the device. */
 static const struct fs_kind kinds[] = {
-	FS("ext4", 1024 + 56, "\x53\xef", 2, 1024 + 104, UUID_16, 1024 + 120, 16, LABEL_ASCII),
-	FS("xfs", 0, "XFSB", 4, 32, UUID_16, 108, 12, LABEL_ASCII),
-	FS("btrfs", 65536 + 64, "_BHRfS_M", 8, 65536 + 32, UUID_16, 65536 + 299, 256, LABEL_ASCII),
-	FS("f2fs", 1024, "\x10\x20\xf5\xf2", 4, 1024 + 108, UUID_16, 1024 + 124, 512,
+	FS(T_EXT4, 1024 + 56, "\x53\xef", 2, 1024 + 104, UUID_16, 1024 + 120, 16, LABEL_ASCII),
+	FS(T_XFS, 0, "XFSB", 4, 32, UUID_16, 108, 12, LABEL_ASCII),
+	FS(T_BTRFS, 65536 + 64, "_BHRfS_M", 8, 65536 + 32, UUID_16, 65536 + 299, 256, LABEL_ASCII),
+	FS(T_F2FS, 1024, "\x10\x20\xf5\xf2", 4, 1024 + 108, UUID_16, 1024 + 124, 512,
 	   LABEL_UTF16LE),
-	FS("erofs", 1024, "\xe2\xe1\xf5\xe0", 4, 1024 + 48, UUID_16, 1024 + 64, 16, LABEL_ASCII),
-	FS("squashfs", 0, "hsqs", 4, 0, UUID_NONE, 0, 0, LABEL_NONE),
-	FS("vfat", 82, "FAT32   ", 8, 67, UUID_FAT, 71, 11, LABEL_ASCII),
-	FS("vfat", 54, "FAT1", 4, 39, UUID_FAT, 43, 11, LABEL_ASCII),
+	FS(T_EROFS, 1024, "\xe2\xe1\xf5\xe0", 4, 1024 + 48, UUID_16, 1024 + 64, 16, LABEL_ASCII),
+	FS(T_SQUASHFS, 0, "hsqs", 4, 0, UUID_NONE, 0, 0, LABEL_NONE),
+	FS(T_VFAT, 82, "FAT32   ", 8, 67, UUID_FAT, 71, 11, LABEL_ASCII),
+	FS(T_VFAT, 54, "FAT1", 4, 39, UUID_FAT, 43, 11, LABEL_ASCII),
 };
 
 static int read_at(int fd, void *buf, size_t n, uint32_t off)
@@ -103,7 +107,7 @@ int fs_probe(const char *path, struct fs_id *id)
 		if (k->label_form != LABEL_NONE &&
 		    read_at(fd, buf, k->label_len, k->label_off) == 0)
 			label_text(k, buf, id->label, sizeof id->label);
-		id->type = k->type;
+		id->type = fmt_nth(types, k->type);
 		err = 0;
 		break;
 	}

@@ -45,28 +45,20 @@ static __thread ZSTD_DCtx *thread_dctx;
 
 static enum format sniff(const unsigned char *p, size_t n)
 {
-	static const unsigned char zst[] = { 0x28, 0xb5, 0x2f, 0xfd };
-	static const unsigned char xz[] = { 0xfd, '7', 'z', 'X', 'Z', 0x00 };
-	static const unsigned char gz[] = { 0x1f, 0x8b };
+	/* zstd, xz, gzip (enum format's order): each magic's length, then it */
+	/* clang-format off */
+	static const unsigned char magic[] = {
+		4, 0x28, 0xb5, 0x2f, 0xfd,
+		6, 0xfd, '7', 'z', 'X', 'Z', 0x00,
+		2, 0x1f, 0x8b,
+	};
+	/* clang-format on */
+	const unsigned char *m = magic;
 
-	if (n >= sizeof(zst) && !memcmp(p, zst, sizeof(zst)))
-		return FMT_ZSTD;
-	if (n >= sizeof(xz) && !memcmp(p, xz, sizeof(xz)))
-		return FMT_XZ;
-	if (n >= sizeof(gz) && !memcmp(p, gz, sizeof(gz)))
-		return FMT_GZIP;
+	for (unsigned f = FMT_ZSTD; f <= FMT_GZIP; f++, m += 1 + m[0])
+		if (n >= m[0] && !memcmp(p, m + 1, m[0]))
+			return (enum format)f;
 	return FMT_ELF;
-}
-
-/* The name /sys/module/compression uses for a format. */
-static const char *format_name(enum format fmt)
-{
-	switch (fmt) {
-	case FMT_ZSTD: return "zstd";
-	case FMT_XZ: return "xz";
-	case FMT_GZIP: return "gzip";
-	default: return "";
-	}
 }
 
 /* Does the running kernel decompress this format itself? Kernels with module
@@ -79,24 +71,29 @@ static int kernel_decompresses(enum format fmt)
 	if (read_small(AT_FDCWD, "/sys/module/compression", s, sizeof s) <= 0)
 		return 0;
 	s[strcspn(s, "\n")] = '\0';
-	return strcmp(s, format_name(fmt)) == 0;
+	/* the names it uses, in enum format's order */
+	const char *name = "\0zstd\0xz\0gzip";
+	for (unsigned i = fmt; i; i--)
+		name += strlen(name) + 1;
+	return strcmp(s, name) == 0;
 }
 
-/* A kernel errno as modload reports it (see the top of this file). */
-static int kernel_err(int e)
+/* A module system call, EINTR retried: 0, or the kernel's errno as modload
+ * reports it (see the top of this file: ENOENT is -ESRCH). */
+static int module_call(long nr, long a, long b, long c)
 {
-	return e == ENOENT ? -ESRCH : -e;
+	long r;
+
+	do
+		r = syscall(nr, a, b, c);
+	while (r < 0 && errno == EINTR);
+	return r >= 0 ? 0 : errno == ENOENT ? -ESRCH : -errno;
 }
 
 static int sys_finit_module(int fd, const char *params, int flags)
 {
 #ifdef SYS_finit_module
-	long r;
-
-	do
-		r = syscall(SYS_finit_module, fd, params, flags);
-	while (r < 0 && errno == EINTR);
-	return r < 0 ? kernel_err(errno) : 0;
+	return module_call(SYS_finit_module, fd, (long)params, flags);
 #else
 	(void)fd, (void)params, (void)flags;
 	return -ENOSYS;
@@ -105,12 +102,7 @@ static int sys_finit_module(int fd, const char *params, int flags)
 
 static int sys_init_module(const void *image, size_t len, const char *params)
 {
-	long r;
-
-	do
-		r = syscall(SYS_init_module, image, len, params);
-	while (r < 0 && errno == EINTR);
-	return r < 0 ? kernel_err(errno) : 0;
+	return module_call(SYS_init_module, (long)image, (long)len, (long)params);
 }
 
 static int open_module(const char *path)
@@ -209,52 +201,59 @@ static int zstd_decode(const void *src, size_t srclen, struct insert_buf *buf, s
 	return 0;
 }
 
-/* Decompress the open .ko.zst fd into buf. */
-static int read_zstd(int fd, struct insert_buf *buf, size_t *len)
+/* Map the open file whole, decompressed into buf when it is zstd: *data
+ * and *len, for module_unmap to release. */
+static int map_module(int fd, struct insert_buf *buf, const void **data, size_t *len)
 {
-	const void *map;
-	size_t maplen;
-	int err;
+	const void *map = NULL;
+	size_t maplen = 0;
+	int err = map_file(fd, &map, &maplen);
 
-	if (!buf)
-		return -EINVAL;
-	err = map_file(fd, &map, &maplen);
 	if (err)
 		return err;
-	err = zstd_decode(map, maplen, buf, len);
+	switch (sniff(map, maplen)) {
+	case FMT_ELF:
+		*data = map;
+		*len = maplen;
+		return 0;
+	case FMT_ZSTD:
+		err = buf ? zstd_decode(map, maplen, buf, len) : -EINVAL;
+		if (!err)
+			*data = buf->data;
+		break;
+	default: err = -EOPNOTSUPP; break;
+	}
 	munmap((void *)map, maplen);
 	return err;
 }
 
-static int insert_elf(int fd, const char *params)
+/* The module's bytes (decompressed here) to init_module. */
+static int insert_bytes(int fd, const char *params, struct insert_buf *buf)
 {
-	const void *image;
+	const void *data;
 	size_t len;
-	int err;
+	int err = map_module(fd, buf, &data, &len);
 
-	err = sys_finit_module(fd, params, 0);
-	if (err != -ENOSYS)
-		return err;
-	/* No finit_module (before Linux 3.8, or filtered): pass the bytes. */
-	err = map_file(fd, &image, &len);
 	if (err)
 		return err;
-	err = sys_init_module(image, len, params);
-	munmap((void *)image, len);
+	err = sys_init_module(data, len, params);
+	module_unmap(data, len, buf);
 	return err;
+}
+
+static int insert_elf(int fd, const char *params, struct insert_buf *buf)
+{
+	int err = sys_finit_module(fd, params, 0);
+
+	/* No finit_module (before Linux 3.8, or filtered): pass the bytes. */
+	return err == -ENOSYS ? insert_bytes(fd, params, buf) : err;
 }
 
 static int insert_zstd(int fd, const char *params, struct insert_buf *buf)
 {
-	size_t len;
-	int err;
-
 	if (kernel_decompresses(FMT_ZSTD))
 		return sys_finit_module(fd, params, MODULE_INIT_COMPRESSED_FILE);
-	err = read_zstd(fd, buf, &len);
-	if (err)
-		return err;
-	return sys_init_module(buf->data, len, params);
+	return insert_bytes(fd, params, buf);
 }
 
 /* xz and gzip: only the kernel can decompress these. Kernels without module
@@ -279,7 +278,7 @@ static int insert_fd(int fd, const char *params, struct insert_buf *buf)
 	if (err)
 		return err;
 	if (fmt == FMT_ELF)
-		return insert_elf(fd, params);
+		return insert_elf(fd, params, buf);
 	if (fmt == FMT_ZSTD)
 		return insert_zstd(fd, params, buf);
 	return insert_kernel_compressed(fd, params, fmt);
@@ -299,31 +298,12 @@ int insert_module(const char *path, const char *params, struct insert_buf *buf)
 
 int module_read(const char *path, struct insert_buf *buf, const void **data, size_t *len)
 {
-	const void *map;
-	size_t maplen;
-	int fd, err;
+	int fd = open_module(path), err;
 
-	fd = open_module(path);
 	if (fd < 0)
 		return fd;
-	err = map_file(fd, &map, &maplen);
+	err = map_module(fd, buf, data, len);
 	close(fd); /* the mapping outlives the descriptor */
-	if (err)
-		return err;
-
-	switch (sniff(map, maplen)) {
-	case FMT_ELF:
-		*data = map;
-		*len = maplen;
-		return 0;
-	case FMT_ZSTD:
-		err = buf ? zstd_decode(map, maplen, buf, len) : -EINVAL;
-		if (!err)
-			*data = buf->data;
-		break;
-	default: err = -EOPNOTSUPP; break;
-	}
-	munmap((void *)map, maplen);
 	return err;
 }
 
@@ -346,23 +326,31 @@ void insert_buf_free(struct insert_buf *buf)
 	thread_dctx = NULL;
 }
 
+/* The insert's own words for a negative errno, where they are not
+ * strerror's (one string, as rt/strerror.c keeps its table); ENOENT, EPERM
+ * and EKEYREJECTED, like any other errno, have strerror's, which are the
+ * words kmod shows. */
+#define INSERT_ERRORS(X)                                                       \
+	X(ENOEXEC, "Invalid module format")                                    \
+	X(EEXIST, "Module already in kernel")                                  \
+	X(ESRCH, "Unknown symbol in module, or unknown parameter (see dmesg)") \
+	X(EINVAL, "Invalid parameters")                                        \
+	X(ENOKEY, "Module signature verification failed")                      \
+	X(EILSEQ, "corrupt compressed file (zstd decompression failed)")       \
+	X(EBADMSG, "Malformed module signature or ELF data")                   \
+	X(EFBIG, "module too large or its zstd frame has no content size")     \
+	X(EOPNOTSUPP, "compressed module the kernel cannot decompress "        \
+		      "(modload decompresses only zstd)")
+#define ERRNO_OF(e, s) e,
+#define TEXT_OF(e, s) s "\0"
+
 const char *insert_strerror(int err)
 {
-	switch (err) {
-	case -ENOEXEC: return "Invalid module format";
-	case -ENOENT: return "No such file or directory";
-	case -EEXIST: return "Module already in kernel";
-	case -ESRCH: return "Unknown symbol in module, or unknown parameter (see dmesg)";
-	case -EINVAL: return "Invalid parameters";
-	case -ENOKEY: return "Module signature verification failed";
-	case -EKEYREJECTED: return "Key was rejected by service";
-	case -EILSEQ: return "corrupt compressed file (zstd decompression failed)";
-	case -EBADMSG: return "Malformed module signature or ELF data";
-	case -EFBIG: return "module too large or its zstd frame has no content size";
-	case -EOPNOTSUPP:
-		return "compressed module the kernel cannot decompress "
-		       "(modload decompresses only zstd)";
-	case -EPERM: return "Operation not permitted";
-	default: return strerror(err < 0 ? -err : err);
-	}
+	static const unsigned char numbers[] = { INSERT_ERRORS(ERRNO_OF) };
+	const char *s = INSERT_ERRORS(TEXT_OF);
+
+	for (size_t i = 0; i < sizeof numbers; i++, s += strlen(s) + 1)
+		if (numbers[i] == -err)
+			return s;
+	return strerror(err < 0 ? -err : err);
 }

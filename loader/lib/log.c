@@ -52,17 +52,14 @@ void log_set_sink(void (*sink)(int prio, const char *msg))
 	log_sink = sink;
 }
 
-void log_msg(int prio, const char *fmt, ...)
+static void log_vmsg(int prio, const char *fmt, va_list ap)
 {
 	char msg[512], line[600];
-	va_list ap;
 	int n;
 
 	if (prio > log_max)
 		return;
-	va_start(ap, fmt);
 	fmt_vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
 	if (log_sink) {
 		log_sink(prio, msg);
 		return;
@@ -88,4 +85,22 @@ void log_msg(int prio, const char *fmt, ...)
 			m = (int)sizeof rec - 1;
 		write_all(kmsg_fd, rec, (size_t)m);
 	}
+}
+
+void log_msg(int prio, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vmsg(prio, fmt, ap);
+	va_end(ap);
+}
+
+void log_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vmsg(LOG_E, fmt, ap);
+	va_end(ap);
 }

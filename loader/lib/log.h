@@ -14,11 +14,12 @@ void log_use_kmsg(int mode);
 void log_set_level(int level); /* messages above level are dropped */
 int log_level(void);
 void log_msg(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* log_msg(LOG_E, ...), the most frequent call, one argument shorter. */
+void log_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Hand every message (formatted, without prefix or newline) to sink instead
  * of stderr and kmsg; NULL restores them. For tests and fuzz harnesses. */
 void log_set_sink(void (*sink)(int prio, const char *msg));
 
-#define log_err(...) log_msg(LOG_E, __VA_ARGS__)
 #define log_warn(...) log_msg(LOG_W, __VA_ARGS__)
 #define log_info(...) log_msg(LOG_I, __VA_ARGS__)
 #define log_dbg(...) log_msg(LOG_D, __VA_ARGS__)

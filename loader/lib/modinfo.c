@@ -71,14 +71,14 @@ int modinfo_entry_next(const char *sec, size_t seclen, const char *prefix, size_
 	return 0;
 }
 
-static int key_is(const struct modinfo_entry *e, const char *key)
+int modinfo_key_is(const struct modinfo_entry *e, const char *key)
 {
 	return e->klen == strlen(key) && !memcmp(e->key, key, e->klen);
 }
 
-static int is_param(const struct modinfo_entry *e)
+int modinfo_is_param(const struct modinfo_entry *e)
 {
-	return key_is(e, "parm") || key_is(e, "parmtype");
+	return modinfo_key_is(e, "parm") || modinfo_key_is(e, "parmtype");
 }
 
 /* Merge one parm=/parmtype= entry into ps[0..*n). */
@@ -103,7 +103,7 @@ static void add_param(const struct modinfo_entry *e, struct modinfo_param *ps, i
 		ps[i].nlen = nlen;
 		(*n)++;
 	}
-	if (key_is(e, "parm")) {
+	if (modinfo_key_is(e, "parm")) {
 		ps[i].desc = colon + 1;
 		ps[i].dlen = e->vlen - nlen - 1;
 	} else {
@@ -121,14 +121,14 @@ int modinfo_params(const char *sec, size_t seclen, const char *prefix, size_t pl
 
 	*ps = NULL;
 	while (modinfo_entry_next(sec, seclen, prefix, plen, &pos, &e))
-		max += is_param(&e);
+		max += modinfo_is_param(&e);
 	if (!max)
 		return 0;
 	*ps = malloc(max * sizeof **ps);
 	if (!*ps)
 		return -ENOMEM;
 	for (pos = 0; modinfo_entry_next(sec, seclen, prefix, plen, &pos, &e);)
-		if (is_param(&e))
+		if (modinfo_is_param(&e))
 			add_param(&e, *ps, &n);
 	if (!n) { /* every entry was bad */
 		free(*ps);

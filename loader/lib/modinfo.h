@@ -27,6 +27,10 @@ struct modinfo_entry {
 	size_t klen, vlen;
 };
 
+/* Is e's key key? Is it a parameter's (parm, parmtype)? */
+int modinfo_key_is(const struct modinfo_entry *e, const char *key);
+int modinfo_is_param(const struct modinfo_entry *e);
+
 /* The next entry of the section that starts with prefix (plen bytes; 0 for
  * a .modinfo section, "name." for modules.builtin.modinfo), prefix removed.
  * Start with *pos = 0; returns 1, or 0 at the end. */

@@ -6,16 +6,10 @@
 
 static int digit(char c, unsigned base)
 {
-	unsigned d;
+	unsigned d = (unsigned char)c - '0', x = ((unsigned char)c | 32) - 'a';
 
-	if (c >= '0' && c <= '9')
-		d = (unsigned)(c - '0');
-	else if (c >= 'a' && c <= 'f')
-		d = (unsigned)(c - 'a' + 10);
-	else if (c >= 'A' && c <= 'F')
-		d = (unsigned)(c - 'A' + 10);
-	else
-		return -1;
+	if (d > 9) /* a letter, either case (| 32: 'A'-'F' as 'a'-'f') */
+		d = x < 6 ? x + 10 : base;
 	return d < base ? (int)d : -1;
 }
 

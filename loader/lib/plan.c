@@ -51,9 +51,7 @@ struct walk {
 	unsigned chain, flags;
 };
 
-/* v (*cap elements of size bytes) grown to hold need; NULL when out of
- * memory, v then still valid. */
-static void *grow(void *v, unsigned *cap, unsigned need, size_t size)
+void *plan_grow(void *v, unsigned *cap, unsigned need, size_t size)
 {
 	unsigned ncap = *cap ? *cap : 32;
 
@@ -69,7 +67,7 @@ static void *grow(void *v, unsigned *cap, unsigned need, size_t size)
 
 static void relate(struct plan *p, unsigned before, unsigned after, unsigned hard)
 {
-	struct plan_rel *r = grow(p->rel, &p->relcap, p->nrel + 1, sizeof *r);
+	struct plan_rel *r = plan_grow(p->rel, &p->relcap, p->nrel + 1, sizeof *r);
 
 	if (!r) {
 		p->err = -ENOMEM;
@@ -83,7 +81,7 @@ static void relate(struct plan *p, unsigned before, unsigned after, unsigned har
 static int refused(const struct ml_ctx *c, unsigned mod, int prio)
 {
 	uint32_t n;
-	const uint8_t *deps = blob_list(&c->b, blob_mod(&c->b, mod).deps, &n);
+	const uint8_t *deps = ctx_deps(c, mod, &n);
 
 	if (ctx_forbidden(c, mod)) {
 		report(c, prio, OUT_FORBIDDEN, mod, NULL, 0);
@@ -101,7 +99,7 @@ static int refused(const struct ml_ctx *c, unsigned mod, int prio)
 static void append(struct walk *w, unsigned mod)
 {
 	struct plan *p = w->p;
-	struct plan_node *nn = grow(p->node, &p->ncap, p->n + 1, sizeof *nn);
+	struct plan_node *nn = plan_grow(p->node, &p->ncap, p->n + 1, sizeof *nn);
 	uint32_t n;
 	const uint8_t *deps;
 
@@ -122,7 +120,7 @@ static void append(struct walk *w, unsigned mod)
 				       0 };
 	if (!p->pos[mod]) {
 		p->pos[mod] = ++p->n;
-		deps = blob_list(&w->c->b, blob_mod(&w->c->b, mod).deps, &n);
+		deps = ctx_deps(w->c, mod, &n);
 		for (uint32_t i = 0; i < n; i++)
 			relate(p, blob_u16(deps + 2 * i), mod, PRED_HARD);
 	} else
@@ -179,7 +177,7 @@ static void walk_mod(struct walk *w, unsigned mod, int fresh)
 	if (mod > blob_nmods(&w->c->b) || (!fresh && (w->p->mark[mod] & VISITED)))
 		return;
 	w->p->mark[mod] |= fresh ? 0 : VISITED;
-	deps = blob_list(&w->c->b, blob_mod(&w->c->b, mod).deps, &n);
+	deps = ctx_deps(w->c, mod, &n);
 	for (uint32_t i = 0; i < n && !w->p->err; i++)
 		place(w, blob_u16(deps + 2 * i));
 	place(w, mod);
@@ -211,7 +209,7 @@ static int finish(struct plan *p)
 		p->node[i].npred = 0;
 	}
 	if (at) {
-		unsigned *pred = grow(p->pred, &p->predcap, at, sizeof *pred);
+		unsigned *pred = plan_grow(p->pred, &p->predcap, at, sizeof *pred);
 		if (!pred)
 			return p->err = -ENOMEM;
 		p->pred = pred;
@@ -240,7 +238,7 @@ static int chain(struct plan *p, const struct ml_ctx *c, unsigned mod, const cha
 		p->skipped++;
 		return -EPERM;
 	}
-	if (!(ch = grow(p->chain, &p->chaincap, p->nchain + 1, sizeof *ch)))
+	if (!(ch = plan_grow(p->chain, &p->chaincap, p->nchain + 1, sizeof *ch)))
 		return p->err = -ENOMEM;
 	p->chain = ch;
 	ch += p->nchain;
@@ -253,7 +251,7 @@ static int chain(struct plan *p, const struct ml_ctx *c, unsigned mod, const cha
 	 * walk, which may reach them through softdeps first. */
 	memset(p->mark, 0, blob_nmods(&c->b) + 1);
 	p->mark[mod] |= REQUIRED;
-	deps = blob_list(&c->b, blob_mod(&c->b, mod).deps, &n);
+	deps = ctx_deps(c, mod, &n);
 	for (uint32_t i = 0; i < n; i++)
 		p->mark[blob_u16(deps + 2 * i)] |= REQUIRED;
 	walk_mod(&w, mod, ch->alias != NULL);
@@ -269,9 +267,9 @@ int plan_request(struct plan *p, const struct ml_ctx *c, const char *name, const
 	int n, err = 0;
 	int prio = flags & PLAN_DEVICE ? LOG_I : c->flags & CTX_QUIET ? LOG_D : LOG_N;
 
-	hits_init(&hl);
+	plan_reset(p);
 	modname_normalize(name, norm, sizeof norm);
-	n = lookup(&c->b, &c->extra, name, &hl);
+	n = ctx_lookup(c, name, &hl);
 	h = hl.v;
 	if (n == 0 && ctx_install(c, blob_nmods(&c->b), norm)) {
 		hits_free(&hl);
@@ -307,7 +305,10 @@ int plan_request(struct plan *p, const struct ml_ctx *c, const char *name, const
 
 int plan_module(struct plan *p, const struct ml_ctx *c, unsigned mod, unsigned flags)
 {
-	int err = chain(p, c, mod, NULL, NULL, flags & PLAN_DEVICE ? LOG_I : LOG_N, flags);
+	int err;
+
+	plan_reset(p);
+	err = chain(p, c, mod, NULL, NULL, flags & PLAN_DEVICE ? LOG_I : LOG_N, flags);
 
 	return finish(p) < 0 ? p->err : err;
 }

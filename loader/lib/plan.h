@@ -56,20 +56,25 @@ enum {
 			       install command and softdeps not run */
 };
 
+/* v (*cap elements of size bytes) grown to hold need (doubling from 32);
+ * NULL when out of memory, v then still valid (need <= *cap: v, as it is). For the plan's arrays
+ * and the executor's. */
+void *plan_grow(void *v, unsigned *cap, unsigned need, size_t size);
+
 int plan_init(struct plan *p, const struct ml_ctx *c);
 void plan_reset(struct plan *p);
 void plan_free(struct plan *p);
 
-/* Add the chains of what name resolves to (params, or NULL, for those
- * modules). Blacklist stops modules found through an alias (any name with
- * PLAN_BLACKLIST); forbid stops a module and whatever needs it, each said
- * once through report(). Returns 0, -ENOENT when nothing matched (or a
- * configuration alias names a module that is not there), -EPERM when a
- * module was forbidden, -ENOMEM; chains that could be planned are in p even
- * then. */
+/* Plan (p's earlier plan dropped) the chains of what name resolves to
+ * (params, or NULL, for those modules). Blacklist stops modules found through an alias (any name
+ * with PLAN_BLACKLIST); forbid stops a module and whatever needs it, each said once through
+ * report(). Returns 0, -ENOENT when nothing matched (or a configuration alias names a module that
+ * is not there), -EPERM when a module was forbidden, -ENOMEM; chains that could be planned are in p
+ * even then. */
 int plan_request(struct plan *p, const struct ml_ctx *c, const char *name, const char *params,
 		 unsigned flags);
-/* Add one module's chain, asked for by name. Errors as for plan_request. */
+/* Plan (the same way) one module's chain, asked for by name. Errors as for
+ * plan_request. */
 int plan_module(struct plan *p, const struct ml_ctx *c, unsigned mod, unsigned flags);
 
 #endif

@@ -116,12 +116,10 @@ const char *remove_words(enum remove_result r, unsigned style, const char *name,
 				  tries */
 			       /* fall through */
 	default:
-		if (mp)
-			fmt_snprintf(buf, cap, "ERROR: could not remove '%s': %s", name,
-				     strerror(-err));
-		else
-			fmt_snprintf(buf, cap, "ERROR: could not remove module %s: %s", arg,
-				     strerror(-err));
+		fmt_snprintf(buf, cap,
+			     mp ? "ERROR: could not remove '%s': %s"
+				: "ERROR: could not remove module %s: %s",
+			     mp ? name : arg, strerror(-err));
 		return buf;
 	}
 	fmt_snprintf(buf, cap, "%s: Module %s is %s%s", level, name, what, extra);

@@ -44,14 +44,12 @@ void report_record_open(const char *path)
 
 void report_record(enum outcome what, const char *name, const char *msg)
 {
-	const char *kind = record_kind;
+	const char *kind = fmt_nth(record_kind, what);
 	char line[600];
 	int n;
 
 	if (record_fd < 0 || record_len > RECORD_MAX)
 		return;
-	for (unsigned i = 0; i < (unsigned)what; i++)
-		kind += strlen(kind) + 1;
 	n = fmt_snprintf(line, sizeof line, "%s %s %s\n", kind, name, msg);
 	if (n > (int)sizeof line - 1)
 		n = (int)sizeof line - 1, line[n - 1] = '\n';
@@ -73,54 +71,51 @@ void report_install(const char *name, const struct cfg_cmd *cmd, int err, int lo
 		report_record(OUT_INSERT_FAILED, name, msg);
 }
 
+/* Each outcome's words, in report.h's order: a format for the module's
+ * name (or, blacklisted, the name asked for), then what words() puts
+ * second and third. */
+static const char formats[] =
+	"could not insert '%s' (%s): %s\0"
+	"softdep %s not loaded: %s\0"
+	"%s: not loaded: it needs %s, which did not load\0"
+	"%s: not loaded: forbidden by configuration\0"
+	"%s: not loaded: it needs %s, which is forbidden by configuration\0"
+	"%s: %s is blacklisted\0"
+	"%s: still initialising at the timeout\0"
+	"%s: still waiting for dependencies at the timeout\0"
+	"%s: init has not returned after %s ms: not waiting for it (it stays in the kernel)\0"
+	"%s: init returned after its deadline: %s\0"
+	"\0" /* nomatch: only recorded */
+	"";  /* loaded: only recorded (the string's own NUL) */
+
 static void words(const struct ml_ctx *c, char *msg, size_t cap, enum outcome what, unsigned mod,
 		  const char *name, const char *other, int err)
 {
-	char path[2 * PATH_MAX];
+	char path[2 * PATH_MAX], ms[16];
+	const char *x = name, *y = other, *z = NULL;
 
 	switch (what) {
 	case OUT_INSERT_FAILED: {
 		int perr = ctx_mod_path(c, mod, path, sizeof path);
 		if (perr < 0) /* failed before any file: say why there was none */
 			fmt_snprintf(path, sizeof path, "%s/%s", c->dir, BLOB_FILE);
-		fmt_snprintf(msg, cap, "could not insert '%s' (%s): %s", name, path,
-			     perr < 0 ? report_path_strerror(perr) : insert_strerror(err));
+		y = path;
+		z = perr < 0 ? report_path_strerror(perr) : insert_strerror(err);
 		break;
 	}
-	case OUT_SOFTDEP_FAILED:
-		fmt_snprintf(msg, cap, "softdep %s not loaded: %s", name, insert_strerror(err));
-		break;
-	case OUT_NEEDS:
-		fmt_snprintf(msg, cap, "%s: not loaded: it needs %s, which did not load", name,
-			     other);
-		break;
-	case OUT_FORBIDDEN:
-		fmt_snprintf(msg, cap, "%s: not loaded: forbidden by configuration", name);
-		break;
-	case OUT_NEEDS_FORBIDDEN:
-		fmt_snprintf(msg, cap,
-			     "%s: not loaded: it needs %s, which is forbidden by configuration",
-			     name, other);
-		break;
-	case OUT_BLACKLISTED: fmt_snprintf(msg, cap, "%s: %s is blacklisted", other, name); break;
-	case OUT_LOADING:
-		fmt_snprintf(msg, cap, "%s: still initialising at the timeout", name);
-		break;
-	case OUT_WAITING:
-		fmt_snprintf(msg, cap, "%s: still waiting for dependencies at the timeout", name);
+	case OUT_SOFTDEP_FAILED: y = insert_strerror(err); break;
+	case OUT_BLACKLISTED:
+		x = other;
+		y = name;
 		break;
 	case OUT_HUNG:
-		fmt_snprintf(msg, cap,
-			     "%s: init has not returned after %d ms: not waiting for it (it stays "
-			     "in the kernel)",
-			     name, err);
+		fmt_snprintf(ms, sizeof ms, "%d", err);
+		y = ms;
 		break;
-	case OUT_LATE:
-		fmt_snprintf(msg, cap, "%s: init returned after its deadline: %s", name,
-			     err && err != -EEXIST ? insert_strerror(err) : "loaded");
-		break;
-	default: msg[0] = '\0';
+	case OUT_LATE: y = err && err != -EEXIST ? insert_strerror(err) : "loaded"; break;
+	default: break;
 	}
+	fmt_snprintf(msg, cap, fmt_nth(formats, what), x, y, z);
 }
 
 void report(const struct ml_ctx *c, int prio, enum outcome what, unsigned mod, const char *other,

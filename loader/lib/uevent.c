@@ -48,19 +48,17 @@ int uevent_open(void)
 
 void uevent_parse(const char *buf, size_t len, struct uevent *ev)
 {
+	/* The keys of struct uevent's fields, in their order. */
+	static const char keys[] = "ACTION=\0DEVPATH=\0MODALIAS=\0DEVNAME=\0SUBSYSTEM=\0";
+
 	memset(ev, 0, sizeof *ev);
 	for (size_t i = strlen(buf) + 1; i < len; i += strlen(buf + i) + 1) {
-		const char *kv = buf + i;
-		if (!strncmp(kv, "ACTION=", 7))
-			ev->action = kv + 7;
-		else if (!strncmp(kv, "DEVPATH=", 8))
-			ev->devpath = kv + 8;
-		else if (!strncmp(kv, "MODALIAS=", 9))
-			ev->modalias = kv + 9;
-		else if (!strncmp(kv, "DEVNAME=", 8))
-			ev->devname = kv + 8;
-		else if (!strncmp(kv, "SUBSYSTEM=", 10))
-			ev->subsystem = kv + 10;
+		unsigned k = 0;
+		for (const char *key = keys; *key; key += strlen(key) + 1, k++)
+			if (!strncmp(buf + i, key, strlen(key))) {
+				ev->field[k] = buf + i + strlen(key);
+				break;
+			}
 	}
 }
 

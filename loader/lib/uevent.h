@@ -7,7 +7,13 @@
 #define UEVENT_BUF 8192 /* the kernel's own limit for one uevent */
 
 struct uevent {
-	const char *action, *devpath, *modalias, *devname, *subsystem; /* NULL when absent */
+	union {
+		struct {
+			const char *action, *devpath, *modalias, *devname,
+				*subsystem; /* NULL when absent */
+		};
+		const char *field[5]; /* the same, in this order */
+	};
 };
 
 /* Open the socket with a large receive buffer (SO_RCVBUFFORCE, else SO_RCVBUF).
