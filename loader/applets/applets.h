@@ -16,6 +16,7 @@ int modinfo_main(int argc, char **argv);
 int findroot_main(int argc, char **argv);
 int status_main(int argc, char **argv);
 int scan_main(int argc, char **argv);
+int switchroot_main(int argc, char **argv);
 
 /* rmmod.c: kmod's words for a remove_module() outcome (remove.h), logged:
  * rmmod's (remove_report), or those of style (remove_words' RW_* flags:

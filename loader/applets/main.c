@@ -13,7 +13,7 @@ const char *applet_dir;
  * followed by what it does (one string: no pointers). */
 static int (*const mains[])(int, char **) = {
 	modprobe_main, coldplug_main, resolve_main,  deps_main,	  insmod_main, rmmod_main,
-	lsmod_main,    modinfo_main,  findroot_main, status_main, scan_main,
+	lsmod_main,    modinfo_main,  findroot_main, status_main, scan_main,   switchroot_main,
 };
 #define NAPPLETS (sizeof mains / sizeof *mains)
 static const char texts[] = "modprobe\0load modules with dependencies, by name or alias\0"
@@ -26,15 +26,17 @@ static const char texts[] = "modprobe\0load modules with dependencies, by name o
 			    "modinfo\0print a module's information\0"
 			    "findroot\0print the device a root= spec names\0"
 			    "status\0why each device has its driver, or none; failures, taint\0"
-			    "scan\0print what an initramfs for this machine needs";
+			    "scan\0print what an initramfs for this machine needs\0"
+			    "switchroot\0make NEWROOT the root, free the initramfs, run INIT";
 
 /* The applet called name: its number, or NAPPLETS. */
 static size_t find(const char *name)
 {
+	const char *t = texts;
 	size_t i = 0;
 
-	while (i < NAPPLETS && strcmp(fmt_nth(texts, 2 * (unsigned)i), name))
-		i++;
+	for (; i < NAPPLETS && strcmp(t, name); i++)
+		t = fmt_nth(t, 2);
 	return i;
 }
 
@@ -44,7 +46,7 @@ static int usage(int f)
 		     "  -d DIR  packed module directory (default /lib/modules/$(uname -r))\n"
 		     "commands:\n");
 	for (unsigned i = 0; i < NAPPLETS; i++)
-		fd_printf(f, "  %-9s %s\n", fmt_nth(texts, 2 * i), fmt_nth(texts, 2 * i + 1));
+		fd_printf(f, "  %-10s %s\n", fmt_nth(texts, 2 * i), fmt_nth(texts, 2 * i + 1));
 	return f == 1 ? 0 : EXIT_USAGE;
 }
 
