@@ -8,7 +8,6 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/mount.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
@@ -65,7 +64,6 @@ void switch_root(const char *newroot, char *const argv[])
 	if (mount(".", "/", NULL, MS_MOVE, NULL) || chroot(".") || chdir("/"))
 		goto fail;
 	if ((fs.f_type == RAMFS_MAGIC || fs.f_type == TMPFS_MAGIC) && fork() == 0) {
-		setpriority(PRIO_PROCESS, 0, 19);
 		remove_tree(old, root.st_dev);
 		_exit(0);
 	}
