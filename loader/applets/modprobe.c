@@ -319,7 +319,7 @@ int modprobe_main(int argc, char **argv)
 	struct plan p;
 	struct exec e;
 	char *params;
-	int status = 0;
+	int status = 1;
 
 	if (parse(argc, argv, &o) < 0)
 		return EXIT_USAGE;
@@ -327,24 +327,22 @@ int modprobe_main(int argc, char **argv)
 	if (open_dir(&c, &o) < 0)
 		return 1;
 	if (!(o.flags & (MP_RESOLVE | MP_SHOW | MP_CONFIG | MP_REMOVE | CTX_DRY_RUN)) &&
-	    ctx_check_kernel(&c) < 0) {
-		ctx_close(&c);
-		return 1;
-	}
+	    ctx_check_kernel(&c) < 0)
+		goto close; /* status 1 */
 	c.flags = o.flags & MP_CTX;
 	for (int i = 0; i < o.nconfig; i++)
 		ctx_configure(&c, o.config[i], NULL);
 	if (!(o.flags & (MP_RESOLVE | MP_SHOW)))
 		ctx_configure_boot(&c, o.nconfig ? NULL : RUNTIME_CONFIG);
+	status = 0;
 	if (o.flags & MP_CONFIG) {
 		show_config(&c);
-		ctx_close(&c);
-		return 0;
+		goto close;
 	}
 	if (plan_init(&p, &c) < 0 || exec_init(&e, &c, &exec_kernel) < 0) {
 		log_err("out of memory");
-		ctx_close(&c);
-		return EXIT_SYSTEM;
+		status = EXIT_SYSTEM;
+		goto close;
 	}
 	if (!(o.flags & (MP_RESOLVE | MP_SHOW)))
 		exec_scan_loaded(
@@ -366,6 +364,7 @@ int modprobe_main(int argc, char **argv)
 	}
 	exec_stop(&e, 0);
 	plan_free(&p);
+close:
 	ctx_close(&c);
 	return status;
 }

@@ -65,31 +65,27 @@ static int is_option(const char *w)
 static void permute(struct opt *o, int in_order)
 {
 	char **v = o->argv;
-	int n = 0, i;
+	int n = 0;
 
-	for (i = 1; i < o->argc && strcmp(v[i], "--"); i++) {
-		if (!is_option(v[i])) {
+	for (int i = 1; i < o->argc; i++) {
+		int end = !strcmp(v[i], "--"); /* moved to the boundary, as the last "option" */
+		if (!end && !is_option(v[i])) {
 			if (in_order)
 				break;
 			continue;
 		}
-		int take = 1 + (wants_next(o, v[i]) && i + 1 < o->argc);
+		int take = 1 + (!end && wants_next(o, v[i]) && i + 1 < o->argc);
 		/* rotate v[i .. i+take) down to position 1 + n (in order: in place) */
 		for (int k = 0; k < take; k++) {
 			char *w = v[i + k];
 			memmove(&v[1 + n + 1], &v[1 + n], (size_t)(i + k - 1 - n) * sizeof *v);
 			v[1 + n++] = w;
 		}
+		if (end)
+			break;
 		i += take - 1;
 	}
 	o->nopts = n;
-	if (i < o->argc && !strcmp(v[i], "--")) {
-		/* the "--" itself: skip it by moving it to the boundary */
-		char *w = v[i];
-		memmove(&v[1 + n + 1], &v[1 + n], (size_t)(i - 1 - n) * sizeof *v);
-		v[1 + n] = w;
-		o->nopts = n + 1;
-	}
 }
 
 void opt_begin(struct opt *o, int argc, char **argv, const char *shorts, const char *longs)

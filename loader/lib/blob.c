@@ -262,6 +262,7 @@ int blob_check(struct blob *b, const char **why)
 int blob_open(struct blob *b, const char *path, const char **why)
 {
 	struct stat st;
+	void *m;
 	int fd, err;
 
 	memset(b, 0, sizeof *b);
@@ -270,19 +271,15 @@ int blob_open(struct blob *b, const char *path, const char **why)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st) < 0) {
+	if (fstat(fd, &st) < 0)
 		err = -errno;
-		close(fd);
-		return err;
-	}
-	if (st.st_size < BLOB_HDR_SIZE || st.st_size > (off_t)INT32_MAX) {
-		close(fd);
-		*why = "too small or too large to be a blob";
-		return -EBADMSG;
-	}
-	void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	err = m == MAP_FAILED ? -errno : 0;
-	close(fd);
+	else if (st.st_size < BLOB_HDR_SIZE || st.st_size > (off_t)INT32_MAX)
+		*why = "too small or too large to be a blob", err = -EBADMSG;
+	else if ((m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED)
+		err = -errno;
+	else
+		err = 0;
+	close(fd); /* the mapping outlives the descriptor */
 	if (err)
 		return err;
 	b->base = m;

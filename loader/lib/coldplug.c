@@ -424,7 +424,7 @@ int coldplug_loop(const struct ml_ctx *c, const struct exec_ops *ops, const stru
 		  struct exec_counts *n)
 {
 	struct loop *l = calloc(1, sizeof *l);
-	int notify[2], ufd = -1, err;
+	int notify[2] = { -1, -1 }, ufd = -1, err;
 
 	if (!l || plan_init(&l->p, c) < 0 || exec_init(&l->e, c, ops) < 0) {
 		if (l)
@@ -450,8 +450,7 @@ int coldplug_loop(const struct ml_ctx *c, const struct exec_ops *ops, const stru
 		err = -errno;
 		log_err("coldplug: pipe: %s", strerror(-err));
 		exec_stop(&l->e, 0);
-		plan_free(&l->p);
-		free(l);
+		loop_free(l, ufd, notify); /* nothing seen yet; notify's -1s close nothing */
 		return err;
 	}
 	if ((err = exec_start(&l->e, o->jobs, notify[1])) < 0)

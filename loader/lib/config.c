@@ -56,70 +56,61 @@ int config_note(struct config *c, const char *kind, const char *mod, const char 
 	return config_push(&c->where, &c->nwhere, line);
 }
 
+/* Append a record of size bytes to the array *v of *n: its first n_str
+ * fields are copies of s[0..n_str), s[0] a module name (normalised), the
+ * rest zero. The record, or NULL (out of memory: nothing added). */
+_Static_assert(offsetof(struct cfg_options, opts) == sizeof(char *) &&
+		       offsetof(struct cfg_cmd, where) == 2 * sizeof(char *) &&
+		       offsetof(struct cfg_softdep, mod) == 0,
+	       "records start with their strings");
+static void *add_record(void *v, unsigned *n, size_t size, const char *const *s, unsigned n_str)
+{
+	char norm[ALIAS_MAX], *nv = realloc(*(void **)v, (*n + 1) * size), **r;
+
+	if (!nv)
+		return NULL;
+	*(void **)v = nv;
+	r = memset(nv + *n * size, 0, size);
+	modname_normalize(s[0], norm, sizeof norm);
+	for (unsigned i = 0; i < n_str; i++)
+		if (!(r[i] = strdup(i ? s[i] : norm))) {
+			config_free_strings(r, n_str);
+			return NULL;
+		}
+	(*n)++;
+	return r;
+}
+
 int config_add_options(struct config *c, const char *mod, const char *opts)
 {
-	char norm[ALIAS_MAX];
-	struct cfg_options *no = realloc(c->options, (c->noptions + 1) * sizeof *no);
+	const char *s[] = { mod, opts };
 
-	if (!no)
-		return -ENOMEM;
-	c->options = no;
-	modname_normalize(mod, norm, sizeof norm);
-	no += c->noptions;
-	no->mod = strdup(norm);
-	no->opts = strdup(opts);
-	if (!no->mod || !no->opts) {
-		free(no->mod);
-		free(no->opts);
-		return -ENOMEM;
-	}
-	c->noptions++;
-	return 0;
+	return add_record(&c->options, &c->noptions, sizeof *c->options, s, 2) ? 0 : -ENOMEM;
 }
 
 int config_add_cmd(struct config *c, int remove, const char *mod, const char *cmd,
 		   const char *where)
 {
-	char norm[ALIAS_MAX];
-	struct cfg_cmd *nc = realloc(c->cmds, (c->ncmds + 1) * sizeof *nc);
+	const char *s[] = { mod, cmd, where };
+	struct cfg_cmd *nc = add_record(&c->cmds, &c->ncmds, sizeof *c->cmds, s, 3);
 
 	if (!nc)
 		return -ENOMEM;
-	c->cmds = nc;
-	modname_normalize(mod, norm, sizeof norm);
-	nc += c->ncmds;
 	nc->remove = remove;
-	nc->mod = strdup(norm);
-	nc->cmd = strdup(cmd);
-	nc->where = strdup(where);
-	if (!nc->mod || !nc->cmd || !nc->where) {
-		free(nc->mod);
-		free(nc->cmd);
-		free(nc->where);
-		return -ENOMEM;
-	}
-	c->ncmds++;
 	return 0;
 }
 
 static int add_softdep(struct config *c, char **w, int nw)
 {
-	struct cfg_softdep *ns = realloc(c->softdeps, (c->nsoftdeps + 1) * sizeof *ns);
+	struct cfg_softdep *ns =
+		add_record(&c->softdeps, &c->nsoftdeps, sizeof *c->softdeps, (const char **)w, 1);
 	char ***list = NULL;
 	unsigned *count = NULL;
-	char norm[ALIAS_MAX];
 	int err = 0;
 
 	if (!ns)
 		return -ENOMEM;
-	c->softdeps = ns;
-	ns = &c->softdeps[c->nsoftdeps];
-	memset(ns, 0, sizeof *ns);
 	ns->early = c->early;
-	modname_normalize(w[0], norm, sizeof norm);
-	if (!(ns->mod = strdup(norm)))
-		return -ENOMEM;
-	c->nsoftdeps++;
 	for (int i = 1; i < nw && !err; i++) {
 		if (!strcmp(w[i], "pre:"))
 			list = &ns->pre, count = &ns->npre;

@@ -26,6 +26,8 @@
 
 #include <stddef.h>
 
+/* The records below start with their strings, one after the other, the
+ * module name first (config.c adds them so, config_free frees them so). */
 struct cfg_options {
 	char *mod; /* module or alias name, normalised */
 	char *opts;
@@ -80,6 +82,8 @@ int config_parse_cmdline(struct config *c, const char *cmdline);
 void config_free(struct config *c);
 /* Free a string list: its n strings, then v. */
 void config_free_list(char **v, unsigned n);
+/* Free v[0..n) (NULL entries too), not v: a record's strings. */
+void config_free_strings(char **v, unsigned n);
 /* Options for mod, taken as they are. */
 int config_add_options(struct config *c, const char *mod, const char *opts);
 /* An install (remove = 0) or remove command for mod; where: "FILE:LINE". */

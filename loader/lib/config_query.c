@@ -61,10 +61,15 @@ const struct cfg_cmd *config_cmd(const struct config *c, const char *mod, int re
 	return NULL;
 }
 
-void config_free_list(char **v, unsigned n)
+void config_free_strings(char **v, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++)
 		free(v[i]);
+}
+
+void config_free_list(char **v, unsigned n)
+{
+	config_free_strings(v, n);
 	free(v);
 }
 
@@ -82,10 +87,8 @@ _Static_assert(sizeof(struct config) < 256, "offsets fit a byte");
 
 void config_free(struct config *c)
 {
-	for (unsigned i = 0; i < c->noptions; i++) {
-		free(c->options[i].mod);
-		free(c->options[i].opts);
-	}
+	for (unsigned i = 0; i < c->noptions; i++)
+		config_free_strings(&c->options[i].mod, 2);
 	free(c->options);
 	for (unsigned i = 0; i < c->nsoftdeps; i++) {
 		free(c->softdeps[i].mod);
@@ -93,11 +96,8 @@ void config_free(struct config *c)
 		config_free_list(c->softdeps[i].post, c->softdeps[i].npost);
 	}
 	free(c->softdeps);
-	for (unsigned i = 0; i < c->ncmds; i++) {
-		free(c->cmds[i].mod);
-		free(c->cmds[i].cmd);
-		free(c->cmds[i].where);
-	}
+	for (unsigned i = 0; i < c->ncmds; i++)
+		config_free_strings(&c->cmds[i].mod, 3);
 	free(c->cmds);
 	for (size_t i = 0; i < sizeof string_lists / sizeof *string_lists; i++)
 		config_free_list(*(char ***)((char *)c + string_lists[i][0]),

@@ -174,7 +174,6 @@ static void emit(struct sink *k, const char *f, va_list ap0)
 		for (; *f == 'l' || *f == 'z'; f++)
 			lng++;
 		uint64_t u;
-		int64_t s;
 		switch (*f) {
 		case 's':
 		case 'c': {
@@ -197,20 +196,24 @@ static void emit(struct sink *k, const char *f, va_list ap0)
 		}
 		case 'd':
 		case 'i':
-			s = lng >= 2 ? va_arg(ap, long long)
-			    : lng    ? va_arg(ap, long)
-				     : va_arg(ap, int);
-			u = s < 0 ? (uint64_t)0 - (uint64_t)s : (uint64_t)s;
-			put_int(k, u, s < 0, 10, 0, width, left, zero);
-			break;
 		case 'u':
 		case 'x':
-		case 'X':
-			u = lng >= 2 ? va_arg(ap, unsigned long long)
-			    : lng    ? va_arg(ap, unsigned long)
-				     : va_arg(ap, unsigned);
-			put_int(k, u, 0, *f == 'u' ? 10 : 16, *f == 'X', width, left, zero);
+		case 'X': {
+			/* Signed conversions widen with their sign, then print the
+			 * magnitude after a '-'. */
+			int sgn = *f == 'd' || *f == 'i';
+			if (lng >= 2)
+				u = va_arg(ap, unsigned long long);
+			else if (lng)
+				u = sgn ? (uint64_t)(int64_t)va_arg(ap, long)
+					: va_arg(ap, unsigned long);
+			else
+				u = sgn ? (uint64_t)(int64_t)va_arg(ap, int) : va_arg(ap, unsigned);
+			sgn &= (int64_t)u < 0;
+			put_int(k, sgn ? (uint64_t)0 - u : u, sgn, (*f | 32) == 'x' ? 16 : 10,
+				*f == 'X', width, left, zero);
 			break;
+		}
 		case '%': put(k, "%", 1); break;
 		default: /* not ours: print the directive as written */
 			put(k, pct, (size_t)(f - pct) + (*f != 0));

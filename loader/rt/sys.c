@@ -25,3 +25,42 @@ ssize_t readlinkat(int fd, const char *restrict path, char *restrict buf, size_t
 {
 	return syscall(SYS_readlinkat, fd, path, buf, len);
 }
+
+/* syscall: one system call, its six argument registers filled from the
+ * caller's, without musl's va_list (0.1 KB on arm64: its variadic prologue
+ * stores every register and a stack guard checks the frame). Integer
+ * arguments of a variadic call are passed as those of any other call on
+ * these ABIs, so a definition with six named ones reads them where the
+ * caller put them; the kernel ignores those a call does not have. armhf
+ * keeps musl's (r7, the system call number, is Thumb's frame register). */
+#if defined(__aarch64__) || defined(__x86_64__)
+long __syscall_ret(unsigned long r); /* musl's: -errno into errno and -1 */
+
+/* noipa: never inlined into a caller, which may pass fewer than six. */
+__attribute__((noipa)) static long syscall6(long n, long a, long b, long c, long d, long e, long f)
+{
+#ifdef __aarch64__
+	register long x8 __asm__("x8") = n, x0 __asm__("x0") = a, x1 __asm__("x1") = b;
+	register long x2 __asm__("x2") = c, x3 __asm__("x3") = d, x4 __asm__("x4") = e;
+	register long x5 __asm__("x5") = f;
+	__asm__ volatile("svc 0"
+			 : "+r"(x0)
+			 : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4), "r"(x5)
+			 : "memory", "cc");
+	return __syscall_ret((unsigned long)x0);
+#else
+	register long r10 __asm__("r10") = d, r8 __asm__("r8") = e, r9 __asm__("r9") = f;
+	unsigned long r;
+	__asm__ volatile("syscall"
+			 : "=a"(r)
+			 : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
+			 : "rcx", "r11", "memory", "cc");
+	return __syscall_ret(r);
+#endif
+}
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wattribute-alias"
+long syscall(long n, ...) __attribute__((alias("syscall6")));
+#pragma GCC diagnostic pop
+#endif
