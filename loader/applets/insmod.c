@@ -45,18 +45,18 @@ static int parse(int argc, char **argv)
 		switch (c) {
 		case 'p':
 		case 's': break; /* ignored, as kmod ignores them */
-		case 'f': log_err("ERROR: -f (force) is not supported"); return -1;
+		case 'f': log_kmod_err("-f (force) is not supported"); return -1;
 		case 'h': usage(1); return 1;
 		default: usage(2); return -1;
 		}
 	}
 	if (args.ind >= argc) {
-		log_err("ERROR: missing filename.");
+		log_kmod_err("missing filename.");
 		usage(2);
 		return -1;
 	}
 	if (!strcmp(argv[args.ind], "-")) {
-		log_err("ERROR: this tool does not support loading from stdin!");
+		log_kmod_err("this tool does not support loading from stdin!");
 		return -1;
 	}
 	return 0;
@@ -78,19 +78,19 @@ int insmod_main(int argc, char **argv)
 	file = argv[args.ind];
 	/* kmod checks the file before anything else; say so the same way. */
 	if (stat(file, &st) < 0) {
-		log_err("ERROR: could not load module %s: %s", file, strerror(errno));
+		log_kmod_err("could not load module %s: %s", file, strerror(errno));
 		return 1;
 	}
 	params = opt_join(argc, argv, args.ind + 1);
 	if (!params) {
-		log_err("ERROR: out of memory");
+		log_kmod_err("out of memory");
 		return 1;
 	}
 	err = insert_module(file, params, &buf);
 	if (err) /* ENOENT: the file went away after stat (insert_strerror: strerror's words) */
-		log_err(err == -ENOENT ? "ERROR: could not load module %s: %s"
-				       : "ERROR: could not insert module %s: %s",
-			file, insert_strerror(err));
+		log_kmod_err(err == -ENOENT ? "could not load module %s: %s"
+					    : "could not insert module %s: %s",
+			     file, insert_strerror(err));
 	insert_buf_free(&buf);
 	free(params);
 	return err ? 1 : 0;

@@ -92,13 +92,13 @@ int lsmod_main(int argc, char **argv)
 			usage(1);
 			return 0;
 		}
-		log_err("ERROR: too many arguments provided.");
+		log_kmod_err("too many arguments provided.");
 		usage(2);
 		return 1;
 	}
 	err = read_whole_file(AT_FDCWD, "/proc/modules", 1u << 24, &text, &len);
 	if (err < 0) {
-		log_err("ERROR: could not get list of modules: %s", strerror(-err));
+		log_kmod_err("could not get list of modules: %s", strerror(-err));
 		return 1;
 	}
 	out_printf("%s\n", "Module                  Size  Used by");
@@ -107,7 +107,7 @@ int lsmod_main(int argc, char **argv)
 	free(text);
 	err = fd_flush();
 	if (err < 0) {
-		log_err("ERROR: writing output: %s", strerror(-err));
+		log_kmod_err("writing output: %s", strerror(-err));
 		return 1;
 	}
 	return 0;

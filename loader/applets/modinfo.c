@@ -137,7 +137,7 @@ static int parse(int argc, char **argv, struct mi_opts *o)
 		}
 	}
 	if (args.ind >= argc) {
-		log_err("ERROR: missing module or filename.");
+		log_kmod_err("missing module or filename.");
 		usage(2);
 		return -1;
 	}
@@ -343,7 +343,7 @@ static int show_file(struct mi_run *r, const char *name, const char *path)
 		module_unmap(data, len, &r->buf);
 	}
 	if (err)
-		log_err("ERROR: could not get modinfo from '%s': %s", name, read_error(err));
+		log_kmod_err("could not get modinfo from '%s': %s", name, read_error(err));
 	return err;
 }
 
@@ -367,7 +367,7 @@ static int show_builtin(struct mi_run *r, const char *name)
 	if (err == -ENOENT)
 		return 0; /* as kmod: a tree without the file has no such info */
 	if (err) {
-		log_err("ERROR: could not get modinfo from '%s': %s", name, strerror(-err));
+		log_kmod_err("could not get modinfo from '%s': %s", name, strerror(-err));
 		return err;
 	}
 	s.sec = data;
@@ -391,13 +391,13 @@ static int open_dir(struct mi_run *r)
 	r->ctx_open = -1;
 	if (!r->o.dir && (r->o.root || r->o.kver)) {
 		if ((err = ctx_modules_dir(dir, sizeof dir, r->o.root, r->o.kver)) < 0) {
-			log_err("ERROR: uname() failed: %s", strerror(-err));
+			log_kmod_err("uname() failed: %s", strerror(-err));
 			return -1;
 		}
 		d = dir;
 	}
 	if (d && absolute(d, abs, sizeof abs) < 0) {
-		log_err("ERROR: %s: %s", d, strerror(ENAMETOOLONG));
+		log_kmod_err("%s: %s", d, strerror(ENAMETOOLONG));
 		return -1;
 	}
 	if (ctx_open(&r->c, d ? abs : NULL, NULL) < 0)
@@ -415,7 +415,7 @@ static int show_mod(struct mi_run *r, int mod)
 		return show_builtin(r, name);
 	int err = ctx_mod_path(&r->c, (unsigned)mod, path, sizeof path);
 	if (err < 0) {
-		log_err("ERROR: Module %s has no file: %s", name, report_path_strerror(err));
+		log_kmod_err("Module %s has no file: %s", name, report_path_strerror(err));
 		return err;
 	}
 	return show_file(r, name, path);
@@ -428,14 +428,14 @@ static int show_name(struct mi_run *r, const char *arg)
 	int n, err = 0;
 
 	if (open_dir(r) < 0) {
-		log_err("ERROR: Module %s not found.", arg);
+		log_kmod_err("Module %s not found.", arg);
 		return -ENOENT;
 	}
 	if (r->o.modname) {
 		modname_normalize(arg, norm, sizeof norm);
 		n = blob_find_mod(&r->c.b, norm);
 		if (n < 0) {
-			log_err("ERROR: Module name %s not found.", arg);
+			log_kmod_err("Module name %s not found.", arg);
 			return -ENOENT;
 		}
 		return show_mod(r, n);
@@ -443,9 +443,9 @@ static int show_name(struct mi_run *r, const char *arg)
 	n = ctx_lookup(&r->c, arg, &hl);
 	if (n <= 0 || hl.v[0].kind == HIT_UNKNOWN) {
 		if (n == -ENOMEM)
-			log_err("ERROR: %s: %s", arg, strerror(ENOMEM));
+			log_kmod_err("%s: %s", arg, strerror(ENOMEM));
 		else
-			log_err("ERROR: Module %s not found.", arg);
+			log_kmod_err("Module %s not found.", arg);
 		hits_free(&hl);
 		return n == -ENOMEM ? n : -ENOENT;
 	}
@@ -481,11 +481,11 @@ static int show_path(struct mi_run *r, const char *arg)
 	struct stat st;
 
 	if (stat(arg, &st) < 0 || !S_ISREG(st.st_mode)) {
-		log_err("ERROR: Module %s not found.", arg);
+		log_kmod_err("Module %s not found.", arg);
 		return -ENOENT;
 	}
 	if (absolute(arg, path, sizeof path) < 0) {
-		log_err("ERROR: could not use %s: %s", arg, strerror(ENAMETOOLONG));
+		log_kmod_err("could not use %s: %s", arg, strerror(ENAMETOOLONG));
 		return -ENAMETOOLONG;
 	}
 	modname_from_path(arg, name, sizeof name); /* for messages */
@@ -513,7 +513,7 @@ int modinfo_main(int argc, char **argv)
 		ctx_close(&r.c);
 	insert_buf_free(&r.buf);
 	if ((err = fd_flush()) < 0) {
-		log_err("ERROR: writing output: %s", strerror(-err));
+		log_kmod_err("writing output: %s", strerror(-err));
 		status = 1;
 	}
 	return status;

@@ -106,7 +106,7 @@ static int remove_one(const char *arg, int force)
 		name[i] = '\0';
 	}
 	if (!name[0]) {
-		log_err("ERROR: could not use module %s: %s", arg, strerror(EINVAL));
+		log_kmod_err("could not use module %s: %s", arg, strerror(EINVAL));
 		return -1;
 	}
 	log_info("removing %s", name);
@@ -136,7 +136,7 @@ int rmmod_main(int argc, char **argv)
 		}
 	}
 	if (args.ind >= argc) {
-		log_err("ERROR: missing module name.");
+		log_kmod_err("missing module name.");
 		usage(2);
 		return 1;
 	}

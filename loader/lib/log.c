@@ -55,11 +55,15 @@ void log_set_sink(void (*sink)(int prio, const char *msg))
 static void log_vmsg(int prio, const char *fmt, va_list ap)
 {
 	char msg[512], line[600];
-	int n;
+	int n = 0;
 
 	if (prio > log_max)
 		return;
-	fmt_vsnprintf(msg, sizeof msg, fmt, ap);
+	if (prio == LOG_KMOD_E) {
+		prio = LOG_E;
+		n = fmt_snprintf(msg, sizeof msg, "ERROR: ");
+	}
+	fmt_vsnprintf(msg + n, sizeof msg - (size_t)n, fmt, ap);
 	if (log_sink) {
 		log_sink(prio, msg);
 		return;

@@ -6,7 +6,9 @@
 #ifndef MODLOAD_LOG_H
 #define MODLOAD_LOG_H
 
-enum { LOG_E = 3, LOG_W = 4, LOG_N = 5, LOG_I = 6, LOG_D = 7 };
+/* LOG_KMOD_E: an error worded as kmod's tools word theirs, "PROG: ERROR:
+ * ..." (the "ERROR: " is written here, once); an error (3) in kmsg. */
+enum { LOG_KMOD_E = 2, LOG_E = 3, LOG_W = 4, LOG_N = 5, LOG_I = 6, LOG_D = 7 };
 
 void log_init(const char *prog);
 enum { KMSG_OFF, KMSG_ERRORS, KMSG_ALL }; /* what also goes to /dev/kmsg */
@@ -20,6 +22,7 @@ void log_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * of stderr and kmsg; NULL restores them. For tests and fuzz harnesses. */
 void log_set_sink(void (*sink)(int prio, const char *msg));
 
+#define log_kmod_err(...) log_msg(LOG_KMOD_E, __VA_ARGS__)
 #define log_warn(...) log_msg(LOG_W, __VA_ARGS__)
 #define log_info(...) log_msg(LOG_I, __VA_ARGS__)
 #define log_dbg(...) log_msg(LOG_D, __VA_ARGS__)

@@ -89,8 +89,8 @@ static void add_param(const struct modinfo_entry *e, struct modinfo_param *ps, i
 	int i;
 
 	if (!colon) {
-		log_err("ERROR: Found invalid \"%.*s=%.*s\": missing ':'", (int)e->klen, e->key,
-			(int)e->vlen, e->val);
+		log_kmod_err("Found invalid \"%.*s=%.*s\": missing ':'", (int)e->klen, e->key,
+			     (int)e->vlen, e->val);
 		return;
 	}
 	nlen = (size_t)(colon - e->val);
