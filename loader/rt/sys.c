@@ -5,8 +5,10 @@
  * timespec of ppoll; readlinkat lends a one-byte buffer to a caller that
  * gives none, which the loader's two callers never do (0.1-0.2 KB the
  * pair). */
+#include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -24,6 +26,39 @@ int poll(struct pollfd *fds, nfds_t n, int timeout)
 ssize_t readlinkat(int fd, const char *restrict path, char *restrict buf, size_t len)
 {
 	return syscall(SYS_readlinkat, fd, path, buf, len);
+}
+
+/* read, pread (64-bit targets), write and waitpid: cancellation points in musl (through
+ * __syscall_cp), which the loader, never cancelling a thread, does not need;
+ * close: the same, and an EINTR taken for success, as musl (and Linux,
+ * which has released the descriptor by then) does. */
+ssize_t read(int fd, void *buf, size_t len)
+{
+	return syscall(SYS_read, fd, buf, len);
+}
+
+#ifdef __LP64__ /* 32-bit ABIs pass the 64-bit offset in a register pair: musl's */
+ssize_t pread(int fd, void *buf, size_t len, off_t off)
+{
+	return syscall(SYS_pread64, fd, buf, len, off);
+}
+#endif
+
+ssize_t write(int fd, const void *buf, size_t len)
+{
+	return syscall(SYS_write, fd, buf, len);
+}
+
+pid_t waitpid(pid_t pid, int *status, int options)
+{
+	return (pid_t)syscall(SYS_wait4, pid, status, options, NULL);
+}
+
+int close(int fd)
+{
+	int r = (int)syscall(SYS_close, fd);
+
+	return r < 0 && errno == EINTR ? 0 : r;
 }
 
 /* syscall: one system call, its six argument registers filled from the
