@@ -27,7 +27,7 @@ static const char texts[] = "modprobe\0load modules with dependencies, by name o
 			    "findroot\0print the device a root= spec names\0"
 			    "status\0why each device has its driver, or none; failures, taint\0"
 			    "scan\0print what an initramfs for this machine needs\0"
-			    "switchroot\0make NEWROOT the root, free the initramfs, run INIT";
+			    "switchroot\0switch to the root filesystem, free the initramfs";
 
 /* The applet called name: its number, or NAPPLETS. */
 static size_t find(const char *name)

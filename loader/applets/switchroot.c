@@ -6,7 +6,7 @@
 
 int switchroot_main(int argc, char **argv)
 {
-	if (argc < 3 || argv[1][0] == '-') {
+	if (argc < 3) {
 		fd_printf(2, "usage: modload switchroot NEWROOT INIT [ARGS]\n");
 		return EXIT_USAGE;
 	}
