@@ -274,7 +274,6 @@ int config_parse(struct config *c, const char *text, size_t len, const char *src
 	size_t used = 0;
 	unsigned lineno = 0, start = 1;
 	int too_long = 0, nul = 0, comment = 0;
-	char last = 0; /* the physical line's last byte, stored or not */
 	const char *base = strrchr(src, '/');
 
 	/* kmod reads its files and the modules' own softdeps (modules.softdep)
@@ -283,8 +282,15 @@ int config_parse(struct config *c, const char *text, size_t len, const char *src
 
 	for (size_t i = 0; i <= len; i++) {
 		char ch = i < len ? text[i] : '\n';
+		/* As kmod's reader: a backslash takes the next byte with it: a
+		 * newline (the line goes on; neither is kept, nothing takes
+		 * their place) or any other byte (kept, the backslash not: x\y
+		 * reads xy, and two backslashes one, which continues nothing). */
+		if (ch == '\\' && i + 1 < len && (ch = text[++i]) == '\n') {
+			lineno++;
+			continue;
+		}
 		if (ch != '\n') {
-			last = ch;
 			/* A NUL would end the line early: refuse it, unless in a comment. */
 			comment |= ch == '#' && !used;
 			nul |= ch == '\0' && !comment;
@@ -295,12 +301,6 @@ int config_parse(struct config *c, const char *text, size_t len, const char *src
 			continue;
 		}
 		lineno++;
-		if (last == '\\' && i < len) { /* continuation: keep collecting */
-			if (!too_long)
-				used--; /* as kmod: joined with nothing between */
-			last = 0;
-			continue;
-		}
 		line[used] = '\0';
 		if (too_long || nul) {
 			log_warn("%s:%u: line %s; ignored", src, start,
@@ -311,7 +311,6 @@ int config_parse(struct config *c, const char *text, size_t len, const char *src
 			return -ENOMEM;
 		used = 0;
 		too_long = nul = comment = 0;
-		last = 0;
 		start = lineno + 1;
 	}
 	return 0;

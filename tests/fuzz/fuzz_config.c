@@ -102,15 +102,16 @@ static void model(struct model *m, const uint8_t *data, size_t size, unsigned ch
 
 	for (size_t i = 0; i <= size; i++) {
 		unsigned char ch = i < size ? data[i] : '\n';
+		/* kmod: "\\\n" continues the line, "\\x" is x */
+		if (ch == '\\' && i + 1 < size && (ch = data[++i]) == '\n') {
+			lineno++;
+			continue;
+		}
 		if (ch != '\n') {
 			buf[used++] = ch;
 			continue;
 		}
 		lineno++;
-		if (used > 0 && buf[used - 1] == '\\' && i < size) {
-			used--;
-			continue;
-		}
 		model_line(m, buf, used, first);
 		used = 0;
 		first = lineno + 1;

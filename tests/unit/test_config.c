@@ -320,6 +320,15 @@ static void t_continuation(void)
 	      opts_of(&c, "q", NULL));
 	config_free(&c);
 
+	/* As kmod: a backslash before any other byte is dropped, and two are
+	 * one backslash, which does not continue the line. */
+	memset(&c, 0, sizeof c);
+	log = parse(&c, "options e v=a\\b w=\\\\\nblacklist c\n", "e.conf");
+	CHECK(!strcmp(opts_of(&c, "e", NULL), "v=ab w=\\") && c.nblacklist == 1 && log[0] == '\0',
+	      "escaped bytes: options e '%s', blacklist '%s', log '%s'", opts_of(&c, "e", NULL),
+	      joinlist(c.blacklist, c.nblacklist), log);
+	config_free(&c);
+
 	/* A trailing backslash on the last line, with and without a newline. */
 	memset(&c, 0, sizeof c);
 	log = parse(&c, "blacklist z \\\n", "t.conf");
