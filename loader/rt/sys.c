@@ -1,4 +1,5 @@
-/* sys.c: poll and readlinkat for the static loader, each one system call.
+/* sys.c: poll, readlinkat, read, pread, write, waitpid, close and syscall
+ * for the static loader, each one system call (see each for why).
  *
  * Why not musl's: poll is a cancellation point there (the loader never
  * cancels a thread) and, where the kernel has no poll (arm64), builds the
