@@ -27,15 +27,17 @@ enum {
 	MP_SHOW = 1 << 11,
 	MP_REMOVE = 1 << 12,
 	MP_CONFIG = 1 << 13, /* -c */
+	MP_FIRST = 1 << 14,  /* --first-time */
 	MP_CTX = MP_ALL - 1
 };
 
 /* The options without an argument, and the bits each sets (a table, not a
  * case each). */
-static const char switches[] = "aqvnbRDric";
+static const char switches[] = "aqvnbRDricF";
 static const unsigned short switch_bits[] = {
 	MP_ALL,	    MP_QUIET | CTX_QUIET, CTX_VERBOSE, CTX_DRY_RUN, CTX_BLACKLIST,
 	MP_RESOLVE, MP_SHOW | CTX_SHOW,	  MP_REMOVE,   CTX_NO_CMD,  MP_CONFIG,
+	MP_FIRST,
 };
 
 struct mp_opts {
@@ -69,6 +71,7 @@ static int parse(int argc, char **argv, struct mp_opts *o)
 				 "i ignore-install\0"
 				 "i ignore-remove\0"
 				 "c showconfig\0"
+				 "F first-time\0" /* long only: -F is not in the short string */
 				 "h help\0";
 	int c;
 
@@ -212,9 +215,12 @@ static const char *from_file(struct ml_ctx *c, const char *name, char *norm)
 }
 
 /* Load (or with --show-depends / -n, print) what name resolves to; 0 when
- * every module it resolved to is live. */
+ * every module it resolved to is live. With --first-time (first), as kmod:
+ * a module it resolves to that is in the kernel already (built in
+ * included) is an error, said, also with -n; --show-depends ignores what is
+ * loaded. */
 static int load(struct ml_ctx *c, struct plan *p, struct exec *e, const char *name,
-		const char *params)
+		const char *params, int first)
 {
 	unsigned flags = (c->flags & CTX_BLACKLIST ? PLAN_BLACKLIST : 0) |
 			 (c->flags & CTX_NO_CMD ? PLAN_NO_CMD : 0);
@@ -222,9 +228,11 @@ static int load(struct ml_ctx *c, struct plan *p, struct exec *e, const char *na
 	int err;
 
 	name = from_file(c, name, norm);
-	if (!(c->flags & (CTX_SHOW | CTX_DRY_RUN)))
-		return exec_request(e, p, name, params, flags);
 	err = plan_request(p, c, name, params, flags);
+	if (first && !err && !(c->flags & CTX_SHOW) && exec_refuse_live(e, p) < 0)
+		return -EEXIST;
+	if (!(c->flags & (CTX_SHOW | CTX_DRY_RUN)))
+		return exec_inline(e, p, err);
 	if ((c->flags & (CTX_SHOW | CTX_VERBOSE)) &&
 	    show_plan(c, p, c->flags & CTX_SHOW ? NULL : e) < 0)
 		err = -ENOMEM;
@@ -234,7 +242,8 @@ static int load(struct ml_ctx *c, struct plan *p, struct exec *e, const char *na
 static int one(struct ml_ctx *c, struct plan *p, struct exec *e, const struct mp_opts *o,
 	       const char *name, const char *params)
 {
-	int err = o->flags & MP_RESOLVE ? show_resolve(c, name) : load(c, p, e, name, params);
+	int err = o->flags & MP_RESOLVE ? show_resolve(c, name)
+					: load(c, p, e, name, params, !!(o->flags & MP_FIRST));
 	if (err == -ENOENT && !(o->flags & MP_QUIET))
 		log_err("FATAL: Module %s not found in directory %s", name, c->dir);
 	if (err == -ENOMEM)
@@ -290,19 +299,25 @@ static int remove_chain(struct ml_ctx *c, const struct mp_opts *o, const char *n
 		if (h[i].mod < 0)
 			continue;
 		const uint8_t *deps = ctx_deps(c, (unsigned)h[i].mod, &nd);
-		if (c->flags & CTX_DRY_RUN) {
-			out_printf("rmmod %s\n", h[i].name);
-			continue;
-		}
-		enum remove_result r = h[i].kind == HIT_BUILTIN
-					       ? RM_BUILTIN
-					       : remove_module(h[i].name, 0, who, sizeof who, &err);
+		/* -n: kmod's checks all the same (built in, not loaded, in use) */
+		enum remove_result r =
+			h[i].kind == HIT_BUILTIN
+				? RM_BUILTIN
+				: remove_module(h[i].name,
+						c->flags & CTX_DRY_RUN ? REMOVE_DRY_RUN : 0, who,
+						sizeof who, &err);
 		if (r != RM_OK) { /* as kmod: then its dependencies stay */
 			/* modprobe -r: "not loaded" is no failure, and unsaid */
 			if (!(o->flags & MP_QUIET))
-				remove_report_style(RW_MODPROBE | (o->flags & MP_ALL ? RW_ALL : 0),
-						    h[i].name, name, r, who, err);
-			status |= -(r != RM_NOT_LOADED);
+				remove_report_style(
+					RW_MODPROBE | (o->flags & MP_ALL ? RW_ALL : 0) |
+						(o->flags & MP_FIRST ? RW_FIRST_TIME : 0),
+					h[i].name, name, r, who, err);
+			status |= -(r != RM_NOT_LOADED || (o->flags & MP_FIRST));
+			continue;
+		}
+		if (c->flags & CTX_DRY_RUN) {
+			out_printf("rmmod %s\n", h[i].name);
 			continue;
 		}
 		for (uint32_t k = nd; k-- > 0;)

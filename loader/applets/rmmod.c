@@ -110,7 +110,7 @@ static int remove_one(const char *arg, int force)
 		return -1;
 	}
 	log_info("removing %s", name);
-	r = remove_module(name, force, who, sizeof who, &err);
+	r = remove_module(name, force ? REMOVE_FORCE : 0, who, sizeof who, &err);
 	if (r == RM_NOT_LOADED && blob_builtin(name))
 		r = RM_BUILTIN;
 	return remove_report(name, arg, r, who, err);

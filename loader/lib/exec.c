@@ -347,18 +347,30 @@ void exec_run(struct exec *e)
 	flock_unlock(&e->lock);
 }
 
-int exec_request(struct exec *e, struct plan *p, const char *name, const char *params,
-		 unsigned flags)
+int exec_inline(struct exec *e, const struct plan *p, int err)
 {
-	int err;
-
-	err = plan_request(p, e->c, name, params, flags);
 	if (exec_add(e, p) < 0)
 		return -ENOMEM;
 	exec_run(e);
 	for (unsigned i = 0; i < p->nchain && !err; i++)
 		if (exec_state(e, p->chain[i].mod) != MS_LIVE)
 			err = -EIO; /* the executor said why */
+	return err;
+}
+
+int exec_refuse_live(struct exec *e, const struct plan *p)
+{
+	const struct blob *b = &e->c->b;
+	int err = 0;
+
+	for (unsigned i = 0; i < p->nchain; i++) {
+		unsigned mod = p->chain[i].mod;
+		if (mod < blob_nmods(b) &&
+		    (exec_state(e, mod) == MS_LIVE || blob_mod(b, mod).flags & BM_BUILTIN)) {
+			report(e->c, LOG_E, OUT_INSERT_FAILED, mod, NULL, -EEXIST);
+			err = -EEXIST;
+		}
+	}
 	return err;
 }
 

@@ -125,12 +125,14 @@ int exec_start(struct exec *e, int n, int notify_fd);
 int exec_add(struct exec *e, const struct plan *p);
 /* In the calling thread: insert what is ready until nothing is. */
 void exec_run(struct exec *e);
-/* modprobe's way: plan what name resolves to (plan_request, into p), queue
- * it and insert in this thread. Returns 0 when every module it resolved to
- * is live, -EIO when one is not (the executor said why), or the planner's
- * error. */
-int exec_request(struct exec *e, struct plan *p, const char *name, const char *params,
-		 unsigned flags);
+/* modprobe's way: queue plan p (plan_request's, which returned err for
+ * it) and insert in this thread. Returns 0 when every module it resolved to
+ * is live, -EIO when one is not (the executor said why), or err. */
+int exec_inline(struct exec *e, const struct plan *p, int err);
+/* modprobe --first-time: each module plan p resolved to that is in the
+ * kernel already (live in the table, or built in) is said as an insert that
+ * failed with EEXIST. Returns -EEXIST when there was one, else 0. */
+int exec_refuse_live(struct exec *e, const struct plan *p);
 /* Milliseconds of CLOCK_BOOTTIME. */
 long long exec_now(void);
 /* Mark loads older than the deadline hung (see above). */

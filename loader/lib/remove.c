@@ -45,8 +45,9 @@ static int sys_delete_module(const char *name, unsigned flags)
 	return r < 0 ? -errno : 0;
 }
 
-enum remove_result remove_module(const char *name, int force, char *who, size_t cap, int *err)
+enum remove_result remove_module(const char *name, int how, char *who, size_t cap, int *err)
 {
+	int force = how & REMOVE_FORCE, dry = how & REMOVE_DRY_RUN;
 	enum sysmod_state st = force ? SYSMOD_UNKNOWN : sysmod_state(name);
 	long refs;
 
@@ -63,12 +64,20 @@ enum remove_result remove_module(const char *name, int force, char *who, size_t 
 			if (refs > 0)
 				return RM_IN_USE;
 			break;
-		case -ENOENT: return RM_NO_UNLOAD;
+		case -ENOENT:
+			if (!dry) /* kmod's dry run reads no refcnt as "not used" */
+				return RM_NO_UNLOAD;
+			break;
 		default: break;
 		}
 		break;
-	case SYSMOD_UNKNOWN: break;
+	case SYSMOD_UNKNOWN:
+		if (dry) /* initstate unreadable: kmod's "not in kernel" */
+			return RM_NOT_LOADED;
+		break;
 	}
+	if (dry)
+		return RM_OK;
 	*err = sys_delete_module(name, O_NONBLOCK | (force ? O_TRUNC : 0));
 	if (!*err)
 		return RM_OK;
@@ -87,7 +96,7 @@ const char *remove_words(enum remove_result r, unsigned style, const char *name,
 			 const char *who, int err, char *buf, size_t cap)
 {
 	int mp = style & RW_MODPROBE;
-	const char *level = mp ? "FATAL" : "ERROR", *what, *extra = "";
+	const char *what, *extra = "";
 
 	switch (r) {
 	case RM_OK: return NULL;
@@ -98,10 +107,9 @@ const char *remove_words(enum remove_result r, unsigned style, const char *name,
 		break;
 	case RM_BUILTIN: what = "builtin."; break;
 	case RM_IN_USE:
-		if (mp) {
-			level = style & RW_ALL ? "WARNING" : "FATAL";
+		if (mp)
 			what = "in use.";
-		} else if (who[0]) {
+		else if (who[0]) {
 			what = "in use by:";
 			extra = who;
 		} else
@@ -122,6 +130,11 @@ const char *remove_words(enum remove_result r, unsigned style, const char *name,
 			     mp ? name : arg, strerror(-err));
 		return buf;
 	}
-	fmt_snprintf(buf, cap, "%s: Module %s is %s%s", level, name, what, extra);
+	/* kmod's modprobe says these at its one level, WARNING with -a */
+	fmt_snprintf(buf, cap, "%s: Module %s is %s%s",
+		     !mp	      ? "ERROR"
+		     : style & RW_ALL ? "WARNING"
+				      : "FATAL",
+		     name, what, extra);
 	return buf;
 }

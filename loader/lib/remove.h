@@ -18,14 +18,19 @@ enum remove_result {
  * consulted first, as kmod's rmmod does, so that an absent, built-in or used
  * module is reported without a syscall; the kernel's refusal is RM_FAILED,
  * except without /sys (early boot), where ENOENT and EWOULDBLOCK are taken
- * for RM_NOT_LOADED and RM_IN_USE. With force nothing is checked
- * (delete_module with O_TRUNC) and every refusal is RM_FAILED. who (cap
- * bytes) receives the holders. */
-enum remove_result remove_module(const char *name, int force, char *who, size_t cap, int *err);
+ * for RM_NOT_LOADED and RM_IN_USE. With REMOVE_FORCE nothing is checked
+ * (delete_module with O_TRUNC) and every refusal is RM_FAILED; with
+ * REMOVE_DRY_RUN (modprobe -r -n) only the checks are made, as kmod's
+ * modprobe makes them before it would remove: RM_OK means it would try,
+ * and without /sys the module counts as not loaded. who (cap bytes)
+ * receives the holders. */
+enum { REMOVE_FORCE = 1, REMOVE_DRY_RUN = 2 };
+enum remove_result remove_module(const char *name, int how, char *who, size_t cap, int *err);
 
 /* Whose words remove_words() uses: kmod's rmmod (0), or kmod's modprobe -r
- * (RW_MODPROBE), where with -a (RW_ALL) "in use" is a warning, and a module
- * not loaded is an error only with --first-time (RW_FIRST_TIME). */
+ * (RW_MODPROBE), where with -a (RW_ALL) "in use", "builtin" and "not in
+ * kernel" are warnings, and a module not loaded is an error only with
+ * --first-time (RW_FIRST_TIME). */
 enum { RW_MODPROBE = 1, RW_ALL = 2, RW_FIRST_TIME = 4 };
 
 /* kmod's message for outcome r of removing name (arg: as the user gave it),

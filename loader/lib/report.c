@@ -100,7 +100,8 @@ static void words(const struct ml_ctx *c, char *msg, size_t cap, enum outcome wh
 		if (perr < 0) /* failed before any file: say why there was none */
 			fmt_snprintf(path, sizeof path, "%s/%s", c->dir, BLOB_FILE);
 		y = path;
-		z = perr < 0 ? report_path_strerror(perr) : insert_strerror(err);
+		/* a built-in module has no file, but is in the kernel (EEXIST) */
+		z = perr < 0 && err != -EEXIST ? report_path_strerror(perr) : insert_strerror(err);
 		break;
 	}
 	case OUT_SOFTDEP_FAILED: y = insert_strerror(err); break;

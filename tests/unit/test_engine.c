@@ -6,7 +6,7 @@
  * Inserts go to a fake (struct exec_ops) that records each call (module,
  * parameter string, start and end on one logical clock), can take time and
  * can fail. Both engine paths are driven as the programs drive them:
- * modprobe's (exec_request: plan, queue, insert inline) and coldplug's
+ * modprobe's (plan_request, then exec_inline: queue, insert inline) and coldplug's
  * (coldplug_loop on a crafted device tree, no uevent socket, N workers).
  * Every case checks what was inserted, how often (once), in what order
  * (each module after what it waits for), with which options, and that the
@@ -209,7 +209,7 @@ static struct plan plan_of(const char *name)
 	return p;
 }
 
-/* modprobe's path. Returns what exec_request did; counts in *n. */
+/* modprobe's path. Returns what exec_inline did; counts in *n. */
 static int run_modprobe(const char *name, const char *params, struct exec_counts *n)
 {
 	struct exec e;
@@ -219,7 +219,7 @@ static int run_modprobe(const char *name, const char *params, struct exec_counts
 	exec_init(&e, &c, &fake);
 	plan_init(&p, &c);
 	cap_begin(); /* what it says: in captured, for the callers that check it */
-	err = exec_request(&e, &p, name, params, 0);
+	err = exec_inline(&e, &p, plan_request(&p, &c, name, params, 0));
 	cap_end();
 	if (n)
 		*n = e.n;
@@ -499,11 +499,12 @@ static void t_post_order(void)
 		exec_init(&e, &c, &fake);
 		plan_init(&p, &c);
 		e.m[mod_of("loop")].state = MS_LIVE;
-		CHECK(exec_request(&e, &p, "loop", NULL, 0) == 0 && F.n == 0,
+		CHECK(exec_inline(&e, &p, plan_request(&p, &c, "loop", NULL, 0)) == 0 && F.n == 0,
 		      "modprobe of a live loop inserted '%s'", sequence());
 		e.m[mod_of("loop")].state = MS_NONE;
 		e.m[mod_of("pcspkr")].state = MS_LIVE;
-		CHECK(exec_request(&e, &p, "loop", NULL, 0) == 0 && !strcmp(sequence(), "loop"),
+		CHECK(exec_inline(&e, &p, plan_request(&p, &c, "loop", NULL, 0)) == 0 &&
+			      !strcmp(sequence(), "loop"),
 		      "modprobe loop with pcspkr live inserted '%s'", sequence());
 		exec_stop(&e, 0);
 		plan_free(&p);

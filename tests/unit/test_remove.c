@@ -50,8 +50,12 @@ int main(void)
 	check(RM_NOT_LOADED, mp, "e1000e", "e1000e", "", 0, NULL);
 	check(RM_NOT_LOADED, mp | RW_FIRST_TIME, "e1000e", "e1000e", "", 0,
 	      "FATAL: Module e1000e is not in kernel.");
+	check(RM_NOT_LOADED, mp | RW_ALL | RW_FIRST_TIME, "e1000e", "e1000e", "", 0,
+	      "WARNING: Module e1000e is not in kernel.");
 	check(RM_BUILTIN, mp, "binfmt_script", "binfmt_script", "", 0,
 	      "FATAL: Module binfmt_script is builtin.");
+	check(RM_BUILTIN, mp | RW_ALL, "binfmt_script", "binfmt_script", "", 0,
+	      "WARNING: Module binfmt_script is builtin.");
 	check(RM_IN_USE, mp, "snd", "snd", " snd_hda_intel snd_hda_codec", 0,
 	      "FATAL: Module snd is in use.");
 	check(RM_IN_USE, mp | RW_ALL, "snd", "snd", " snd_hda_intel", 0,
