@@ -202,7 +202,8 @@ static void emit(struct sink *k, const char *f, va_list ap0)
 			/* Signed conversions widen with their sign, then print the
 			 * magnitude after a '-'. */
 			int sgn = *f == 'd' || *f == 'i';
-			if (lng >= 2)
+			/* long is long long on the 64-bit targets: one read for both */
+			if (lng >= 2 || (lng && sizeof(long) == sizeof(long long)))
 				u = va_arg(ap, unsigned long long);
 			else if (lng)
 				u = sgn ? (uint64_t)(int64_t)va_arg(ap, long)
