@@ -101,27 +101,38 @@ void fmt_hex_bytes(char *out, size_t cap, const unsigned char *b, const char *la
 	*out = '\0';
 }
 
+/* A field of width columns: s (n bytes) after an optional '-', padded on
+ * the left with spaces or (zero) zeros after the sign, or on the right with
+ * spaces (left). Strings and numbers alike. */
+static void put_field(struct sink *k, const char *s, size_t n, int neg, int width, int left,
+		      int zero)
+{
+	int fill = width - (int)n - neg;
+
+	zero &= !left;
+	if (neg && zero)
+		put(k, "-", 1); /* "-007" */
+	if (!left)
+		pad(k, zero ? '0' : ' ', fill);
+	if (neg && !zero)
+		put(k, "-", 1); /* "  -7" */
+	put(k, s, n);
+	if (left)
+		pad(k, ' ', fill);
+}
+
 static void put_int(struct sink *k, uint64_t v, int neg, unsigned base, int upper, int width,
 		    int left, int zero)
 {
 	const char *digits = hexdigits + (upper ? 16 : 0);
 	char tmp[24];
-	int n = 0, len;
+	int n = 0;
 
 	do {
 		tmp[sizeof tmp - 1 - n++] = digits[v % base];
 		v /= base;
 	} while (v);
-	len = n + neg;
-	if (!left && !zero)
-		pad(k, ' ', width - len);
-	if (neg)
-		put(k, "-", 1);
-	if (!left && zero)
-		pad(k, '0', width - len);
-	put(k, tmp + sizeof tmp - n, (size_t)n);
-	if (left)
-		pad(k, ' ', width - len);
+	put_field(k, tmp + sizeof tmp - n, (size_t)n, neg, width, left, zero);
 }
 
 static int read_num(const char **f, va_list *ap)
@@ -187,11 +198,7 @@ static void emit(struct sink *k, const char *f, va_list ap0)
 					str = "(null)";
 				n = prec >= 0 ? strnlen(str, (size_t)prec) : strlen(str);
 			}
-			if (!left)
-				pad(k, ' ', width - (int)n);
-			put(k, str, n);
-			if (left)
-				pad(k, ' ', width - (int)n);
+			put_field(k, str, n, 0, width, left, 0); /* '0' pads numbers only */
 			break;
 		}
 		case 'd':
@@ -202,7 +209,8 @@ static void emit(struct sink *k, const char *f, va_list ap0)
 			/* Signed conversions widen with their sign, then print the
 			 * magnitude after a '-'. */
 			int sgn = *f == 'd' || *f == 'i';
-			if (lng >= 2)
+			/* long is long long on the 64-bit targets: one read for both */
+			if (lng >= 2 || (lng && sizeof(long) == sizeof(long long)))
 				u = va_arg(ap, unsigned long long);
 			else if (lng)
 				u = sgn ? (uint64_t)(int64_t)va_arg(ap, long)

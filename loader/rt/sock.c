@@ -1,5 +1,5 @@
-/* sock.c: socket, pipe2 and recvmsg for the static loader, each one system
- * call.
+/* sock.c: socket, pipe2, recvmsg, bind and setsockopt for the static
+ * loader, each one system call.
  *
  * Why not musl's: socket and pipe2 emulate SOCK_CLOEXEC / SOCK_NONBLOCK and O_CLOEXEC /
  * O_NONBLOCK with fcntl for kernels older than 2.6.27 (about 0.4 KB the
@@ -26,4 +26,19 @@ int pipe2(int fd[2], int flags)
 ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 {
 	return syscall(SYS_recvmsg, fd, msg, flags);
+}
+
+/* bind and setsockopt: one system call each, without a libc.a member's frame
+ * and padding. On 32-bit targets musl's setsockopt also retries the time-out
+ * and time-stamp options in their 32-bit time form when the kernel refuses
+ * the 64-bit one (0.3 KB on armhf); the loader's one caller (uevent.c:
+ * buffer size, credentials) sets none of them. */
+int bind(int fd, const struct sockaddr *addr, socklen_t len)
+{
+	return (int)syscall(SYS_bind, fd, addr, len);
+}
+
+int setsockopt(int fd, int level, int name, const void *value, socklen_t len)
+{
+	return (int)syscall(SYS_setsockopt, fd, level, name, value, len);
 }

@@ -1,5 +1,7 @@
-/* sys.c: poll, readlinkat, read, pread, write, waitpid, close and syscall
- * for the static loader, each one system call (see each for why).
+/* sys.c: poll, readlinkat, read, pread, write, waitpid, close, access,
+ * mkdir, unlinkat, chdir, chroot, uname, mount, umount2, execve,
+ * sched_yield and syscall for the static loader, each one system call (see
+ * each for why).
  *
  * Why not musl's: poll is a cancellation point there (the loader never
  * cancels a thread) and, where the kernel has no poll (arm64), builds the
@@ -7,10 +9,15 @@
  * gives none, which the loader's two callers never do (0.1-0.2 KB the
  * pair). */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
-#include <sys/wait.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -60,6 +67,62 @@ int close(int fd)
 	int r = (int)syscall(SYS_close, fd);
 
 	return r < 0 && errno == EINTR ? 0 : r;
+}
+
+/* access, mkdir, unlinkat, chdir, chroot, uname, mount, umount2, execve and
+ * sched_yield: musl's are the same one system call, each in its own libc.a
+ * member with a frame of its own and padded to 16 bytes (248 bytes the ten
+ * on arm64); here each moves its arguments into syscall()'s. access and mkdir
+ * are the kernel's *at calls from the working directory, as musl's are on
+ * arm64. */
+int access(const char *path, int mode)
+{
+	return (int)syscall(SYS_faccessat, AT_FDCWD, path, mode);
+}
+
+int mkdir(const char *path, mode_t mode)
+{
+	return (int)syscall(SYS_mkdirat, AT_FDCWD, path, mode);
+}
+
+int unlinkat(int fd, const char *path, int flags)
+{
+	return (int)syscall(SYS_unlinkat, fd, path, flags);
+}
+
+int chdir(const char *path)
+{
+	return (int)syscall(SYS_chdir, path);
+}
+
+int chroot(const char *path)
+{
+	return (int)syscall(SYS_chroot, path);
+}
+
+int uname(struct utsname *u)
+{
+	return (int)syscall(SYS_uname, u);
+}
+
+int mount(const char *src, const char *dst, const char *type, unsigned long flags, const void *data)
+{
+	return (int)syscall(SYS_mount, src, dst, type, flags, data);
+}
+
+int umount2(const char *path, int flags)
+{
+	return (int)syscall(SYS_umount2, path, flags);
+}
+
+int execve(const char *path, char *const argv[], char *const envp[])
+{
+	return (int)syscall(SYS_execve, path, argv, envp);
+}
+
+int sched_yield(void)
+{
+	return (int)syscall(SYS_sched_yield);
 }
 
 /* syscall: one system call, its six argument registers filled from the
