@@ -217,26 +217,26 @@ static const char *from_file(struct ml_ctx *c, const char *name, char *norm)
 /* Load (or with --show-depends / -n, print) what name resolves to; 0 when
  * every module it resolved to is live. With --first-time (first), as kmod:
  * a module it resolves to that is in the kernel already (built in
- * included) is an error, said, also with -n; --show-depends ignores what is
- * loaded. */
+ * included) is an error, said, also with -n, while the others it resolves
+ * to are still loaded; --show-depends ignores what is loaded. */
 static int load(struct ml_ctx *c, struct plan *p, struct exec *e, const char *name,
 		const char *params, int first)
 {
 	unsigned flags = (c->flags & CTX_BLACKLIST ? PLAN_BLACKLIST : 0) |
 			 (c->flags & CTX_NO_CMD ? PLAN_NO_CMD : 0);
 	char norm[ALIAS_MAX];
-	int err;
+	int err, refused = 0;
 
 	name = from_file(c, name, norm);
 	err = plan_request(p, c, name, params, flags);
-	if (first && !err && !(c->flags & CTX_SHOW) && exec_refuse_live(e, p) < 0)
-		return -EEXIST;
+	if (first && !err && !(c->flags & CTX_SHOW))
+		refused = exec_refuse_live(e, p); /* the executor skips those chains */
 	if (!(c->flags & (CTX_SHOW | CTX_DRY_RUN)))
-		return exec_inline(e, p, err);
-	if ((c->flags & (CTX_SHOW | CTX_VERBOSE)) &&
-	    show_plan(c, p, c->flags & CTX_SHOW ? NULL : e) < 0)
+		err = exec_inline(e, p, err);
+	else if ((c->flags & (CTX_SHOW | CTX_VERBOSE)) &&
+		 show_plan(c, p, c->flags & CTX_SHOW ? NULL : e) < 0)
 		err = -ENOMEM;
-	return err;
+	return refused ? refused : err;
 }
 
 static int one(struct ml_ctx *c, struct plan *p, struct exec *e, const struct mp_opts *o,
