@@ -24,6 +24,7 @@
 #define SEEN_SLOTS 8192 /* distinct modaliases remembered; more are still loaded */
 #define MAX_NEED 16	/* --load modules root-first waits for */
 #define HUB_MS 1000	/* a new USB hub's ports are enumerated within this */
+#define USB_STORAGE "/sys/bus/usb/drivers/usb-storage"
 
 /* The guarded child's end of the pipe its parent waits on; -1 otherwise. */
 static int guard_fd = -1;
@@ -50,6 +51,7 @@ struct loop {
 	unsigned nseen, nomatch, events;
 	unsigned need[MAX_NEED], nneed;		   /* the --load chains' modules */
 	long long t0, t_root, last_event, hub_end; /* ms of CLOCK_BOOTTIME */
+	long long last_open;			   /* last uevent scanning() does not follow */
 	long long front_t;			   /* the storage chain was last seen busy */
 	unsigned kinds;				   /* of storage the --wait devices can be behind */
 	int nomem;				   /* "out of memory" said */
@@ -220,6 +222,25 @@ static void rescan(struct loop *l)
 		log_err("%s: %s", root, strerror(-r));
 }
 
+/* 1 when devpath (of a uevent) lies below the SCSI host of a USB interface
+ * that usb-storage drives (.../B-P:C.I/hostN/...): scanning() follows that
+ * host's scan to its end, every LUN with its driver, so its announcements
+ * need no quiet window after them (the disk's own are the boot's last). */
+static int behind_usb_storage(const char *devpath) /* NULL: no */
+{
+	char path[PATH_MAX];
+	const char *p, *intf = devpath;
+
+	/* The interface's children are hostN and its endpoints (ep_NN). */
+	for (p = devpath; p && (p = strchr(p, '/')); intf = ++p)
+		if (!strncmp(p, "/host", 5) && (unsigned)(p[5] - '0') < 10)
+			break;
+	if (!p)
+		return 0;
+	fmt_snprintf(path, sizeof path, "%s/%.*s", USB_STORAGE, (int)(p - intf), intf);
+	return access(path, F_OK) == 0;
+}
+
 static void drain_uevents(struct loop *l, int fd, char *buf)
 {
 	struct uevent ev;
@@ -239,6 +260,8 @@ static void drain_uevents(struct loop *l, int fd, char *buf)
 			continue;
 		l->events++;
 		l->last_event = now();
+		if (!behind_usb_storage(ev.devpath))
+			l->last_open = l->last_event;
 		if (!ev.modalias || !ev.action || strcmp(ev.action, "add"))
 			continue;
 		want_alias(l, ev.modalias, NULL);
@@ -270,33 +293,43 @@ static int has_entry(const char *dir, const char *prefix, char *name, size_t cap
 	return found;
 }
 
-/* 1 when the SCSI target directory t (.../targetH:C:T) has a LUN H:C:T:L
- * bound to a driver (sd's probe, which makes the disk's node, is over). */
-static int lun_bound(const char *t, char *name, size_t cap)
+/* 1 when SCSI host number host has found a LUN (H:C:T:L, listed flat in
+ * /sys/bus/scsi/devices) and each of its LUNs has a driver: its scan is
+ * over and each disk it found has its node (sd probes asynchronously,
+ * after the LUN is announced). */
+static int host_settled(const char *host)
 {
-	char lun[40];
+	static const char bus[] = "/sys/bus/scsi/devices";
+	char lun[PATH_MAX], pre[16];
+	int n = 0;
+	struct dirent *de;
+	DIR *d = opendir(bus);
 
-	fmt_snprintf(lun, sizeof lun, "%s:", strrchr(t, '/') + 7);
-	if (!has_entry(t, lun, name, cap))
-		return 0;
-	fmt_snprintf(name + strlen(name), cap - strlen(name), "/driver");
-	return access(name, F_OK) == 0;
+	fmt_snprintf(pre, sizeof pre, "%s:", host + 4);
+	while (d && n >= 0 && (de = readdir(d)))
+		if (!strncmp(de->d_name, pre, strlen(pre))) {
+			fmt_snprintf(lun, sizeof lun, "%s/%s/driver", bus, de->d_name);
+			n = access(lun, F_OK) ? -1 : n + 1;
+		}
+	if (d)
+		closedir(d);
+	return n > 0;
 }
 
 /* 1 while a bus is known to be still finding devices, though no load is
  * in flight and no uevent came for a while: a USB hub appeared less than
  * HUB_MS ago (its ports are being enumerated); a usb-storage interface has
- * no SCSI target with a LUN bound to a driver yet (it scans delay_use
- * seconds after binding, then sd probes; given up
- * delay_use + 3 s after the last uevent); an asynchronous SCSI scan runs
- * (the kernel thread scsi_scan_N exists). */
+ * no SCSI host yet, or its host no LUN yet or a LUN without its driver (it
+ * scans delay_use seconds after binding, then sd probes each LUN; given up
+ * delay_use + 3 s after the last uevent, so a LUN no driver takes costs
+ * that much, not a hang); an asynchronous SCSI scan runs (the kernel
+ * thread scsi_scan_N exists). */
 static int scanning(struct loop *l)
 {
-	static const char us[] = "/sys/bus/usb/drivers/usb-storage";
 	char a[PATH_MAX], b[PATH_MAX];
 	struct dirent *de;
 	int busy = now() < l->hub_end, delay = 1;
-	DIR *d = opendir(us);
+	DIR *d = opendir(USB_STORAGE);
 
 	if (read_small(AT_FDCWD, "/sys/module/usb_storage/parameters/delay_use", a, 32) > 0) {
 		a[strcspn(a, "\n")] = '\0';
@@ -304,9 +337,9 @@ static int scanning(struct loop *l)
 	}
 	while (d && !busy && (de = readdir(d)))
 		if (strchr(de->d_name, ':') && now() - l->last_event < 1000LL * (delay + 3)) {
-			fmt_snprintf(a, sizeof a, "%s/%s", us, de->d_name);
+			fmt_snprintf(a, sizeof a, "%s/%s", USB_STORAGE, de->d_name);
 			busy = !has_entry(a, "host", b, sizeof b) ||
-			       !has_entry(b, "target", a, sizeof a) || !lun_bound(a, b, sizeof b);
+			       !host_settled(strrchr(b, '/') + 1);
 		}
 	if (d)
 		closedir(d);
@@ -342,7 +375,7 @@ static void release_hold(struct loop *l)
 
 static int done(struct loop *l)
 {
-	long long quiet = now() - l->last_event;
+	long long t = now(), quiet = t - l->last_event;
 
 	if (l->o->root_first) { /* the root and its filesystem; the rest is not waited for */
 		for (unsigned i = 0; i < l->nneed; i++) {
@@ -356,7 +389,7 @@ static int done(struct loop *l)
 		return 0;
 	if (l->o->nwait)
 		return waits_met(l) && quiet >= l->o->settle_ms;
-	return quiet >= l->o->idle_ms && (l->o->isolated || !scanning(l));
+	return t - l->last_open >= l->o->idle_ms && (l->o->isolated || !scanning(l));
 }
 
 /* Run until done or the deadline; returns 0, or -ETIMEDOUT. */
@@ -436,7 +469,7 @@ int coldplug_loop(const struct ml_ctx *c, const struct exec_ops *ops, const stru
 	l->o = o;
 	l->c = c;
 	l->e.deadline_ms = o->deadline * 1000;
-	l->t0 = l->last_event = l->front_t = now();
+	l->t0 = l->last_event = l->last_open = l->front_t = now();
 	l->e.hold = o->root_first && o->nwait;
 	for (int i = 0; i < o->nwait; i++) /* root-first without --wait: no front */
 		l->kinds |= root_kinds(o->wait[i]);

@@ -9,8 +9,10 @@
  *
  * It returns when every --wait device exists and no insert is in flight
  * (and, with --settle, no uevent came for that long either), or, without
- * --wait, when nothing is in flight, no uevent came for --idle ms and no
- * bus is known to be still scanning (see scanning() in coldplug.c). With
+ * --wait, when nothing is in flight, no uevent came for --idle ms (but
+ * for those of a usb-storage disk's SCSI host, whose scan scanning() in
+ * coldplug.c follows to its end) and no bus is known to be still scanning
+ * (see scanning()). With
  * --root-first it returns once every --wait device exists and the --load
  * modules are settled, whatever else is in flight: workers stop taking
  * new modules, inserts under way finish in the kernel. A load whose init
